@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# uv is bootstrapped with pip when missing; every dependency comes from uv.lock.
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
+PYTEST_ARGS ?=
+
+.PHONY: install demo refresh test ui lint format clean
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+	@$(UV) sync --locked --quiet
+
+demo: install
+	$(UV) run pmo demo
+
+refresh: install
+	$(UV) run pmo refresh
+
+test: install
+	$(UV) run pytest $(PYTEST_ARGS)
+
+ui: install
+	@echo "Dagster UI: http://$(UI_HOST):$(UI_PORT) (warehouse: $${PMO_WAREHOUSE_PATH:-warehouse/pmo.duckdb}; Ctrl-C stops it)"
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(UV) run dagster dev -w workspace.yaml -h $(UI_HOST) -p $(UI_PORT)
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: install
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+clean:
+	rm -rf warehouse/*.duckdb* warehouse/.dlt_pipelines sandbox/generated transforms/target transforms/logs

@@ -1,0 +1,91 @@
+"""Raw ingestion: the dlt sources as Dagster assets, one per warehouse table.
+
+Asset keys are ``[dataset, table]`` (``raw_jira/issues``), the same keys dbt gives its sources,
+so the graph runs straight from each loaded table to the models that read it.
+
+dagster-dlt needs a source object to enumerate the assets when the definitions load, before any
+configuration is known. That source is built from explicit arguments and never runs; each run
+builds the real one, whose settings dlt resolves from the environment and ``.dlt/*.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+import dlt
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from connectors.jira import jira_source
+from connectors.spreadsheets import spreadsheet_source
+from pipelines.settings import DUCKDB_POOL
+from warehouse.settings import dlt_pipelines_dir, warehouse_path
+
+INGESTION_GROUP = "ingestion"
+
+
+@dataclass
+class RawTableTranslator(DagsterDltTranslator):
+    """Keys each dlt resource as ``[dataset, table]`` in the ingestion group."""
+
+    system: str = "dlt"
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(
+            key=dg.AssetKey([data.pipeline.dataset_name, str(data.resource.table_name)]),
+            deps=[],
+            group_name=INGESTION_GROUP,
+            kinds={"dlt", "duckdb", self.system},
+            description=spec.description or f"{self.system} {data.resource.name}, loaded by dlt.",
+        )
+
+
+def raw_pipeline(pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
+    """A dlt pipeline into the configured warehouse (resolved when called, not at import)."""
+    path = warehouse_path()
+    return dlt.pipeline(
+        pipeline_name=pipeline_name,
+        destination=dlt.destinations.duckdb(str(path)),
+        dataset_name=dataset_name,
+        pipelines_dir=str(dlt_pipelines_dir(path)),
+    )
+
+
+JIRA_PIPELINE = ("pmo_jira", "raw_jira")
+SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
+
+
+@dlt_assets(
+    dlt_source=jira_source(
+        base_url="https://definitions.invalid", email=None, api_token=None, projects=[]
+    ),
+    dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
+    name="jira_raw",
+    dagster_dlt_translator=RawTableTranslator(system="jira"),
+    pool=DUCKDB_POOL,
+)
+def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
+    """Jira projects, statuses, fields, issues and their complete changelogs, incrementally."""
+    yield from dlt_resource.run(
+        context=context, dlt_source=jira_source(), dlt_pipeline=raw_pipeline(*JIRA_PIPELINE)
+    )
+
+
+@dlt_assets(
+    dlt_source=spreadsheet_source(landing_url="", pseudonymisation_key=""),
+    dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
+    name="spreadsheets_raw",
+    dagster_dlt_translator=RawTableTranslator(system="excel"),
+    pool=DUCKDB_POOL,
+)
+def spreadsheets_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
+    """PMO surveys, service catalogue, needs, maturity and portfolio registers, with quarantine."""
+    yield from dlt_resource.run(
+        context=context,
+        dlt_source=spreadsheet_source(),
+        dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
+    )

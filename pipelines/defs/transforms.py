@@ -1,0 +1,60 @@
+"""The dbt project as Dagster assets: staging, intermediate and KPI marts, dbt tests as checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.settings import DUCKDB_POOL
+from warehouse.settings import REPO_ROOT, export_warehouse_path
+
+export_warehouse_path()
+
+DBT_PROJECT = DbtProject(
+    project_dir=REPO_ROOT / "transforms", profiles_dir=REPO_ROOT / "transforms"
+)
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    """True when a model, macro or setting changed after the manifest was written."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = [project.project_dir / d for d in ("models", "macros", "seeds", "tests")]
+    files = [f for d in sources if d.exists() for f in d.rglob("*") if f.is_file()]
+    files.append(project.project_dir / "dbt_project.yml")
+    return any(f.stat().st_mtime > built for f in files)
+
+
+if _manifest_is_stale(DBT_PROJECT):
+    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+
+
+class PmoDbtTranslator(DagsterDbtTranslator):
+    """Groups models by layer and lets them follow their upstreams declaratively."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else None
+        return {"staging": "staging", "intermediate": "intermediate", "marts": "kpi_marts"}.get(
+            layer or "", "transforms"
+        )
+
+    def get_automation_condition(
+        self, dbt_resource_props: Mapping[str, Any]
+    ) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=PmoDbtTranslator(),
+    pool=DUCKDB_POOL,
+)
+def pmo_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Build the dbt models and run their tests (reported as asset checks) with row counts."""
+    yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()

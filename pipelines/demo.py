@@ -1,0 +1,70 @@
+"""``pmo demo``: the whole pipeline on the embedded sandbox, from nothing to a KPI summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.jira.emulator import JiraEmulator
+from sandbox.jira.site import JiraSite, generate_site
+from sandbox.workbooks import write_demo_workbooks
+from warehouse.settings import REPO_ROOT
+
+GENERATED_DIR = REPO_ROOT / "sandbox" / "generated"
+# Demo-only credentials: the emulator checks them like a real site would. Real keys belong in
+# the environment or .dlt/secrets.toml, never in code.
+DEMO_EMAIL = "pmo-demo@example.com"
+DEMO_API_TOKEN = "demo-api-token"
+DEMO_PSEUDONYMISATION_KEY = "demo-only-pseudonymisation-key"
+
+
+@dataclass(frozen=True)
+class DemoSandbox:
+    """The generated portfolio, where it is served from, and the settings that point at it."""
+
+    site: JiraSite
+    landing_dir: Path
+    settings: dict[str, str]
+
+
+@contextmanager
+def demo_sources(generated_dir: Path = GENERATED_DIR) -> Iterator[DemoSandbox]:
+    """Generate the sandbox portfolio, serve its Jira site on loopback, yield where it is.
+
+    The settings are exported as environment variables for the duration (dlt reads them), and
+    the previous environment is restored afterwards.
+    """
+    site = generate_site()
+    project_keys = [project.key for project in site.projects]
+    landing = generated_dir / "landing"
+    write_demo_workbooks(landing, project_keys)
+    with JiraEmulator(site, email=DEMO_EMAIL, api_token=DEMO_API_TOKEN) as emulator:
+        settings = {
+            "SOURCES__JIRA__BASE_URL": emulator.base_url,
+            "SOURCES__JIRA__EMAIL": DEMO_EMAIL,
+            "SOURCES__JIRA__API_TOKEN": DEMO_API_TOKEN,
+            "SOURCES__JIRA__PROJECTS": ",".join(project_keys),
+            "SOURCES__SPREADSHEETS__LANDING_URL": str(landing),
+            "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY": os.environ.get(
+                "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY", DEMO_PSEUDONYMISATION_KEY
+            ),
+        }
+        with _environment(settings):
+            yield DemoSandbox(site, landing, settings)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

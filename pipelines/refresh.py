@@ -1,0 +1,66 @@
+"""``pmo refresh``: materialise the whole asset graph through Dagster, recorded in DAGSTER_HOME."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.instance import export_dagster_home
+from pipelines.preflight import require_settings
+from pipelines.settings import REFRESH_JOB
+from warehouse.settings import export_warehouse_path
+
+QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What a refresh run did, for the command line."""
+
+    run_id: str
+    success: bool
+    materialized: list[str]
+    failed_checks: list[str]
+    errors: list[str]
+
+
+def refresh() -> RefreshOutcome:
+    """Run the refresh job in process against the persistent instance (so the UI shows it)."""
+    require_settings()
+    export_warehouse_path()
+    export_dagster_home()
+    from pipelines.definitions import defs
+
+    job = defs().resolve_job_def(REFRESH_JOB)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, run_config=QUIET_LOGGERS, raise_on_error=False
+        )
+    return _outcome(result)
+
+
+def _outcome(result: dg.ExecuteInProcessResult) -> RefreshOutcome:
+    events = result.all_events
+    materialized = sorted(
+        {e.asset_key.to_user_string() for e in events if e.is_step_materialization and e.asset_key}
+    )
+    failed_checks = sorted(
+        f"{e.event_specific_data.asset_key.to_user_string()}:{e.event_specific_data.check_name}"
+        for e in events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and not e.event_specific_data.passed
+    )
+    errors = [
+        f"{e.step_key}: {_root_message(e.event_specific_data.error)}"
+        for e in events
+        if e.is_step_failure and e.event_specific_data.error
+    ]
+    return RefreshOutcome(result.run_id, result.success, materialized, failed_checks, errors)
+
+
+def _root_message(error: dg.SerializableErrorInfo) -> str:
+    """The first line of the innermost cause: Dagster wraps user errors in its own."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0]

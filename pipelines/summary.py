@@ -1,0 +1,52 @@
+"""A short KPI summary of the warehouse for the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse.connection import query
+
+RAW_TABLES = """
+select table_schema || '.' || table_name as name
+from duckdb_tables()
+where table_schema in ('raw_jira', 'raw_spreadsheets') and not starts_with(table_name, '_dlt')
+order by 1
+"""
+
+THROUGHPUT = """
+select project_key as project,
+       count(*) as months_with_delivery,
+       sum(issues_done) as issues_done,
+       sum(story_points_done) as story_points_done,
+       max(month_start) as last_month
+from marts.mart_delivery_throughput_monthly
+group by project_key
+order by project_key
+"""
+
+LATEST_CSAT = """
+select service_id as service, service_name, wave, responses,
+       round(csat_mean, 2) as csat_mean, round(csat_pct_4_plus, 1) as csat_pct_4_plus
+from marts.mart_service_csat
+where wave = (select max(wave) from marts.mart_service_csat)
+order by service_id
+"""
+
+
+def raw_table_counts_sql(path: Path) -> str:
+    """Exact row counts of every raw table (DuckDB's estimates lag after merges)."""
+    names = query(path, RAW_TABLES)["name"]
+    return "\nunion all\n".join(
+        f"select '{name}' as \"table\", count(*) as \"rows\" from {name}" for name in names
+    )
+
+
+def kpi_summary(path: Path) -> str:
+    """Row counts of the raw tables, throughput per project and the latest wave's CSAT."""
+    sections = [
+        ("Raw tables", raw_table_counts_sql(path)),
+        ("Throughput (issues first reaching done), all months", THROUGHPUT),
+        ("CSAT per PMO service, latest survey wave (null = fewer than 5 respondents)", LATEST_CSAT),
+    ]
+    parts = [f"{title}\n{query(path, sql).to_string(index=False)}" for title, sql in sections]
+    return "\n\n".join(parts)

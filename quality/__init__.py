@@ -1,0 +1,1 @@
+"""Great Expectations suites for the warehouse tables, built in code, and the validator."""

@@ -1,0 +1,73 @@
+"""The code location loads and is wired the way operators and the style guide expect."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from pipelines.settings import DUCKDB_POOL, REFRESH_JOB
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    from pipelines.definitions import defs
+
+    return defs()
+
+
+@pytest.fixture(scope="module")
+def asset_graph(definitions: dg.Definitions):
+    return definitions.resolve_asset_graph()
+
+
+def test_definitions_load_and_validate(definitions: dg.Definitions) -> None:
+    dg.Definitions.validate_loadable(definitions)
+
+
+def test_every_asset_has_a_description_a_group_and_kinds(asset_graph) -> None:
+    for key in asset_graph.get_all_asset_keys():
+        node = asset_graph.get(key)
+        if node.is_materializable:
+            assert node.description, f"{key} has no description"
+            assert node.group_name and node.group_name != "default", f"{key} has no group"
+            assert node.kinds, f"{key} has no kinds"
+
+
+def test_dbt_sources_are_the_dlt_assets_not_placeholders(asset_graph) -> None:
+    external = [k.to_user_string() for k in asset_graph.get_all_asset_keys()
+                if not asset_graph.get(k).is_materializable]
+    assert external == []
+
+
+def test_raw_tables_feed_the_marts(asset_graph) -> None:
+    marts = dg.AssetKey(["mart_delivery_throughput_monthly"])
+    upstream = asset_graph.get(marts).parent_keys
+    assert upstream, "the throughput mart has no upstream"
+    ancestors = dg.AssetSelection.assets(marts).upstream().resolve(asset_graph)
+    assert dg.AssetKey(["raw_jira", "issues"]) in ancestors
+
+
+def test_great_expectations_checks_are_blocking(definitions: dg.Definitions) -> None:
+    gx_checks = [
+        spec
+        for checks_def in definitions.asset_checks or []
+        for spec in checks_def.check_specs
+        if spec.name.startswith("gx_")
+    ]
+    assert {spec.asset_key.to_user_string() for spec in gx_checks} >= {
+        "raw_jira/issues",
+        "raw_spreadsheets/survey_answers",
+    }
+    assert all(spec.blocking for spec in gx_checks)
+
+
+def test_every_warehouse_writer_is_in_the_duckdb_pool(definitions: dg.Definitions) -> None:
+    for assets_def in definitions.assets or []:
+        if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
+            assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
+
+
+def test_nightly_schedule_runs_the_refresh_job(definitions: dg.Definitions) -> None:
+    schedule = definitions.resolve_schedule_def("nightly_refresh")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.job_name == REFRESH_JOB

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: where it lives and how writers and readers open it."""
