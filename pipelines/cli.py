@@ -13,8 +13,11 @@ from warehouse.settings import warehouse_path
 
 
 def _report(outcome: RefreshOutcome, seconds: float) -> int:
-    print(f"Dagster run {outcome.run_id}: {'succeeded' if outcome.success else 'FAILED'} "
-          f"in {seconds:.1f} s, {len(outcome.materialized)} assets materialised")
+    print(
+        f"Dagster run {outcome.run_id}: {'succeeded' if outcome.success else 'FAILED'} "
+        f"in {seconds:.1f} s, {len(outcome.materialized)} assets materialised "
+        f"(details: {outcome.log_file})"
+    )
     for check in outcome.failed_checks:
         print(f"  failed check: {check}")
     for error in outcome.errors:
@@ -43,8 +46,10 @@ def cmd_demo(_: argparse.Namespace) -> int:
 
     with demo_sources() as sandbox:
         settings = sandbox.settings
-        print(f"Jira emulator at {settings['SOURCES__JIRA__BASE_URL']}, "
-              f"projects {settings['SOURCES__JIRA__PROJECTS']}")
+        print(
+            f"Jira emulator at {settings['SOURCES__JIRA__BASE_URL']}, "
+            f"projects {settings['SOURCES__JIRA__PROJECTS']}"
+        )
         print(f"Spreadsheets from {settings['SOURCES__SPREADSHEETS__LANDING_URL']}")
         status = _refresh_and_report()
     if status == 0:

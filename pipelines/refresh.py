@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
@@ -20,6 +22,7 @@ class RefreshOutcome:
 
     run_id: str
     success: bool
+    log_file: Path
     materialized: list[str]
     failed_checks: list[str]
     errors: list[str]
@@ -29,18 +32,20 @@ def refresh() -> RefreshOutcome:
     """Run the refresh job in process against the persistent instance (so the UI shows it)."""
     require_settings()
     export_warehouse_path()
-    export_dagster_home()
+    log_file = export_dagster_home() / "logs" / "last_refresh.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     from pipelines.definitions import defs
 
     job = defs().resolve_job_def(REFRESH_JOB)
-    with dg.DagsterInstance.get() as instance:
+    # dbt's event stream goes to stdout; keep the terminal for the summary and the log for detail.
+    with dg.DagsterInstance.get() as instance, log_file.open("w") as log, redirect_stdout(log):
         result = job.execute_in_process(
             instance=instance, run_config=QUIET_LOGGERS, raise_on_error=False
         )
-    return _outcome(result)
+    return _outcome(result, log_file)
 
 
-def _outcome(result: dg.ExecuteInProcessResult) -> RefreshOutcome:
+def _outcome(result: dg.ExecuteInProcessResult, log_file: Path) -> RefreshOutcome:
     events = result.all_events
     materialized = sorted(
         {e.asset_key.to_user_string() for e in events if e.is_step_materialization and e.asset_key}
@@ -56,7 +61,9 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RefreshOutcome:
         for e in events
         if e.is_step_failure and e.event_specific_data.error
     ]
-    return RefreshOutcome(result.run_id, result.success, materialized, failed_checks, errors)
+    return RefreshOutcome(
+        result.run_id, result.success, log_file, materialized, failed_checks, errors
+    )
 
 
 def _root_message(error: dg.SerializableErrorInfo) -> str:

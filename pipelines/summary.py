@@ -7,9 +7,9 @@ from pathlib import Path
 from warehouse.connection import query
 
 RAW_TABLES = """
-select table_schema || '.' || table_name as name
+select schema_name || '.' || table_name as name
 from duckdb_tables()
-where table_schema in ('raw_jira', 'raw_spreadsheets') and not starts_with(table_name, '_dlt')
+where schema_name in ('raw_jira', 'raw_spreadsheets') and not starts_with(table_name, '_dlt')
 order by 1
 """
 
@@ -37,7 +37,7 @@ def raw_table_counts_sql(path: Path) -> str:
     """Exact row counts of every raw table (DuckDB's estimates lag after merges)."""
     names = query(path, RAW_TABLES)["name"]
     return "\nunion all\n".join(
-        f"select '{name}' as \"table\", count(*) as \"rows\" from {name}" for name in names
+        f'select \'{name}\' as "table", count(*) as "rows" from {name}' for name in names
     )
 
 

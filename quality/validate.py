@@ -75,7 +75,8 @@ def _failure(result: Any) -> FailedExpectation:
     details = result.result or {}
     kwargs = config.kwargs
     column = kwargs.get("column") or ",".join(
-        kwargs.get("column_list") or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
+        kwargs.get("column_list")
+        or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
     )
     return FailedExpectation(
         expectation=config.type,

@@ -46,12 +46,14 @@ def raw_row_counts(warehouse: Path) -> dict[str, int]:
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.sql(
-            "select table_schema, table_name from duckdb_tables() "
-            f"where table_schema in {RAW_SCHEMAS} and not starts_with(table_name, '_dlt')"
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in {RAW_SCHEMAS} and not starts_with(table_name, '_dlt')"
         ).fetchall()
         return {
-            f"{schema}.{table}": con.sql(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+            f"{schema}.{table}": con.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()[0]
             for schema, table in tables
         }
 

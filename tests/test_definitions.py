@@ -34,13 +34,16 @@ def test_every_asset_has_a_description_a_group_and_kinds(asset_graph) -> None:
 
 
 def test_dbt_sources_are_the_dlt_assets_not_placeholders(asset_graph) -> None:
-    external = [k.to_user_string() for k in asset_graph.get_all_asset_keys()
-                if not asset_graph.get(k).is_materializable]
+    external = [
+        k.to_user_string()
+        for k in asset_graph.get_all_asset_keys()
+        if not asset_graph.get(k).is_materializable
+    ]
     assert external == []
 
 
 def test_raw_tables_feed_the_marts(asset_graph) -> None:
-    marts = dg.AssetKey(["mart_delivery_throughput_monthly"])
+    marts = dg.AssetKey(["marts", "mart_delivery_throughput_monthly"])
     upstream = asset_graph.get(marts).parent_keys
     assert upstream, "the throughput mart has no upstream"
     ancestors = dg.AssetSelection.assets(marts).upstream().resolve(asset_graph)

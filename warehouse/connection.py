@@ -1,4 +1,10 @@
-"""Opening the warehouse: readers read a table into pandas without holding the file open."""
+"""Opening the warehouse from inside the pipeline process.
+
+Connections here use DuckDB's default configuration on purpose: dbt's adapter (row counts)
+keeps a read-write connection open in the same process, and DuckDB refuses a second connection
+to one file with a different configuration. Other processes (BI tools) read the serving
+snapshot, never this file. Connections are closed at once so the file is never held.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,12 @@ import pandas as pd
 
 def read_table(path: Path, schema: str, table: str) -> pd.DataFrame:
     """The whole table as a DataFrame, dlt's bookkeeping columns left out."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with duckdb.connect(str(path)) as con:
         frame = con.sql(f'select * from "{schema}"."{table}"').df()
     return frame.drop(columns=[c for c in frame.columns if c.startswith("_dlt_")])
 
 
 def query(path: Path, sql: str) -> pd.DataFrame:
-    """Run a read-only query and return its result."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    """Run a query and return its result."""
+    with duckdb.connect(str(path)) as con:
         return con.sql(sql).df()

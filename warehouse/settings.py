@@ -29,5 +29,5 @@ def export_warehouse_path() -> Path:
 
 
 def dlt_pipelines_dir(path: Path) -> Path:
-    """dlt's working state lives beside the warehouse it describes (a temp warehouse, temp state)."""
+    """dlt's working state lives beside the warehouse it describes: temp warehouse, temp state."""
     return path.parent / ".dlt_pipelines" / path.stem

@@ -4,11 +4,10 @@ Asset keys are ``[dataset, table]`` (``raw_jira/issues``), the same keys dbt giv
 so the graph runs straight from each loaded table to the models that read it.
 
 dagster-dlt needs a source object to enumerate the assets when the definitions load, before any
-configuration is known. That source is built from explicit arguments and never runs; each run
-builds the real one, whose settings dlt resolves from the environment and ``.dlt/*.toml``.
+configuration is known. That source is built with empty settings and never runs (no request is
+made before extraction); each run builds the real one, whose settings dlt resolves from the
+environment and ``.dlt/*.toml`` at that moment.
 """
-
-from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,9 +59,7 @@ SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
 
 
 @dlt_assets(
-    dlt_source=jira_source(
-        base_url="https://definitions.invalid", email=None, api_token=None, projects=[]
-    ),
+    dlt_source=jira_source(base_url=None, email=None, api_token=None, pat=None, projects=None),
     dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
     name="jira_raw",
     dagster_dlt_translator=RawTableTranslator(system="jira"),
@@ -82,7 +79,9 @@ def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
     dagster_dlt_translator=RawTableTranslator(system="excel"),
     pool=DUCKDB_POOL,
 )
-def spreadsheets_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
+def spreadsheets_raw(
+    context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
+) -> Iterator[Any]:
     """PMO surveys, service catalogue, needs, maturity and portfolio registers, with quarantine."""
     yield from dlt_resource.run(
         context=context,

@@ -17,13 +17,13 @@ from warehouse.settings import warehouse_path
 
 
 def _check_result(summary: ValidationSummary) -> dg.AssetCheckResult:
-    severity = dg.AssetCheckSeverity.ERROR if summary.blocking_failures else dg.AssetCheckSeverity.WARN
+    severity = (
+        dg.AssetCheckSeverity.ERROR if summary.blocking_failures else dg.AssetCheckSeverity.WARN
+    )
     return dg.AssetCheckResult(
         passed=not summary.failures,
         severity=severity,
-        description=(
-            "; ".join(f.describe() for f in summary.failures) or "all expectations hold"
-        ),
+        description=("; ".join(f.describe() for f in summary.failures) or "all expectations hold"),
         metadata={
             "suite": summary.suite,
             "rows": summary.rows,

@@ -10,5 +10,8 @@ from pipelines.defs.transforms import DBT_PROJECT
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
-        resources={"dlt_resource": DagsterDltResource(), "dbt": DbtCliResource(project_dir=DBT_PROJECT)}
+        resources={
+            "dlt_resource": DagsterDltResource(),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        }
     )

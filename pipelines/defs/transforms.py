@@ -1,15 +1,20 @@
 """The dbt project as Dagster assets: staging, intermediate and KPI marts, dbt tests as checks."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from pipelines.settings import DUCKDB_POOL
-from warehouse.settings import REPO_ROOT, export_warehouse_path
+from warehouse.connection import query
+from warehouse.settings import REPO_ROOT, export_warehouse_path, warehouse_path
 
 export_warehouse_path()
 
@@ -49,12 +54,30 @@ class PmoDbtTranslator(DagsterDbtTranslator):
         return dg.AutomationCondition.eager()
 
 
+def _with_row_count(context: dg.AssetExecutionContext, event: Any) -> Any:
+    """Add the relation's row count to a model's output.
+
+    Counted here rather than with dagster-dbt's ``fetch_row_counts``, whose in-process dbt
+    adapter keeps a DuckDB connection open with another configuration than ours, and only
+    once dbt has exited: its process holds the warehouse's write lock while it runs.
+    """
+    if not isinstance(event, dg.Output):
+        return event
+    schema, table = context.asset_key_for_output(event.output_name).path[-2:]
+    rows = query(warehouse_path(), f'select count(*) as n from "{schema}"."{table}"')["n"][0]
+    return event.with_metadata({**event.metadata, "dagster/row_count": int(rows)})
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
-    dagster_dbt_translator=PmoDbtTranslator(),
+    dagster_dbt_translator=PmoDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    ),
     pool=DUCKDB_POOL,
 )
 def pmo_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Build the dbt models and run their tests (reported as asset checks) with row counts."""
-    yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
+    events = list(dbt.cli(["build"], context=context).stream())
+    for event in events:
+        yield _with_row_count(context, event)
