@@ -1,7 +1,9 @@
 """Expectation suites, one per validated table, built in code so that they are reviewed like code.
 
 Each expectation carries a severity: ``critical`` failures block everything downstream,
-``warning`` ones are reported but let the pipeline continue.
+``warning`` ones are reported but let the pipeline continue. Suites that check references to
+other tables take a :class:`~quality.references.References` and name the tables they read, so
+the Dagster check runs after those tables are loaded.
 """
 
 from __future__ import annotations
@@ -12,70 +14,291 @@ from dataclasses import dataclass
 import great_expectations as gx
 from great_expectations.core.expectation_suite import ExpectationSuite
 
+from quality.references import References
+
 STATUS_CATEGORIES = ["new", "indeterminate", "done"]
 SURVEY_DIMENSIONS = ["satisfaction", "value"]
+PMO_DOMAINS = [
+    "Organisational Development and Alignment",
+    "PMO Strategic Elements",
+    "PMO Design and Structuring",
+    "PMO Operation and Performance",
+    "PMO Enhancement and Effectiveness",
+    "People",
+]
+RAG = ["Red", "Amber", "Green"]
+CRITICAL = "critical"
+WARNING = "warning"
 
 gxe = gx.expectations
+Table = tuple[str, str]
 
 
 @dataclass(frozen=True)
 class TableSuite:
-    """A suite and the warehouse table it validates."""
+    """A suite, the warehouse table it validates and the tables its references read."""
 
     schema: str
     table: str
-    build: Callable[[], ExpectationSuite]
+    build: Callable[[References], ExpectationSuite]
+    reads: tuple[Table, ...] = ()
 
     @property
     def name(self) -> str:
         return f"{self.schema}.{self.table}"
 
+    @property
+    def description(self) -> str:
+        return (self.build.__doc__ or self.name).strip()
 
-def jira_issues() -> ExpectationSuite:
-    """Issue keys are unique and flow fields are valid: every delivery KPI depends on them."""
+
+def _key(*columns: str) -> list:
+    """The table's primary key is present and unique."""
+    present = [gxe.ExpectColumnValuesToNotBeNull(column=c, severity=CRITICAL) for c in columns]
+    if len(columns) == 1:
+        return [*present, gxe.ExpectColumnValuesToBeUnique(column=columns[0], severity=CRITICAL)]
+    unique = gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns), severity=CRITICAL)
+    return [*present, unique]
+
+
+def _between(column: str, low: float, high: float, severity: str = CRITICAL):
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=low, max_value=high, severity=severity
+    )
+
+
+def _in(column: str, values: list, severity: str = CRITICAL):
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, severity=severity)
+
+
+def _not_before(later: str, earlier: str, severity: str = CRITICAL):
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later,
+        column_B=earlier,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        severity=severity,
+    )
+
+
+def jira_projects(_: References) -> ExpectationSuite:
+    """Projects have unique ids and keys: every delivery KPI is grouped by them."""
+    return ExpectationSuite("raw_jira.projects", [*_key("id"), *_key("key")[1:]])
+
+
+def jira_statuses(_: References) -> ExpectationSuite:
+    """Every status maps to a statusCategory: flow logic uses categories, never names."""
     return ExpectationSuite(
-        name="raw_jira.issues",
-        expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="id", severity="critical"),
-            gxe.ExpectColumnValuesToBeUnique(column="id", severity="critical"),
-            gxe.ExpectColumnValuesToNotBeNull(column="key", severity="critical"),
-            gxe.ExpectColumnValuesToBeUnique(column="key", severity="critical"),
-            gxe.ExpectColumnValuesToNotBeNull(column="project_key", severity="critical"),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="status_category_key", value_set=STATUS_CATEGORIES, severity="critical"
+        "raw_jira.statuses", [*_key("id"), _in("status_category_key", STATUS_CATEGORIES)]
+    )
+
+
+def jira_fields(_: References) -> ExpectationSuite:
+    """Field ids are unique and at most one field plays each role (story points, sprint...)."""
+    return ExpectationSuite(
+        "raw_jira.fields",
+        [
+            *_key("id"),
+            _in("role", ["story_points", "sprint", "start_date"]),
+        ],
+    )
+
+
+def jira_issues(refs: References) -> ExpectationSuite:
+    """Issue keys are unique, flow fields valid, dates ordered, projects known."""
+    return ExpectationSuite(
+        "raw_jira.issues",
+        [
+            *_key("id"),
+            *_key("key")[1:],
+            gxe.ExpectColumnValuesToNotBeNull(column="project_key", severity=CRITICAL),
+            _in("project_key", refs.values("raw_jira", "projects", "key")),
+            _in("status_category_key", STATUS_CATEGORIES),
+            gxe.ExpectColumnValuesToNotBeNull(column="created", severity=CRITICAL),
+            _not_before("updated", "created"),
+            _not_before("resolution_date", "created"),
+            _between("story_points", 0, 1000, WARNING),
+        ],
+    )
+
+
+def jira_changelog_items(refs: References) -> ExpectationSuite:
+    """Changelog entries are unique per history and item, and belong to loaded issues."""
+    return ExpectationSuite(
+        "raw_jira.changelog_items",
+        [
+            *_key("history_id", "item_index"),
+            gxe.ExpectColumnValuesToNotBeNull(column="changed_at", severity=CRITICAL),
+            _in("issue_id", refs.values("raw_jira", "issues", "id"), WARNING),
+        ],
+    )
+
+
+def survey_responses(refs: References) -> ExpectationSuite:
+    """Responses are pseudonymised, on their scales, from known stakeholder groups."""
+    groups = refs.split_values("raw_spreadsheets", "service_catalogue", "customer_groups")
+    groups += refs.values("raw_spreadsheets", "needs_register", "customer_group")
+    return ExpectationSuite(
+        "raw_spreadsheets.survey_responses",
+        [
+            *_key("response_id"),
+            gxe.ExpectColumnValuesToNotBeNull(column="respondent_token", severity=CRITICAL),
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="respondent_token", regex="@", severity=CRITICAL
             ),
-            gxe.ExpectColumnValuesToNotBeNull(column="created", severity="critical"),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="updated", column_B="created", or_equal=True, severity="critical"
+            gxe.ExpectColumnValuesToNotBeNull(column="wave", severity=CRITICAL),
+            _between("overall_value", 1, 5),
+            _between("likelihood_to_recommend", 0, 10),
+            _in("stakeholder_group", sorted(set(groups)), WARNING),
+        ],
+    )
+
+
+def survey_answers(refs: References) -> ExpectationSuite:
+    """Ratings stay on their 1-5 scale and name services of the catalogue."""
+    return ExpectationSuite(
+        "raw_spreadsheets.survey_answers",
+        [
+            *_key("response_id", "service_id", "dimension"),
+            _in("dimension", SURVEY_DIMENSIONS),
+            _between("score", 1, 5),
+            _in("service_id", refs.values("raw_spreadsheets", "service_catalogue", "service_id")),
+        ],
+    )
+
+
+def service_catalogue(_: References) -> ExpectationSuite:
+    """Services have unique ids and a satisfaction target on the 1-5 scale."""
+    return ExpectationSuite(
+        "raw_spreadsheets.service_catalogue",
+        [*_key("service_id"), _between("target_satisfaction", 1, 5, WARNING)],
+    )
+
+
+def needs_register(_: References) -> ExpectationSuite:
+    """Needs have unique ids and a customer group."""
+    return ExpectationSuite(
+        "raw_spreadsheets.needs_register",
+        [
+            *_key("need_id"),
+            gxe.ExpectColumnValuesToNotBeNull(column="customer_group", severity=CRITICAL),
+        ],
+    )
+
+
+def maturity_assessments(_: References) -> ExpectationSuite:
+    """One rating per domain and assessment, levels 1-5, domains of PMI-PMOCP."""
+    return ExpectationSuite(
+        "raw_spreadsheets.maturity_assessments",
+        [
+            *_key("assessed_on", "domain"),
+            _in("domain", PMO_DOMAINS),
+            _between("level", 1, 5),
+            _between("target_level", 1, 5),
+        ],
+    )
+
+
+def project_register(refs: References) -> ExpectationSuite:
+    """Projects are unique, money is not negative, dates ordered, keys known to Jira."""
+    return ExpectationSuite(
+        "raw_spreadsheets.project_register",
+        [
+            *_key("project_key"),
+            _in("project_key", refs.values("raw_jira", "projects", "key"), WARNING),
+            _in(
+                "strategic_objective_id",
+                refs.values("raw_spreadsheets", "strategic_objectives", "objective_id"),
+                WARNING,
             ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="story_points", min_value=0, max_value=1000, severity="warning"
+            _between("budget", 0, 1e12),
+            _between("actual_cost_to_date", 0, 1e12),
+            _between("planned_benefits", 0, 1e12, WARNING),
+            _between("realised_benefits", 0, 1e12, WARNING),
+            _not_before("baseline_end", "baseline_start"),
+            _in("rag", RAG, WARNING),
+        ],
+    )
+
+
+def strategic_objectives(_: References) -> ExpectationSuite:
+    """Objectives are unique and weighted between 0 and 1."""
+    return ExpectationSuite(
+        "raw_spreadsheets.strategic_objectives", [*_key("objective_id"), _between("weight", 0, 1)]
+    )
+
+
+def _mart_key(name: str, *columns: str) -> Callable[[References], ExpectationSuite]:
+    def build(_: References) -> ExpectationSuite:
+        return ExpectationSuite(f"marts.{name}", _key(*columns))
+
+    build.__doc__ = f"One row per {', '.join(columns)}: BI tools join and filter on it."
+    return build
+
+
+def value_delivery_rate(_: References) -> ExpectationSuite:
+    """One row per wave, rates are percentages, suppressed waves show no number."""
+    return ExpectationSuite(
+        "marts.mart_value_delivery_rate",
+        [
+            *_key("wave"),
+            _between("value_delivery_rate_pct", 0, 100),
+            gxe.ExpectColumnValuesToBeNull(
+                column="value_delivery_rate_pct",
+                row_condition="is_suppressed == True",
+                condition_parser="pandas",
+                severity=CRITICAL,
             ),
         ],
     )
 
 
-def survey_answers() -> ExpectationSuite:
-    """Ratings stay on their 1-5 scale, or CSAT and the value index mean nothing."""
+def pmo_value_scorecard(_: References) -> ExpectationSuite:
+    """One row per quarter, composite score 0-100, a known benchmark class."""
     return ExpectationSuite(
-        name="raw_spreadsheets.survey_answers",
-        expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="response_id", severity="critical"),
-            gxe.ExpectColumnValuesToNotBeNull(column="service_id", severity="critical"),
-            gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=["response_id", "service_id", "dimension"], severity="critical"
-            ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="dimension", value_set=SURVEY_DIMENSIONS, severity="critical"
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="score", min_value=1, max_value=5, severity="critical"
-            ),
+        "marts.mart_pmo_value_scorecard_quarterly",
+        [
+            *_key("quarter_start"),
+            _between("composite_score", 0, 100),
+            _in("benchmark_class", ["high_performing", "between", "low_performing"]),
         ],
     )
 
+
+RAW_JIRA = "raw_jira"
+RAW_SHEETS = "raw_spreadsheets"
 
 TABLE_SUITES: tuple[TableSuite, ...] = (
-    TableSuite("raw_jira", "issues", jira_issues),
-    TableSuite("raw_spreadsheets", "survey_answers", survey_answers),
+    TableSuite(RAW_JIRA, "projects", jira_projects),
+    TableSuite(RAW_JIRA, "statuses", jira_statuses),
+    TableSuite(RAW_JIRA, "fields", jira_fields),
+    TableSuite(RAW_JIRA, "issues", jira_issues, reads=((RAW_JIRA, "projects"),)),
+    TableSuite(RAW_JIRA, "changelog_items", jira_changelog_items, reads=((RAW_JIRA, "issues"),)),
+    TableSuite(
+        RAW_SHEETS,
+        "survey_responses",
+        survey_responses,
+        reads=((RAW_SHEETS, "service_catalogue"), (RAW_SHEETS, "needs_register")),
+    ),
+    TableSuite(
+        RAW_SHEETS, "survey_answers", survey_answers, reads=((RAW_SHEETS, "service_catalogue"),)
+    ),
+    TableSuite(RAW_SHEETS, "service_catalogue", service_catalogue),
+    TableSuite(RAW_SHEETS, "needs_register", needs_register),
+    TableSuite(RAW_SHEETS, "maturity_assessments", maturity_assessments),
+    TableSuite(
+        RAW_SHEETS,
+        "project_register",
+        project_register,
+        reads=((RAW_JIRA, "projects"), (RAW_SHEETS, "strategic_objectives")),
+    ),
+    TableSuite(RAW_SHEETS, "strategic_objectives", strategic_objectives),
+    TableSuite(
+        "marts",
+        "mart_delivery_throughput_monthly",
+        _mart_key("mart_delivery_throughput_monthly", "project_id", "month_start"),
+    ),
+    TableSuite("marts", "mart_service_csat", _mart_key("mart_service_csat", "service_id", "wave")),
+    TableSuite("marts", "mart_value_delivery_rate", value_delivery_rate),
+    TableSuite("marts", "mart_pmo_value_scorecard_quarterly", pmo_value_scorecard),
 )

@@ -1,13 +1,16 @@
 """Validate a pandas DataFrame against a suite and summarise the result for humans and Dagster.
 
 Great Expectations validates DataFrames read from DuckDB rather than querying DuckDB itself:
-its DuckDB SQL path is fragile, and the tables we validate fit in memory.
+its DuckDB SQL path is fragile, and the tables we validate fit in memory. With a
+``project_root`` the validation runs through a file-backed checkpoint that also rebuilds the
+HTML Data Docs there; without one it stays in memory (unit tests, ad-hoc checks).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
@@ -16,6 +19,7 @@ from great_expectations.core.expectation_suite import ExpectationSuite
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 SAMPLE_SIZE = 5
+BATCH = "table"
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
@@ -36,6 +40,16 @@ class FailedExpectation:
         count = f", {self.unexpected_count} rows" if self.unexpected_count else ""
         return f"{self.expectation}{where} ({self.severity}{count}); sample {self.sample}"
 
+    def as_metadata(self) -> dict[str, Any]:
+        return {
+            "expectation": self.expectation,
+            "column": self.column,
+            "severity": self.severity,
+            "unexpected_count": self.unexpected_count,
+            "observed": _plain(self.observed),
+            "sample": self.sample,
+        }
+
 
 @dataclass(frozen=True)
 class ValidationSummary:
@@ -45,6 +59,7 @@ class ValidationSummary:
     rows: int
     evaluated: int
     failures: list[FailedExpectation]
+    docs_index: Path | None = None
 
     @property
     def blocking_failures(self) -> list[FailedExpectation]:
@@ -55,32 +70,65 @@ class ValidationSummary:
         return not self.blocking_failures
 
 
-def validate_frame(frame: pd.DataFrame, suite: ExpectationSuite) -> ValidationSummary:
-    """Run ``suite`` on ``frame`` in an ephemeral context (nothing is written to disk)."""
-    context = gx.get_context(mode="ephemeral")
+def validate_frame(
+    frame: pd.DataFrame, suite: ExpectationSuite, project_root: Path | None = None
+) -> ValidationSummary:
+    """Run ``suite`` on ``frame``; with ``project_root``, keep results and Data Docs there."""
+    if project_root is None:
+        context = gx.get_context(mode="ephemeral")
+    else:
+        context = gx.get_context(mode="file", project_root_dir=str(project_root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("warehouse")
-        .add_dataframe_asset(suite.name)
-        .add_batch_definition_whole_dataframe("table")
-        .get_batch(batch_parameters={"dataframe": frame})
+    batch_definition = _batch_definition(context, suite.name)
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(
+            name=suite.name, data=batch_definition, suite=context.suites.add_or_update(suite)
+        )
     )
-    result = batch.validate(context.suites.add(suite), result_format="SUMMARY")
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if project_root else []
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=suite.name,
+            validation_definitions=[validation],
+            actions=actions,
+            result_format="SUMMARY",
+        )
+    )
+    outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+    (result,) = outcome.run_results.values()
     failures = [_failure(r) for r in result.results if not r.success]
-    return ValidationSummary(suite.name, len(frame), len(result.results), failures)
+    docs = _docs_index(context) if project_root else None
+    return ValidationSummary(suite.name, len(frame), len(result.results), failures, docs)
+
+
+def _batch_definition(context: Any, asset_name: str) -> Any:
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    try:
+        asset = source.get_asset(asset_name)
+    except LookupError:
+        asset = source.add_dataframe_asset(asset_name)
+    try:
+        return asset.get_batch_definition(BATCH)
+    except KeyError:
+        return asset.add_batch_definition_whole_dataframe(BATCH)
+
+
+def _docs_index(context: Any) -> Path | None:
+    sites = context.get_docs_sites_urls()
+    url = sites[0]["site_url"] if sites else None
+    return Path(url.removeprefix("file://")) if url else None
 
 
 def _failure(result: Any) -> FailedExpectation:
     config = result.expectation_config
     details = result.result or {}
     kwargs = config.kwargs
-    column = kwargs.get("column") or ",".join(
-        kwargs.get("column_list")
-        or [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
-    )
+    columns = kwargs.get("column_list") or [
+        c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c
+    ]
     return FailedExpectation(
         expectation=config.type,
-        column=column or None,
+        column=kwargs.get("column") or ",".join(columns) or None,
         severity=str(getattr(config.severity, "value", config.severity) or "critical"),
         unexpected_count=details.get("unexpected_count"),
         observed=details.get("observed_value"),
@@ -89,7 +137,7 @@ def _failure(result: Any) -> FailedExpectation:
 
 
 def _plain(value: Any) -> Any:
-    """Make a sample value JSON-friendly for Dagster metadata."""
+    """Make a value JSON-friendly for Dagster metadata."""
     if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
         return value
     return str(value)

@@ -26,7 +26,7 @@ class PipelineRun:
     counts_after_second: dict[str, int]
 
 
-def materialize_everything() -> dg.ExecuteInProcessResult:
+def materialize_everything(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """Materialise every asset and check of the code location, in process."""
     from pipelines.definitions import defs
 
@@ -36,7 +36,7 @@ def materialize_everything() -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*assets, *checks],
         resources=definitions.resources,
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
 
@@ -56,6 +56,12 @@ def raw_row_counts(warehouse: Path) -> dict[str, int]:
             ).fetchone()[0]
             for schema, table in tables
         }
+
+
+@pytest.fixture(scope="session")
+def run_pipeline():
+    """Materialise the whole code location in process (against the current environment)."""
+    return materialize_everything
 
 
 @pytest.fixture(scope="session")

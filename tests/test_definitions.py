@@ -60,14 +60,20 @@ def test_great_expectations_checks_are_blocking(definitions: dg.Definitions) -> 
     assert {spec.asset_key.to_user_string() for spec in gx_checks} >= {
         "raw_jira/issues",
         "raw_spreadsheets/survey_answers",
+        "marts/mart_pmo_value_scorecard_quarterly",
     }
     assert all(spec.blocking for spec in gx_checks)
+
+
+# Assets that never open the working warehouse file (they read the published snapshot).
+OUTSIDE_THE_POOL = {"serving__kpi_report"}
 
 
 def test_every_warehouse_writer_is_in_the_duckdb_pool(definitions: dg.Definitions) -> None:
     for assets_def in definitions.assets or []:
         if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
-            assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
+            if assets_def.op.name not in OUTSIDE_THE_POOL:
+                assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
 
 
 def test_nightly_schedule_runs_the_refresh_job(definitions: dg.Definitions) -> None:

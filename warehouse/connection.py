@@ -25,3 +25,9 @@ def query(path: Path, sql: str) -> pd.DataFrame:
     """Run a query and return its result."""
     with duckdb.connect(str(path)) as con:
         return con.sql(sql).df()
+
+
+def execute(path: Path, sql: str) -> None:
+    """Run statements that change the warehouse (the caller runs in the DuckDB pool)."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql)

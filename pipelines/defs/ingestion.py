@@ -20,6 +20,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from connectors.jira import jira_source
 from connectors.spreadsheets import spreadsheet_source
+from pipelines.defs.freshness import nightly_sla
 from pipelines.settings import DUCKDB_POOL
 from warehouse.settings import dlt_pipelines_dir, warehouse_path
 
@@ -39,8 +40,15 @@ class RawTableTranslator(DagsterDltTranslator):
             deps=[],
             group_name=INGESTION_GROUP,
             kinds={"dlt", "duckdb", self.system},
-            description=spec.description or f"{self.system} {data.resource.name}, loaded by dlt.",
+            freshness_policy=nightly_sla(),
+            description=_resource_doc(data) or f"{self.system} {data.resource.name} (dlt).",
         )
+
+
+def _resource_doc(data: DltResourceTranslatorData) -> str | None:
+    """The resource function's docstring (dagster-dlt finds it only for single-step resources)."""
+    function = getattr(data.resource._pipe, "gen", None)  # private, as dagster-dlt reads it
+    return getattr(function, "__doc__", None)
 
 
 def raw_pipeline(pipeline_name: str, dataset_name: str) -> dlt.Pipeline:

@@ -1,48 +1,49 @@
-"""Great Expectations suites as blocking asset checks on the raw tables.
+"""Great Expectations suites and volume watches as asset checks.
 
-A failed ``critical`` expectation gives an ERROR check, which stops every downstream asset in
-the run (and declarative automation will not build on it); ``warning`` failures are reported
-with WARN severity and let the run continue.
+A failed ``critical`` expectation gives an ERROR check, which is blocking: downstream assets
+in the run are skipped, and declarative automation waits for it to pass. ``warning`` failures
+and volume anomalies are WARN checks that never block. Data Docs (HTML) are rebuilt beside the
+warehouse on every validation and linked from the check's metadata.
 """
 
-from __future__ import annotations
+from pathlib import Path
 
 import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from pipelines.settings import DUCKDB_POOL
+from quality.references import WarehouseReferences
+from quality.settings import quality_settings
 from quality.suites import TABLE_SUITES, TableSuite
 from quality.validate import ValidationSummary, validate_frame
-from warehouse.connection import read_table
+from quality.volume import VolumeChange
+from warehouse.connection import query, read_table
 from warehouse.settings import warehouse_path
 
+CHECK_AUTOMATION = dg.AutomationCondition.eager()
 
-def _check_result(summary: ValidationSummary) -> dg.AssetCheckResult:
-    severity = (
-        dg.AssetCheckSeverity.ERROR if summary.blocking_failures else dg.AssetCheckSeverity.WARN
-    )
+
+def quality_project_root(warehouse: Path) -> Path:
+    """Great Expectations' file context (results, Data Docs) beside the warehouse file."""
+    return warehouse.parent / "quality" / warehouse.stem
+
+
+def _suite_result(summary: ValidationSummary) -> dg.AssetCheckResult:
+    metadata: dict[str, object] = {
+        "suite": summary.suite,
+        "rows": summary.rows,
+        "expectations_evaluated": summary.evaluated,
+        "expectations_failed": len(summary.failures),
+        "failures": dg.MetadataValue.json([f.as_metadata() for f in summary.failures]),
+    }
+    if summary.docs_index:
+        metadata["data_docs"] = dg.MetadataValue.path(str(summary.docs_index))
+    blocking = bool(summary.blocking_failures)
     return dg.AssetCheckResult(
         passed=not summary.failures,
-        severity=severity,
-        description=("; ".join(f.describe() for f in summary.failures) or "all expectations hold"),
-        metadata={
-            "suite": summary.suite,
-            "rows": summary.rows,
-            "expectations_evaluated": summary.evaluated,
-            "expectations_failed": len(summary.failures),
-            "failures": dg.MetadataValue.json(
-                [
-                    {
-                        "expectation": f.expectation,
-                        "column": f.column,
-                        "severity": f.severity,
-                        "unexpected_count": f.unexpected_count,
-                        "observed": f.observed,
-                        "sample": f.sample,
-                    }
-                    for f in summary.failures
-                ]
-            ),
-        },
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        description="; ".join(f.describe() for f in summary.failures) or "all expectations hold",
+        metadata=metadata,
     )
 
 
@@ -52,15 +53,64 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey([suite.schema, suite.table]),
         name=f"gx_{suite.table}",
-        description=suite.build.__doc__,
+        description=suite.description,
         blocking=True,
+        additional_deps=[dg.AssetKey(list(table)) for table in suite.reads],
+        automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
     )
     def _suite_check() -> dg.AssetCheckResult:
-        frame = read_table(warehouse_path(), suite.schema, suite.table)
-        return _check_result(validate_frame(frame, suite.build()))
+        path = warehouse_path()
+        frame = read_table(path, suite.schema, suite.table)
+        expectations = suite.build(WarehouseReferences(path))
+        return _suite_result(validate_frame(frame, expectations, quality_project_root(path)))
 
     return _suite_check
 
 
+def _previous_rows(context: dg.AssetCheckExecutionContext) -> int | None:
+    """Row count seen by this check's last completed evaluation, if any."""
+    history = context.instance.event_log_storage.get_asset_check_execution_history(
+        context.check_specs[0].key,
+        limit=1,
+        status={AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED},
+    )
+    for record in history:
+        rows = record.event.dagster_event.event_specific_data.metadata.get("rows")
+        if rows is not None:
+            return int(rows.value)
+    return None
+
+
+def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
+    """A WARN check when a table's row count jumps against the previous evaluation."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey([suite.schema, suite.table]),
+        name=f"volume_{suite.table}",
+        description="Row count change since the last check stays within "
+        "quality.volume_change_max_pct.",
+        automation_condition=CHECK_AUTOMATION,
+        pool=DUCKDB_POOL,
+    )
+    def _volume_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        rows = query(
+            warehouse_path(), f'select count(*) as n from "{suite.schema}"."{suite.table}"'
+        )
+        change = VolumeChange(
+            _previous_rows(context), int(rows["n"][0]), quality_settings().volume_change_max_pct
+        )
+        return dg.AssetCheckResult(
+            passed=not change.is_anomaly,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=change.describe(),
+            metadata={"rows": change.current, "change_pct": change.change_pct},
+        )
+
+    return _volume_check
+
+
 suite_checks = [build_suite_check(suite) for suite in TABLE_SUITES]
+volume_checks = [
+    build_volume_check(suite) for suite in TABLE_SUITES if suite.schema.startswith("raw_")
+]

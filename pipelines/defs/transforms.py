@@ -12,6 +12,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.defs.freshness import nightly_sla
 from pipelines.settings import DUCKDB_POOL
 from warehouse.connection import query
 from warehouse.settings import REPO_ROOT, export_warehouse_path, warehouse_path
@@ -38,20 +39,36 @@ if _manifest_is_stale(DBT_PROJECT):
     DBT_PROJECT.preparer.prepare(DBT_PROJECT)
 
 
+MARTS_GROUP = "kpi_marts"
+
+# Follow upstream updates, but never build on a table whose blocking checks failed.
+FOLLOW_VALID_UPSTREAMS = (
+    dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+)
+
+
 class PmoDbtTranslator(DagsterDbtTranslator):
-    """Groups models by layer and lets them follow their upstreams declaratively."""
+    """Groups models by layer, follows valid upstreams, holds marts to the nightly SLA."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name == MARTS_GROUP:
+            return spec.replace_attributes(freshness_policy=nightly_sla())
+        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         layer = fqn[1] if len(fqn) > 2 else None
-        return {"staging": "staging", "intermediate": "intermediate", "marts": "kpi_marts"}.get(
+        return {"staging": "staging", "intermediate": "intermediate", "marts": MARTS_GROUP}.get(
             layer or "", "transforms"
         )
 
     def get_automation_condition(
         self, dbt_resource_props: Mapping[str, Any]
     ) -> dg.AutomationCondition | None:
-        return dg.AutomationCondition.eager()
+        return FOLLOW_VALID_UPSTREAMS
 
 
 def _with_row_count(context: dg.AssetExecutionContext, event: Any) -> Any:

@@ -1,0 +1,93 @@
+"""Tell people when something needs them: a failed run, a failed check, a missed freshness SLA.
+
+Alerts go to ``PMO_ALERT_WEBHOOK_URL`` when set, else to the log (``pipelines/alerts.py``).
+"""
+
+import json
+
+import dagster as dg
+from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
+
+from pipelines.alerts import send_alert
+
+MAX_ALERTS_PER_TICK = 50
+
+
+@dg.run_failure_sensor(
+    name="alert_on_run_failure",
+    description="Alerts on every failed run, with the failing step's error.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
+    steps = context.get_step_failure_events()
+    reasons = [
+        f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+        for event in steps
+        if event.event_specific_data and event.event_specific_data.error
+    ]
+    send_alert(
+        f"PMO pipeline run failed: {context.dagster_run.job_name}",
+        f"run {context.dagster_run.run_id}\n"
+        + ("\n".join(reasons) or context.failure_event.message or "no step error recorded"),
+    )
+
+
+def failed_check_message(evaluation: dg.AssetCheckEvaluation) -> str:
+    """One line per failed check: which table, which check, what was seen."""
+    severity = evaluation.severity.value if evaluation.severity else "ERROR"
+    return (
+        f"[{severity}] {evaluation.asset_key.to_user_string()} {evaluation.check_name}: "
+        f"{evaluation.description or ''}".strip()
+    )
+
+
+def missed_freshness_message(change: FreshnessStateChange) -> str:
+    key = change.key.to_user_string()
+    return f"[FRESHNESS] {key} is {change.new_state.value}: not refreshed within its SLA"
+
+
+def _new_records(
+    context: dg.SensorEvaluationContext, event_type: dg.DagsterEventType, after: int | None
+) -> list[dg.EventLogRecord]:
+    return list(
+        context.instance.get_event_records(
+            dg.EventRecordsFilter(event_type=event_type, after_cursor=after),
+            limit=MAX_ALERTS_PER_TICK,
+            ascending=True,
+        )
+    )
+
+
+@dg.sensor(
+    name="alert_on_failed_checks",
+    description="Alerts on failed asset checks (quality suites, quarantine share) and on assets "
+    "that miss their freshness SLA.",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    checks = _new_records(context, dg.DagsterEventType.ASSET_CHECK_EVALUATION, cursor.get("checks"))
+    freshness = _new_records(
+        context, dg.DagsterEventType.FRESHNESS_STATE_CHANGE, cursor.get("freshness")
+    )
+    lines = [
+        failed_check_message(data)
+        for data in (r.event_log_entry.dagster_event.event_specific_data for r in checks)
+        if not data.passed
+    ] + [
+        missed_freshness_message(data)
+        for data in (r.event_log_entry.dagster_event.event_specific_data for r in freshness)
+        if data.new_state == FreshnessState.FAIL
+    ]
+    context.update_cursor(
+        json.dumps(
+            {
+                "checks": checks[-1].storage_id if checks else cursor.get("checks"),
+                "freshness": freshness[-1].storage_id if freshness else cursor.get("freshness"),
+            }
+        )
+    )
+    if lines:
+        send_alert(f"{len(lines)} data check(s) failed", "\n".join(lines))
+    return dg.SkipReason(f"{len(checks) + len(freshness)} event(s) read, {len(lines)} alerted")

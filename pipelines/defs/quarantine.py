@@ -1,0 +1,114 @@
+"""Quarantine made visible: per file, how many rows loaded, were quarantined or rejected, why.
+
+The spreadsheet connector never drops a bad row silently: it lands in
+``raw_spreadsheets.quarantine`` with its reason, and unreadable files are recorded in
+``raw_spreadsheets.source_files``. This asset turns both into one table people can act on,
+and its check fails when a file (or the whole landing) quarantines too large a share.
+"""
+
+import dagster as dg
+
+from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
+from pipelines.settings import DUCKDB_POOL
+from quality.settings import quality_settings
+from warehouse.connection import execute, query
+from warehouse.settings import warehouse_path
+
+QUARANTINE_BY_FILE = dg.AssetKey(["quality", "quarantine_by_file"])
+
+BUILD_QUARANTINE_BY_FILE = """
+create schema if not exists quality;
+create or replace table quality.quarantine_by_file as
+with latest as (
+    select * from raw_spreadsheets.source_files
+    qualify row_number() over (partition by source_file order by seen_at desc) = 1
+),
+reasons as (
+    select source_file, reason, count(distinct (source_sheet, source_row)) as rows
+    from raw_spreadsheets.quarantine
+    group by source_file, reason
+)
+select
+    latest.source_file,
+    latest.workbook,
+    latest.status,
+    latest.error,
+    latest.rows_loaded,
+    latest.rows_quarantined,
+    round(100.0 * latest.rows_quarantined
+        / nullif(latest.rows_loaded + latest.rows_quarantined, 0), 2) as quarantined_pct,
+    (select string_agg(r.reason || ' (' || r.rows || ')', '; ' order by r.rows desc)
+     from reasons r where r.source_file = latest.source_file) as reasons,
+    latest.seen_at
+from latest
+order by quarantined_pct desc nulls last, source_file
+"""
+
+BY_REASON = """
+select reason, count(distinct (source_file, source_sheet, source_row)) as rows
+from raw_spreadsheets.quarantine group by reason order by rows desc
+"""
+
+
+@dg.asset(
+    key=QUARANTINE_BY_FILE,
+    deps=[
+        dg.AssetKey(["raw_spreadsheets", "quarantine"]),
+        dg.AssetKey(["raw_spreadsheets", "source_files"]),
+    ],
+    group_name="data_quality",
+    kinds={"duckdb", "python"},
+    automation_condition=FOLLOW_VALID_UPSTREAMS,
+    pool=DUCKDB_POOL,
+)
+def quarantine_by_file() -> dg.MaterializeResult:
+    """Rows loaded, quarantined (with reasons) and rejected files, per landed spreadsheet."""
+    path = warehouse_path()
+    execute(path, BUILD_QUARANTINE_BY_FILE)
+    files = query(path, "select * from quality.quarantine_by_file")
+    reasons = query(path, BY_REASON)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(files),
+            "rows_quarantined": int(files["rows_quarantined"].fillna(0).sum()),
+            "files_rejected": int((files["status"] == "rejected").sum()),
+            "by_reason": dg.MetadataValue.md(reasons.to_markdown(index=False) or "none"),
+            "worst_files": dg.MetadataValue.md(
+                files.head(10)[["source_file", "status", "quarantined_pct", "reasons"]].to_markdown(
+                    index=False
+                )
+            ),
+        }
+    )
+
+
+@dg.asset_check(
+    asset=QUARANTINE_BY_FILE,
+    name="quarantine_share_within_limit",
+    description="No file, and not the landing as a whole, quarantines more than "
+    "quality.quarantine_max_pct of its rows.",
+    blocking=True,
+    automation_condition=dg.AutomationCondition.eager(),
+    pool=DUCKDB_POOL,
+)
+def quarantine_share_within_limit() -> dg.AssetCheckResult:
+    limit = quality_settings().quarantine_max_pct
+    files = query(warehouse_path(), "select * from quality.quarantine_by_file")
+    quarantined = float(files["rows_quarantined"].fillna(0).sum())
+    loaded = float(files["rows_loaded"].fillna(0).sum()) + quarantined
+    overall_pct = 100.0 * quarantined / loaded if loaded else 0.0
+    over = files[files["quarantined_pct"] > limit]
+    failed = not over.empty or overall_pct > limit
+    return dg.AssetCheckResult(
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=(
+            f"{len(over)} file(s) over {limit:g}% quarantined; overall {overall_pct:.2f}%"
+            + (f": {', '.join(over['source_file'])}" if not over.empty else "")
+        ),
+        metadata={
+            "limit_pct": limit,
+            "overall_quarantined_pct": round(overall_pct, 2),
+            "files_over_limit": dg.MetadataValue.json(over["source_file"].tolist()),
+        },
+    )

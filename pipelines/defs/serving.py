@@ -1,0 +1,78 @@
+"""BI serving: publish the KPI marts as a read-only snapshot, then render the KPI report.
+
+The snapshot depends on every mart and the dimensions BI users join to (read from the dbt
+manifest, so new marts are published without touching this file). In a run, blocking checks
+upstream (Great Expectations suites, dbt tests of severity error) stop it; under declarative
+automation it only starts once every upstream blocking check has passed. When it does not run,
+the last good snapshot stays where BI tools read it.
+"""
+
+import dagster as dg
+
+from pipelines.defs.transforms import DBT_PROJECT
+from pipelines.settings import DUCKDB_POOL
+from warehouse.kpi_report import build_kpi_report
+from warehouse.publish import SERVING_STORAGE_VERSION, publish_snapshot
+from warehouse.serving_paths import kpi_report_path, parquet_dir, serving_database_path
+from warehouse.serving_tables import load_manifest, serving_tables
+from warehouse.settings import warehouse_path
+
+SERVING_GROUP = "serving"
+SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
+KPI_REPORT_KEY = dg.AssetKey(["serving", "kpi_report"])
+SERVING_TABLES = serving_tables(load_manifest(DBT_PROJECT.manifest_path))
+
+
+def publish_condition() -> dg.AutomationCondition:
+    """Eager, but never while an upstream blocking check has failed or not run yet."""
+    return (
+        dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+    ).with_label("eager_after_blocking_checks")
+
+
+@dg.asset(
+    key=SNAPSHOT_KEY,
+    deps=[dg.AssetKey([table.source_schema, table.source_table]) for table in SERVING_TABLES],
+    group_name=SERVING_GROUP,
+    kinds={"duckdb", "parquet"},
+    pool=DUCKDB_POOL,
+    automation_condition=publish_condition(),
+)
+def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Read-only DuckDB snapshot (DuckDB 1.x readable) + Parquet + manifest for BI tools."""
+    warehouse = warehouse_path()
+    publication = publish_snapshot(warehouse, SERVING_TABLES, source_run=context.run_id)
+    return dg.MaterializeResult(
+        metadata={
+            "database": dg.MetadataValue.path(str(publication.database)),
+            "manifest": dg.MetadataValue.path(str(publication.manifest)),
+            "parquet_dir": dg.MetadataValue.path(str(parquet_dir(warehouse))),
+            "storage_version": SERVING_STORAGE_VERSION,
+            "published_at": dg.MetadataValue.timestamp(publication.published_at),
+            "tables": len(publication.tables),
+            "row_counts": dg.MetadataValue.json(publication.row_counts),
+            "dagster/row_count": sum(publication.row_counts.values()),
+        }
+    )
+
+
+@dg.asset(
+    key=KPI_REPORT_KEY,
+    deps=[SNAPSHOT_KEY],
+    group_name=SERVING_GROUP,
+    kinds={"plotly", "html"},
+    automation_condition=dg.AutomationCondition.eager(),
+)
+def kpi_report() -> dg.MaterializeResult:
+    """Self-contained HTML KPI dashboard; headline KPIs as metadata, plotted over time."""
+    warehouse = warehouse_path()
+    report = build_kpi_report(serving_database_path(warehouse), kpi_report_path(warehouse))
+    return dg.MaterializeResult(
+        metadata={
+            "report": dg.MetadataValue.path(str(report.path)),
+            "report_url": dg.MetadataValue.url(report.path.as_uri()),
+            "quarter": report.quarter or "none",
+            "benchmark_class": report.benchmark_class or "none",
+            **{name: dg.MetadataValue.float(value) for name, value in report.headline.items()},
+        }
+    )

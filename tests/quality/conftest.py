@@ -1,0 +1,99 @@
+"""Fixtures for the quality gates: real tables from the sandbox run, and a corrupted run."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dagster as dg
+import openpyxl
+import pytest
+
+from warehouse.settings import WAREHOUSE_PATH_ENV
+
+BAD_SURVEY_ROWS = 12
+
+
+@dataclass(frozen=True)
+class CorruptedRun:
+    """A pipeline run on a sandbox with one invalid Jira issue and a badly filled survey."""
+
+    warehouse: Path
+    instance: dg.DagsterInstance
+    result: dg.ExecuteInProcessResult
+    broken_issue_key: str
+
+
+def write_bad_survey(landing: Path) -> Path:
+    """A survey export whose ratings are all off the 1-5 scale: every row is quarantined."""
+    template = next(landing.glob("value_survey_*.xlsx"))
+    header = next(
+        openpyxl.load_workbook(template, read_only=True)["Responses"].iter_rows(values_only=True)
+    )
+    path = landing / "value_survey_bad_export.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        for n in range(BAD_SURVEY_ROWS):
+            row = {column: 9 for column in header if column.endswith((" satisfaction", " value"))}
+            row |= {
+                "Response ID": f"BAD-{n:04d}",
+                "Wave": "2026-Q3",
+                "Submitted at": "2026-08-01 10:00",
+                "Respondent email": f"bad{n}@example.com",
+                "Respondent name": f"Bad Row {n}",
+                "Stakeholder group": "Project managers",
+                "Business unit": "Retail",
+                "Overall: the PMO delivers value to me": 9,
+                "Likelihood to recommend": 5,
+            }
+            writer.writerow(row)
+    return path
+
+
+@pytest.fixture(scope="package")
+def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Iterator[CorruptedRun]:
+    """Jira serves an issue updated before it was created; a survey file is all out of range."""
+    from pipelines.demo import demo_sources
+
+    root = tmp_path_factory.mktemp("corrupted")
+    warehouse = root / "pmo.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(WAREHOUSE_PATH_ENV, str(warehouse))
+        with demo_sources(root / "sandbox") as sandbox:
+            issue = next(iter(sandbox.site.issues.values()))
+            issue.updated = issue.created - timedelta(days=3)
+            write_bad_survey(sandbox.landing_dir)
+            instance = dg.DagsterInstance.ephemeral()
+            result = run_pipeline(instance)
+            yield CorruptedRun(warehouse, instance, result, issue.key)
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    received: list[bytes]
+
+    def do_POST(self) -> None:
+        self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def alert_inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
+    """A real HTTP endpoint on loopback that records the alert webhook's POSTs."""
+    received: list[bytes] = []
+    handler = type("Recorder", (_Recorder,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PMO_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
+    yield received
+    server.shutdown()

@@ -1,0 +1,103 @@
+"""Every suite passes the sandbox's real tables and fails a crafted bad copy on the right rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from quality.references import WarehouseReferences
+from quality.suites import TABLE_SUITES, TableSuite
+from quality.validate import validate_frame
+from warehouse.connection import read_table
+
+pytestmark = pytest.mark.slow
+
+Corruption = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def duplicate_first_row(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame, frame.head(1)], ignore_index=True)
+
+
+def set_first(column: str, value: object) -> Corruption:
+    def corrupt(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame[column] = frame[column].astype(object)
+        frame.loc[0, column] = value
+        return frame
+
+    return corrupt
+
+
+UNIQUE = "expect_column_values_to_be_unique"
+UNIQUE_TOGETHER = "expect_compound_columns_to_be_unique"
+IN_SET = "expect_column_values_to_be_in_set"
+BETWEEN = "expect_column_values_to_be_between"
+NOT_NULL = "expect_column_values_to_not_be_null"
+
+CORRUPTIONS: dict[str, tuple[Corruption, str, str]] = {
+    "raw_jira.projects": (duplicate_first_row, UNIQUE, "id"),
+    "raw_jira.statuses": (
+        set_first("status_category_key", "Erledigt"),
+        IN_SET,
+        "status_category_key",
+    ),
+    "raw_jira.fields": (set_first("role", "velocity"), IN_SET, "role"),
+    "raw_jira.issues": (set_first("project_key", "NOPE"), IN_SET, "project_key"),
+    "raw_jira.changelog_items": (set_first("changed_at", None), NOT_NULL, "changed_at"),
+    "raw_spreadsheets.survey_responses": (
+        set_first("likelihood_to_recommend", 11),
+        BETWEEN,
+        "likelihood_to_recommend",
+    ),
+    "raw_spreadsheets.survey_answers": (set_first("service_id", "SVC-NOPE"), IN_SET, "service_id"),
+    "raw_spreadsheets.service_catalogue": (duplicate_first_row, UNIQUE, "service_id"),
+    "raw_spreadsheets.needs_register": (
+        set_first("customer_group", None),
+        NOT_NULL,
+        "customer_group",
+    ),
+    "raw_spreadsheets.maturity_assessments": (set_first("level", 0), BETWEEN, "level"),
+    "raw_spreadsheets.project_register": (set_first("budget", -1.0), BETWEEN, "budget"),
+    "raw_spreadsheets.strategic_objectives": (set_first("weight", 1.5), BETWEEN, "weight"),
+    "marts.mart_delivery_throughput_monthly": (
+        duplicate_first_row,
+        UNIQUE_TOGETHER,
+        "project_id,month_start",
+    ),
+    "marts.mart_service_csat": (duplicate_first_row, UNIQUE_TOGETHER, "service_id,wave"),
+    "marts.mart_value_delivery_rate": (
+        set_first("value_delivery_rate_pct", 120.0),
+        BETWEEN,
+        "value_delivery_rate_pct",
+    ),
+    "marts.mart_pmo_value_scorecard_quarterly": (
+        set_first("benchmark_class", "great"),
+        IN_SET,
+        "benchmark_class",
+    ),
+}
+
+SUITES = {suite.name: suite for suite in TABLE_SUITES}
+
+
+def test_every_suite_has_a_crafted_bad_table() -> None:
+    assert set(CORRUPTIONS) == set(SUITES)
+
+
+@pytest.mark.parametrize("suite", TABLE_SUITES, ids=lambda s: s.name)
+def test_suite_passes_the_sandbox_table(pipeline_run, suite: TableSuite) -> None:
+    frame = read_table(pipeline_run.warehouse, suite.schema, suite.table)
+    summary = validate_frame(frame, suite.build(WarehouseReferences(pipeline_run.warehouse)))
+    assert summary.passed, [f.describe() for f in summary.blocking_failures]
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPTIONS))
+def test_suite_blocks_the_crafted_bad_table(pipeline_run, name: str) -> None:
+    corrupt, expectation, column = CORRUPTIONS[name]
+    suite = SUITES[name]
+    frame = corrupt(read_table(pipeline_run.warehouse, suite.schema, suite.table))
+    summary = validate_frame(frame, suite.build(WarehouseReferences(pipeline_run.warehouse)))
+    assert (expectation, column) in {(f.expectation, f.column) for f in summary.blocking_failures}

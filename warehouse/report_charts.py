@@ -1,0 +1,180 @@
+"""The KPI report's charts: one plotly figure per question a PMO lead asks, from serving tables.
+
+Each function takes the serving table(s) it plots as DataFrames and returns a figure; empty
+tables give an empty chart with a note rather than an error, so a young warehouse still renders.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "unrated": "#9e9e9e"}
+BENCHMARK_COLOURS = {"high": "#2e7d32", "low": "#c62828"}
+LAYOUT = {"template": "plotly_white", "height": 380, "margin": {"l": 60, "r": 20, "t": 60, "b": 60}}
+
+
+def _figure(title: str, frame: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(layout={**LAYOUT, "title": {"text": title}})
+    if frame.empty:
+        figure.add_annotation(text="no data yet", showarrow=False, font={"size": 16})
+    return figure
+
+
+def value_delivery_rate(
+    waves: pd.DataFrame, high_benchmark: float, low_benchmark: float
+) -> go.Figure:
+    """Value delivery rate per survey wave against the 80% / 43% benchmark."""
+    frame = waves.sort_values("wave")
+    figure = _figure("Value delivery rate per survey wave vs benchmark", frame)
+    figure.add_bar(
+        x=frame["wave"],
+        y=frame["value_delivery_rate_pct"],
+        name="value delivery rate %",
+        marker_color="#1565c0",
+        text=frame["value_delivery_rate_pct"].round(1),
+        textposition="outside",
+    )
+    for label, value, colour in (
+        ("high-performing PMOs", high_benchmark, BENCHMARK_COLOURS["high"]),
+        ("low-performing PMOs", low_benchmark, BENCHMARK_COLOURS["low"]),
+    ):
+        figure.add_hline(
+            y=value,
+            line_dash="dash",
+            line_color=colour,
+            annotation_text=f"{label}: {value:g}%",
+            annotation_position="bottom right",
+        )
+    figure.update_yaxes(title="% rating overall value >= 4", range=[0, 105])
+    return figure
+
+
+def csat_by_service_and_group(service_value: pd.DataFrame, wave: str) -> go.Figure:
+    """CSAT mean per PMO service and stakeholder group in one wave (suppressed cells blank)."""
+    frame = service_value[service_value["wave"] == wave]
+    figure = _figure(f"CSAT (mean 1-5) by service and stakeholder group, wave {wave}", frame)
+    if frame.empty:
+        return figure
+    grid = frame.pivot_table(
+        index="service_name", columns="stakeholder_group", values="csat_mean", dropna=False
+    )
+    figure.add_heatmap(
+        z=grid.to_numpy(),
+        x=list(grid.columns),
+        y=list(grid.index),
+        zmin=1,
+        zmax=5,
+        colorscale="RdYlGn",
+        texttemplate="%{z:.2f}",
+        hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
+        colorbar={"title": "CSAT"},
+    )
+    figure.update_layout(height=max(LAYOUT["height"], 60 * len(grid.index)))
+    return figure
+
+
+def nps_by_group(nps: pd.DataFrame) -> go.Figure:
+    """NPS per survey wave, one line per stakeholder group (and all groups)."""
+    frame = nps.sort_values("wave")
+    figure = _figure("NPS per survey wave and stakeholder group", frame)
+    for group, rows in frame.groupby("stakeholder_group"):
+        figure.add_scatter(x=rows["wave"], y=rows["nps"], mode="lines+markers", name=str(group))
+    figure.update_yaxes(title="NPS", range=[-100, 100])
+    return figure
+
+
+def scorecard_trend(scorecard: pd.DataFrame) -> go.Figure:
+    """Composite and pillar scores per quarter."""
+    frame = scorecard.sort_values("quarter_start")
+    figure = _figure("Scorecard: composite and pillar scores per quarter (0-100)", frame)
+    for column in ("composite_score", "customer_score", "delivery_score", "strategy_score"):
+        figure.add_scatter(
+            x=frame["quarter_start"],
+            y=frame[column],
+            mode="lines+markers",
+            name=column.removesuffix("_score"),
+            line={"width": 4 if column == "composite_score" else 2},
+        )
+    figure.add_scatter(
+        x=frame["quarter_start"], y=frame["capability_score"], mode="lines", name="capability"
+    )
+    figure.update_yaxes(range=[0, 105])
+    return figure
+
+
+def throughput(monthly: pd.DataFrame) -> go.Figure:
+    """Issues first done per month, stacked by Jira project."""
+    frame = monthly.sort_values("month_start")
+    figure = _figure("Throughput: issues done per month", frame)
+    for project, rows in frame.groupby("project_key"):
+        figure.add_bar(x=rows["month_start"], y=rows["issues_done"], name=str(project))
+    figure.update_layout(barmode="stack")
+    return figure
+
+
+def per_project_trend(monthly: pd.DataFrame, column: str, title: str, axis: str) -> go.Figure:
+    """One line per Jira project of a monthly KPI."""
+    frame = monthly.dropna(subset=[column]).sort_values("month_start")
+    figure = _figure(title, frame)
+    for project, rows in frame.groupby("project_key"):
+        figure.add_scatter(
+            x=rows["month_start"], y=rows[column], mode="lines+markers", name=str(project)
+        )
+    figure.update_yaxes(title=axis)
+    return figure
+
+
+def maturity_vs_target(maturity: pd.DataFrame) -> go.Figure:
+    """Latest assessed level per PMI-PMOCP domain, with its target level."""
+    latest = maturity[maturity["assessed_on"] == maturity["assessed_on"].max()]
+    frame = latest.sort_values("domain")
+    assessed = frame["assessed_on"].max() if not frame.empty else None
+    figure = _figure(f"Maturity by domain vs target (assessment {assessed:%Y-%m-%d})"
+                     if assessed is not None else "Maturity by domain vs target", frame)
+    figure.add_bar(y=frame["domain"], x=frame["maturity_level"], orientation="h", name="level")
+    figure.add_scatter(
+        y=frame["domain"],
+        x=frame["target_level"],
+        mode="markers",
+        name="target",
+        marker={"symbol": "line-ns-open", "size": 28, "line": {"width": 4}, "color": "#c62828"},
+    )
+    figure.update_xaxes(title="level (1-5)", range=[0, 5.5])
+    figure.update_layout(margin={**LAYOUT["margin"], "l": 300})
+    return figure
+
+
+def rag_distribution(rag: pd.DataFrame) -> go.Figure:
+    """Projects per RAG status."""
+    figure = _figure("Portfolio RAG distribution", rag)
+    figure.add_bar(
+        x=rag["rag"],
+        y=rag["projects"],
+        marker_color=[RAG_COLOURS.get(str(status), "#607d8b") for status in rag["rag"]],
+        text=rag["projects"],
+        textposition="outside",
+    )
+    figure.update_yaxes(title="projects")
+    return figure
+
+
+def portfolio_health(projects: pd.DataFrame) -> go.Figure:
+    """Schedule variance against cost performance, one bubble per project coloured by RAG."""
+    frame = projects.dropna(subset=["schedule_variance_days"])
+    figure = _figure("Portfolio health: schedule variance vs cost performance", frame)
+    for status, rows in frame.groupby("rag"):
+        figure.add_scatter(
+            x=rows["schedule_variance_days"],
+            y=rows["cost_performance_index"],
+            mode="markers+text",
+            text=rows["project_key"],
+            textposition="top center",
+            name=str(status),
+            marker={"size": 16, "color": RAG_COLOURS.get(str(status), "#607d8b")},
+        )
+    figure.add_hline(y=1, line_dash="dot", line_color="#607d8b")
+    figure.add_vline(x=0, line_dash="dot", line_color="#607d8b")
+    figure.update_xaxes(title="schedule variance, days (positive = late)")
+    figure.update_yaxes(title="cost performance index (below 1 = over cost)")
+    return figure
