@@ -70,10 +70,16 @@ OUTSIDE_THE_POOL = {"serving__kpi_report"}
 
 
 def test_every_warehouse_writer_is_in_the_duckdb_pool(definitions: dg.Definitions) -> None:
-    for assets_def in definitions.assets or []:
-        if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
-            if assets_def.op.name not in OUTSIDE_THE_POOL:
-                assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
+    writers = [
+        a
+        for a in definitions.assets or []
+        if isinstance(a, dg.AssetsDefinition)
+        and a.is_executable
+        and a.op.name not in OUTSIDE_THE_POOL
+    ]
+    assert writers
+    for assets_def in writers:
+        assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
 
 
 def test_nightly_schedule_runs_the_refresh_job(definitions: dg.Definitions) -> None:
