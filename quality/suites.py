@@ -8,6 +8,7 @@ the Dagster check runs after those tables are loaded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ WARNING = "warning"
 
 gxe = gx.expectations
 Table = tuple[str, str]
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LITERALS = {"True", "False", "None", "and", "or", "not", "is", "in"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,25 @@ class TableSuite:
     @property
     def description(self) -> str:
         return (self.build.__doc__ or self.name).strip()
+
+
+def columns_of(suite: ExpectationSuite) -> list[str]:
+    """The columns a suite reads, so validation loads only those (not raw JSON payloads)."""
+    seen: dict[str, None] = {}
+    for expectation in suite.expectations:
+        config = expectation.configuration.kwargs
+        names = [config.get("column"), config.get("column_A"), config.get("column_B")]
+        names += list(config.get("column_list") or [])
+        names += _IDENTIFIER.findall(_condition_text(expectation.row_condition))
+        seen.update({name: None for name in names if name and name not in _LITERALS})
+    return list(seen)
+
+
+def _condition_text(condition: object) -> str:
+    """A row condition's expression (GE 1.x wraps the pandas query string in an object)."""
+    if condition is None:
+        return ""
+    return str(getattr(condition, "pass_through_filter", condition))
 
 
 def _key(*columns: str) -> list:

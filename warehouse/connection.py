@@ -8,16 +8,20 @@ snapshot, never this file. Connections are closed at once so the file is never h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 
-def read_table(path: Path, schema: str, table: str) -> pd.DataFrame:
-    """The whole table as a DataFrame, dlt's bookkeeping columns left out."""
+def read_table(
+    path: Path, schema: str, table: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The table (or only ``columns`` of it) as a DataFrame, dlt's bookkeeping columns left out."""
+    selected = ", ".join(f'"{c}"' for c in columns) if columns else "*"
     with duckdb.connect(str(path)) as con:
-        frame = con.sql(f'select * from "{schema}"."{table}"').df()
+        frame = con.sql(f'select {selected} from "{schema}"."{table}"').df()
     return frame.drop(columns=[c for c in frame.columns if c.startswith("_dlt_")])
 
 

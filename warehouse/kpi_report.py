@@ -108,8 +108,10 @@ def format_kpi(kpi: HeadlineKpi, value: object) -> str:
 
 
 def _present(value: object) -> bool:
-    return value is not None and value is not pd.NA and not (
-        isinstance(value, float) and math.isnan(value)
+    return (
+        value is not None
+        and value is not pd.NA
+        and not (isinstance(value, float) and math.isnan(value))
     )
 
 

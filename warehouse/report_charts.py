@@ -130,8 +130,12 @@ def maturity_vs_target(maturity: pd.DataFrame) -> go.Figure:
     latest = maturity[maturity["assessed_on"] == maturity["assessed_on"].max()]
     frame = latest.sort_values("domain")
     assessed = frame["assessed_on"].max() if not frame.empty else None
-    figure = _figure(f"Maturity by domain vs target (assessment {assessed:%Y-%m-%d})"
-                     if assessed is not None else "Maturity by domain vs target", frame)
+    figure = _figure(
+        f"Maturity by domain vs target (assessment {assessed:%Y-%m-%d})"
+        if assessed is not None
+        else "Maturity by domain vs target",
+        frame,
+    )
     figure.add_bar(y=frame["domain"], x=frame["maturity_level"], orientation="h", name="level")
     figure.add_scatter(
         y=frame["domain"],

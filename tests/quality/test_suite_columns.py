@@ -1,0 +1,18 @@
+"""Checks load only the columns their suite reads (raw JSON payloads stay on disk)."""
+
+from quality.references import StaticReferences
+from quality.suites import TABLE_SUITES, columns_of
+
+NO_REFERENCES = StaticReferences({})
+SUITES = {suite.name: suite for suite in TABLE_SUITES}
+
+
+def test_issue_suite_never_loads_the_raw_payload() -> None:
+    columns = columns_of(SUITES["raw_jira.issues"].build(NO_REFERENCES))
+    assert "raw" not in columns
+    assert {"id", "key", "created", "updated"} <= set(columns)
+
+
+def test_row_condition_columns_are_loaded() -> None:
+    columns = columns_of(SUITES["marts.mart_value_delivery_rate"].build(NO_REFERENCES))
+    assert "is_suppressed" in columns
