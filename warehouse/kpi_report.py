@@ -129,7 +129,7 @@ def _page(
     sections = [
         (
             "PMO value scorecard",
-            _tiles(latest, quarter, benchmark),
+            _tiles(latest, quarter, benchmark, (high, low)),
             [
                 report_charts.value_delivery_rate(waves, high, low),
                 report_charts.csat_by_service_and_group(tables["service_value"], latest_wave),
@@ -180,7 +180,12 @@ def _page(
     )
 
 
-def _tiles(latest: pd.Series | None, quarter: str | None, benchmark: str | None) -> str:
+def _tiles(
+    latest: pd.Series | None,
+    quarter: str | None,
+    benchmark: str | None,
+    benchmarks: tuple[float, float],
+) -> str:
     if latest is None:
         return "<p>No scorecard quarter yet.</p>"
     tiles = []
@@ -200,7 +205,8 @@ def _tiles(latest: pd.Series | None, quarter: str | None, benchmark: str | None)
     return (
         f'<p class="quarter">Quarter <strong id="scorecard-quarter">{quarter}</strong>: '
         f'value delivery <strong id="benchmark-class">{html.escape(label)}</strong> '
-        "(benchmark: 80% high-performing, 43% low-performing PMOs)</p>"
+        f"(benchmark: {benchmarks[0]:g}% high-performing, {benchmarks[1]:g}% low-performing PMOs)"
+        "</p>"
         f'<div class="tiles">{"".join(tiles)}</div>'
     )
 

@@ -39,21 +39,23 @@ def value_delivery_rate(
         ("high-performing PMOs", high_benchmark, BENCHMARK_COLOURS["high"]),
         ("low-performing PMOs", low_benchmark, BENCHMARK_COLOURS["low"]),
     ):
-        figure.add_hline(
-            y=value,
-            line_dash="dash",
-            line_color=colour,
-            annotation_text=f"{label}: {value:g}%",
-            annotation_position="bottom right",
+        figure.add_scatter(
+            x=frame["wave"],
+            y=[value] * len(frame),
+            mode="lines",
+            name=f"{label}: {value:g}%",
+            line={"dash": "dash", "color": colour},
         )
     figure.update_yaxes(title="% rating overall value >= 4", range=[0, 105])
+    figure.update_layout(legend={"orientation": "h", "y": -0.15})
     return figure
 
 
 def csat_by_service_and_group(service_value: pd.DataFrame, wave: str) -> go.Figure:
     """CSAT mean per PMO service and stakeholder group in one wave (suppressed cells blank)."""
     frame = service_value[service_value["wave"] == wave]
-    figure = _figure(f"CSAT (mean 1-5) by service and stakeholder group, wave {wave}", frame)
+    title = f"CSAT (mean 1-5) by service and stakeholder group, wave {wave}"
+    figure = _figure(f"{title}<br><sup>blank: suppressed, too few respondents</sup>", frame)
     if frame.empty:
         return figure
     grid = frame.pivot_table(

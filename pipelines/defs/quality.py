@@ -14,7 +14,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 from pipelines.settings import DUCKDB_POOL
 from quality.references import WarehouseReferences
 from quality.settings import quality_settings
-from quality.suites import TABLE_SUITES, TableSuite, columns_of
+from quality.suites import TABLE_SUITES, TableSuite
 from quality.validate import ValidationSummary, validate_frame
 from quality.volume import VolumeChange
 from warehouse.connection import query, read_table
@@ -62,7 +62,9 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     def _suite_check() -> dg.AssetCheckResult:
         path = warehouse_path()
         expectations = suite.build(WarehouseReferences(path))
-        frame = read_table(path, suite.schema, suite.table, columns_of(expectations))
+        frame = read_table(
+            path, suite.schema, suite.table, suite.columns(expectations), suite.derived
+        )
         return _suite_result(validate_frame(frame, expectations, quality_project_root(path)))
 
     return _suite_check
