@@ -1,0 +1,75 @@
+"""dlt source for the PMO's spreadsheets: surveys, maturity, catalogue and portfolio registers.
+
+Configuration (dlt resolves it from env, ``config.toml`` or ``secrets.toml``)::
+
+    SOURCES__SPREADSHEETS__LANDING_URL=/data/landing        # or file://, s3://, gs://, az://
+    SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY=...         # secret, keep it stable
+
+One resource per raw table of docs/raw-tables.md. Plain dlt: no Dagster imports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dlt
+from dlt.sources import DltResource
+
+from connectors.spreadsheets.helpers import BatchPerLoad, LandingBatch
+from connectors.spreadsheets.parsing import ParseOptions, Record
+from connectors.spreadsheets.readers import ReadLimits
+from connectors.spreadsheets.settings import (
+    DAY_FIRST,
+    DEFAULT_TIMEZONE,
+    FILE_GLOB,
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    REQUIRE_RESPONDENT,
+)
+from connectors.spreadsheets.tables import RAW_TABLES, RawTable
+
+__all__ = ["RAW_TABLES", "spreadsheet_source"]
+
+
+@dlt.source(name="spreadsheets", section="spreadsheets", max_table_nesting=0)
+def spreadsheet_source(
+    landing_url: str = dlt.config.value,
+    pseudonymisation_key: str = dlt.secrets.value,
+    file_glob: str = FILE_GLOB,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
+    default_timezone: str = DEFAULT_TIMEZONE,
+    day_first: bool = DAY_FIRST,
+    require_respondent: bool = REQUIRE_RESPONDENT,
+) -> list[DltResource]:
+    """All PMO workbooks under ``landing_url``; unchanged files are skipped by content hash.
+
+    Remote URLs (s3://, gs://, az://) authenticate through fsspec's default credential
+    chain (environment, instance profile); install the matching fsspec package.
+    """
+    batches = BatchPerLoad(
+        lambda: LandingBatch(
+            landing_url,
+            file_glob,
+            ReadLimits(max_file_bytes, max_uncompressed_bytes, MAX_COMPRESSION_RATIO),
+            ParseOptions(
+                pseudonymisation_key,
+                timezone=default_timezone,
+                day_first=day_first,
+                require_respondent=require_respondent,
+            ),
+        )
+    )
+    return [_table_resource(batches, table) for table in RAW_TABLES.values()]
+
+
+def _table_resource(batches: BatchPerLoad, table: RawTable) -> DltResource:
+    def rows() -> Iterator[list[Record]]:
+        seen = dlt.current.resource_state().setdefault("files", {})
+        for parsed in batches.current().changed_files(seen):
+            records = parsed.tables.pop(table.name, [])  # each table's rows are read once
+            if records:
+                yield records
+
+    return dlt.resource(rows, name=table.name, **table.hints())

@@ -1,0 +1,26 @@
+"""Defaults of the spreadsheet source; each is overridable through dlt config."""
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Files larger than this are rejected unread."""
+
+MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+"""Zip-based workbooks (xlsx, xlsm, ods) that inflate beyond this are rejected as zip bombs."""
+
+MAX_COMPRESSION_RATIO = 200
+"""A zip member inflating more than this many times its stored size is treated as a zip bomb."""
+
+FILE_GLOB = "**/*"
+IGNORED_PREFIXES = ("~$", ".")
+"""Excel lock files and hidden files are skipped, not rejected."""
+
+DEFAULT_TIMEZONE = "UTC"
+"""Time zone of naive timestamps (Excel has none)."""
+
+DAY_FIRST = True
+"""Read ambiguous text dates like 03/04/2026 as day/month (set False for US exports)."""
+
+REQUIRE_RESPONDENT = True
+"""A survey row without respondent email or name is quarantined."""
+
+REPLACE_MARKER_COLUMN = "is_replace_marker"
+"""Hard-delete column: marker rows clear a file's previous rows and are never stored."""

@@ -1,0 +1,79 @@
+"""Fixtures: demo workbooks in a temporary landing folder, loaded by a real dlt pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+import pytest
+
+from connectors.spreadsheets import spreadsheet_source
+from sandbox.workbooks import write_demo_workbooks
+
+PROJECT_KEYS = ("APOLLO", "HERMES", "ATLAS", "ZEUS")
+TEST_KEY = "test-pseudonymisation-key"
+DATASET = "raw_spreadsheets"
+
+
+class Warehouse:
+    """A temporary DuckDB file plus the dlt pipeline that loads spreadsheets into it."""
+
+    def __init__(self, root: Path, landing_dir: Path, key: str = TEST_KEY) -> None:
+        self.path = root / "warehouse.duckdb"
+        self.landing_dir = landing_dir
+        self.key = key
+        self.pipeline = dlt.pipeline(
+            pipeline_name="spreadsheets_test",
+            destination=dlt.destinations.duckdb(str(self.path)),
+            dataset_name=DATASET,
+            pipelines_dir=str(root / "pipelines"),
+        )
+
+    def load(self, **source_args: Any) -> Any:
+        source = spreadsheet_source(
+            landing_url=str(self.landing_dir), pseudonymisation_key=self.key, **source_args
+        )
+        return self.pipeline.run(source)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(self.path), read_only=True) as connection:
+            connection.execute(f"set schema '{DATASET}'")
+            return connection.execute(sql).fetchall()
+
+    def count(self, table: str) -> int:
+        return self.rows(f"select count(*) from {table}")[0][0]
+
+
+@pytest.fixture(scope="module")
+def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("landing")
+    write_demo_workbooks(landing, PROJECT_KEYS)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(tmp_path_factory: pytest.TempPathFactory, demo_landing: Path) -> Warehouse:
+    """The demo workbooks loaded once; tests of this fixture must only read."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("warehouse"), demo_landing)
+    warehouse.load()
+    return warehouse
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, landing: Path) -> Iterator[Warehouse]:
+    yield Warehouse(tmp_path, landing)
+
+
+@pytest.fixture
+def make_warehouse(tmp_path: Path) -> Callable[[Path], Warehouse]:
+    return lambda landing_dir: Warehouse(tmp_path / "wh", landing_dir)
