@@ -7,7 +7,7 @@ UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install demo refresh test ui lint format clean
+.PHONY: install browser demo refresh test ui lint format clean
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.5"
@@ -19,7 +19,11 @@ demo: install
 refresh: install
 	$(UV) run pmo refresh
 
-test: install
+# The KPI report is checked in a real headless browser (Debian's chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
 	$(UV) run pytest $(PYTEST_ARGS)
 
 ui: install

@@ -3,7 +3,8 @@
     uv run python benchmarks/spreadsheet_load.py [--rows 100000] [--workdir DIR]
 
 Prints, for the same file in the same run, rows/s of:
-- the connector alone (rows the dlt source yields: read, typed, validated, pseudonymised);
+- the connector alone (rows of the arrow tables the dlt source yields: read, typed, validated,
+  pseudonymised);
 - the same through ``dlt extract`` (plus dlt's item files);
 - a full dlt run into DuckDB (parquet load files);
 - ``pandas.read_excel(engine="openpyxl")``;
@@ -59,8 +60,13 @@ def connector_rows(landing: Path, workdir: Path) -> int:
     from connectors.spreadsheets import spreadsheet_source
 
     source = spreadsheet_source(str(landing), "benchmark-key")
-    items = source.with_resources("survey_responses", "survey_answers")
-    return sum(1 for item in items if "respondent_token" in item)  # responses, not answers
+    tables = source.with_resources("survey_responses", "survey_answers")
+    # responses, not answers; replace markers are the rows whose is_replace_marker is set
+    return sum(
+        table["is_replace_marker"].null_count
+        for table in tables
+        if "respondent_token" in table.column_names
+    )
 
 
 def connector_extract(landing: Path, workdir: Path) -> int:

@@ -1,4 +1,4 @@
-"""The ``pmo`` command: ``pmo demo`` and ``pmo refresh``."""
+"""The ``pmo`` command: ``pmo demo``, ``pmo refresh`` and ``pmo webhooks serve``."""
 
 from __future__ import annotations
 
@@ -61,11 +61,31 @@ def cmd_demo(_: argparse.Namespace) -> int:
     return status
 
 
+def cmd_webhooks_serve(args: argparse.Namespace) -> int:
+    """Receive signed Jira webhooks into the spool the Dagster sensor reads."""
+    from pipelines.events.server import serve
+    from pipelines.events.settings import MissingWebhookSecretError
+
+    try:
+        serve(args.host, args.port)
+    except MissingWebhookSecretError as error:
+        print(f"pmo: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pmo", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help=cmd_demo.__doc__).set_defaults(run=cmd_demo)
     commands.add_parser("refresh", help=cmd_refresh.__doc__).set_defaults(run=cmd_refresh)
+    webhooks = commands.add_parser("webhooks", help="Jira webhook receiver").add_subparsers(
+        dest="webhooks_command", required=True
+    )
+    serve = webhooks.add_parser("serve", help=cmd_webhooks_serve.__doc__)
+    serve.add_argument("--host", help="default PMO_WEBHOOK_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default PMO_WEBHOOK_PORT or 8090")
+    serve.set_defaults(run=cmd_webhooks_serve)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
+from connectors.spreadsheets.arrow_items import arrow_batches
 from connectors.spreadsheets.helpers import BatchPerLoad, LandingBatch
-from connectors.spreadsheets.parsing import ParseOptions, Record
+from connectors.spreadsheets.parsing import ParseOptions
 from connectors.spreadsheets.readers import ReadLimits
 from connectors.spreadsheets.settings import (
     DAY_FIRST,
@@ -65,11 +67,10 @@ def spreadsheet_source(
 
 
 def _table_resource(batches: BatchPerLoad, table: RawTable) -> DltResource:
-    def rows() -> Iterator[list[Record]]:
+    def rows() -> Iterator[pa.Table]:
         seen = dlt.current.resource_state().setdefault("files", {})
         for parsed in batches.current().changed_files(seen):
             records = parsed.tables.pop(table.name, [])  # each table's rows are read once
-            if records:
-                yield records
+            yield from arrow_batches(table, records, batches.load_id)
 
     return dlt.resource(rows, name=table.name, **table.hints())

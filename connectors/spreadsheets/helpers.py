@@ -270,13 +270,14 @@ class BatchPerLoad:
     def __init__(self, make: Callable[[], LandingBatch]) -> None:
         self._make = make
         self._batch: LandingBatch | None = None
-        self._load_id: str | None = None
+        self.load_id: str | None = None
+        """The current batch's dlt load id; None when iterated outside a pipeline."""
 
     def current(self) -> LandingBatch:
         try:
             load_id = dlt.current.load_package_state()["load_id"]
         except CurrentLoadPackageStateNotAvailable:  # iterated outside a pipeline
-            load_id = self._load_id
-        if self._batch is None or load_id != self._load_id:
-            self._batch, self._load_id = self._make(), load_id
+            load_id = self.load_id
+        if self._batch is None or load_id != self.load_id:
+            self._batch, self.load_id = self._make(), load_id
         return self._batch

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from dlt.common.schema.typing import TColumnSchema
+from dlt.common.schema.utils import dlt_id_column, dlt_load_id_column
 
 from connectors.spreadsheets.layouts import (
     MATURITY_ASSESSMENT,
@@ -39,6 +40,11 @@ LINEAGE = {
     "source_row": "bigint",
     "file_hash": "text",
 }
+DLT_COLUMNS: dict[str, TColumnSchema] = {
+    "_dlt_load_id": dlt_load_id_column(),
+    "_dlt_id": dlt_id_column(),
+}
+"""dlt adds these to JSON items but not to arrow items: the resources write them."""
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,26 @@ class RawTable:
         columns: dict[str, TColumnSchema] = {
             name: {"data_type": data_type} for name, data_type in self.columns.items()
         }
+        if self.replaced_per_file:
+            columns[REPLACE_MARKER_COLUMN] = {"data_type": "bool", "hard_delete": True}
+        columns.update(DLT_COLUMNS)
         if not self.replaced_per_file:
             return {
                 "primary_key": list(self.primary_key),
                 "write_disposition": {"disposition": "merge", "strategy": "upsert"},
                 "columns": columns,
             }
-        columns[REPLACE_MARKER_COLUMN] = {"data_type": "bool", "hard_delete": True}
         return {
             "primary_key": list(self.primary_key),
             "merge_key": "source_file",
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "columns": columns,
         }
+
+    def required_columns(self) -> set[str]:
+        """Columns the destination creates ``NOT NULL``: keys and dlt's own."""
+        merge_key = ["source_file"] if self.replaced_per_file else []
+        return {*self.primary_key, *merge_key, *DLT_COLUMNS}
 
     def replace_marker(self, source_file: str) -> dict[str, Any]:
         """A row that deletes every stored row of ``source_file`` and is itself never stored."""

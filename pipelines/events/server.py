@@ -19,8 +19,9 @@ STARTUP_TIMEOUT_SECONDS = 10.0
 
 def serve(host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted; the spool is closed on the way out."""
+    secret = webhook_secret()
     with WebhookSpool(spool_path()) as spool:
-        app = create_app(spool, webhook_secret())
+        app = create_app(spool, secret)
         uvicorn.run(app, host=host or webhook_host(), port=port or webhook_port(), log_level="info")
 
 

@@ -1,0 +1,278 @@
+"""Jira connector speed and memory: full and incremental loads from the emulator on loopback.
+
+    uv run python benchmarks/jira_load.py [--issues 100000] [--rss-sizes 10000 100000]
+
+The emulator runs in its own process (its memory does not count) and is warmed by one unmeasured
+fetch, so neither measured run pays for its rendering. For each size, in a fresh
+process: the raw rate of fetching the same pages the connector fetches (HTTP + JSON parse, no
+processing), a full dlt load into a temporary DuckDB (time per dlt stage, requests, peak RSS),
+then an incremental load after 1% of the issues changed. DuckDB runs with a memory limit
+(`DUCKDB_MEMORY_LIMIT`). Prints the figures and the targets:
+ratio >= 0.5, peak RSS <= 1 GiB and flat across sizes, incremental <= 5% of the full load's
+time and requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+import requests
+from dlt.common import json
+
+from connectors.jira import jira_source
+from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
+from sandbox.jira.site import generate_site
+
+EMAIL, TOKEN = "demo@example.com", "demo-token"
+ISSUES_PER_PROJECT = 5000
+PAGE_SIZE = 100
+CHANGED_SHARE = 0.01
+TARGET_RATIO, TARGET_RSS_MIB, TARGET_INCREMENTAL = 0.5, 1024, 0.05
+# DuckDB takes up to 80% of RAM by default and its load-stage memory then grows with the data;
+# a limit keeps the loader flat (measured: 30,000 issues, load peak 994 -> 695 MiB, same time).
+DUCKDB_MEMORY_LIMIT = "256MB"
+
+
+def serve(connection: Connection, issues: int) -> None:
+    """Emulator process: build the site, serve it, answer commands until told to stop."""
+    projects = max(1, issues // ISSUES_PER_PROJECT)
+    site = generate_site(
+        projects=projects,
+        issues_per_project=issues // projects,
+        extra_histories=(5, 22),
+        long_changelog_every=100,
+    )
+    histories = [len(i.histories) for i in site.issues.values()]
+    with JiraEmulator(site, email=EMAIL, api_token=TOKEN) as emulator:
+        keys = ",".join(p.key for p in site.projects)
+        connection.send((emulator.base_url, keys, statistics.mean(histories), max(histories)))
+        while (command := connection.recv()) != "stop":
+            if command == "counts":
+                connection.send(Counter(emulator.request_counts))
+                emulator.reset_counts()
+            elif command == "change":
+                changed = list(site.issues)[:: int(1 / CHANGED_SHARE)]
+                for n, key in enumerate(changed):
+                    at = site.as_of + timedelta(hours=1, seconds=n)
+                    site.edit_summary(key, f"changed {n}", at)
+                connection.send(len(changed))
+
+
+def fetch_raw(base_url: str, keys: str) -> tuple[int, int]:
+    """Fetch the pages the connector fetches (search, then bulk changelog of truncated issues),
+    parsing JSON (with the same fast parser) only to follow tokens; returns (issues, bytes)."""
+    session = requests.Session()
+    session.auth = (EMAIL, TOKEN)
+    body: dict[str, Any] = {
+        "jql": f"project in ({', '.join(keys.split(','))}) ORDER BY updated ASC, key ASC",
+        "fields": ["*all"],
+        "expand": "changelog",
+        "maxResults": PAGE_SIZE,
+    }
+    issues = size = 0
+    truncated: list[str] = []
+    while True:
+        response = session.post(f"{base_url}/rest/api/3/search/jql", json=body)
+        page = json.loadb(response.content)
+        size += len(response.content)
+        issues += len(page["issues"])
+        truncated += [
+            i["id"] for i in page["issues"] if i["changelog"]["total"] > EMBEDDED_CHANGELOG_LIMIT
+        ]
+        if page["isLast"]:
+            break
+        body["nextPageToken"] = page["nextPageToken"]
+    for start in range(0, len(truncated), 1000):
+        bulk: dict[str, Any] = {
+            "issueIdsOrKeys": truncated[start : start + 1000],
+            "maxResults": 10000,
+        }
+        while True:
+            response = session.post(f"{base_url}/rest/api/3/changelog/bulkfetch", json=bulk)
+            size += len(response.content)
+            token = json.loadb(response.content).get("nextPageToken")
+            if not token:
+                break
+            bulk["nextPageToken"] = token
+    return issues, size
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Figures:
+    issues: int
+    mean_histories: float
+    raw_seconds: float
+    raw_mib: float
+    stages: dict[str, float]
+    requests: int
+    rss_after_raw: float
+    peak_rss: float
+    changelog_items: int
+    incremental_stages: dict[str, float]
+    incremental_requests: int
+    changed: int
+
+    @property
+    def full_seconds(self) -> float:
+        return sum(self.stages.values())
+
+    @property
+    def incremental_seconds(self) -> float:
+        return sum(self.incremental_stages.values())
+
+
+def timed_stages(pipeline: dlt.Pipeline, source: Callable[[], Any]) -> dict[str, float]:
+    """Seconds of each dlt stage of one run."""
+    stages = {}
+    for stage, step in (
+        ("extract", lambda: pipeline.extract(source())),
+        ("normalize", pipeline.normalize),
+        ("load", pipeline.load),
+    ):
+        started = time.perf_counter()
+        step()
+        stages[stage] = time.perf_counter() - started
+    return stages
+
+
+def measure(issues: int, workdir: Path) -> Figures:
+    """One size, end to end, in this process (run it in a fresh process per size)."""
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.get_context("fork").Process(target=serve, args=(child, issues))
+    server.start()
+    base_url, keys, mean_histories, _ = parent.recv()
+    try:
+        fetch_raw(base_url, keys)  # the emulator renders each issue once: warm it for both runs
+        started = time.perf_counter()
+        fetched, size = fetch_raw(base_url, keys)
+        raw_seconds = time.perf_counter() - started
+        parent.send("counts")
+        parent.recv()
+        rss_after_raw = peak_rss_mib()
+        warehouse = duckdb.connect(
+            str(workdir / "warehouse.duckdb"), config={"memory_limit": DUCKDB_MEMORY_LIMIT}
+        )
+        pipeline = dlt.pipeline(
+            pipeline_name="jira_benchmark",
+            destination=dlt.destinations.duckdb(warehouse),
+            dataset_name="raw_jira",
+            pipelines_dir=str(workdir / "dlt"),
+        )
+
+        def source() -> Any:
+            return jira_source(base_url=base_url, email=EMAIL, api_token=TOKEN, projects=keys)
+
+        stages = timed_stages(pipeline, source)
+        parent.send("counts")
+        full_requests = sum(parent.recv().values())
+        with pipeline.sql_client() as client:
+            items = client.execute_sql("select count(*) from changelog_items")[0][0]
+        parent.send("change")
+        changed = parent.recv()
+        incremental_stages = timed_stages(pipeline, source)
+        parent.send("counts")
+        incremental_requests = sum(parent.recv().values())
+    finally:
+        parent.send("stop")
+        server.join()
+    return Figures(
+        fetched,
+        mean_histories,
+        raw_seconds,
+        size / 2**20,
+        stages,
+        full_requests,
+        rss_after_raw,
+        peak_rss_mib(),
+        items,
+        incremental_stages,
+        incremental_requests,
+        changed,
+    )
+
+
+def _measure_in_child(connection: Connection, issues: int) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        connection.send(measure(issues, Path(workdir)))
+
+
+def measure_fresh(issues: int) -> Figures:
+    """`measure` in a fresh (spawned) process, so each size's peak RSS is its own."""
+    parent, child = multiprocessing.Pipe()
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_measure_in_child, args=(child, issues)
+    )
+    worker.start()
+    figures = parent.recv()
+    worker.join()
+    return figures
+
+
+def rate(seconds: float, per_second: float) -> str:
+    return f"{seconds:7.1f} s  {per_second:8.0f} issues/s"
+
+
+def report(f: Figures) -> None:
+    raw_rate = f.issues / f.raw_seconds
+    full_rate = f.issues / f.full_seconds
+    ratio = full_rate / raw_rate
+    share_time = f.incremental_seconds / f.full_seconds
+    share_requests = f.incremental_requests / f.requests
+    print(f"\n== {f.issues:,} issues, {f.mean_histories:.1f} histories each on average")
+    print(
+        f"raw fetch (HTTP + JSON, no processing): {f.raw_seconds:7.1f} s  {raw_rate:8.0f} issues/s"
+    )
+    print(f"   {f.raw_mib:,.0f} MiB of responses")
+    print(f"full dlt load into DuckDB:              {rate(f.full_seconds, full_rate)}")
+    for stage, seconds in f.stages.items():
+        print(f"   {stage:<10} {seconds:7.1f} s")
+    print(f"   {f.changelog_items:,} changelog items")
+    print(f"   {f.requests:,} requests, {1000 * f.requests / f.issues:.1f} per 1,000 issues")
+    print(f"   peak RSS {f.peak_rss:,.0f} MiB (after the raw fetch: {f.rss_after_raw:,.0f} MiB)")
+    print(f"ratio full / raw: {ratio:.2f} (target >= {TARGET_RATIO})")
+    print(
+        f"incremental after {f.changed:,} issues changed: {f.incremental_seconds:.1f} s "
+        f"({share_time:.1%} of full), {f.incremental_requests} requests ({share_requests:.1%}); "
+        f"target <= {TARGET_INCREMENTAL:.0%}"
+    )
+    for stage, seconds in f.incremental_stages.items():
+        print(f"   {stage:<10} {seconds:7.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=100_000)
+    parser.add_argument(
+        "--rss-sizes", type=int, nargs="*", default=[10_000], help="extra sizes for RSS flatness"
+    )
+    args = parser.parse_args()
+    sizes = sorted({*args.rss_sizes, args.issues})
+    results = {size: measure_fresh(size) for size in sizes}
+    for size in sizes:
+        report(results[size])
+    print(
+        "\npeak RSS by size: " + ", ".join(f"{s:,}: {results[s].peak_rss:,.0f} MiB" for s in sizes)
+    )
+    print(f"target: <= {TARGET_RSS_MIB} MiB and flat across sizes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,352 @@
+"""dlt source for Jira Cloud (REST v3) and Jira Data Center (REST v2), landing `raw_jira`.
+
+Settings resolve from dlt config/secrets, e.g. `SOURCES__JIRA__BASE_URL`, `SOURCES__JIRA__EMAIL`,
+`SOURCES__JIRA__API_TOKEN` (Cloud), `SOURCES__JIRA__PAT` (Data Center), `SOURCES__JIRA__PROJECTS`.
+Nothing talks to Jira until the pipeline extracts, so building the source never fails on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import dlt
+import pyarrow as pa
+from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator, OffsetPaginator
+
+from connectors.jira.columns import (
+    CHANGELOG_COLUMNS,
+    FIELD_COLUMNS,
+    ISSUE_COLUMNS,
+    ISSUE_SPRINT_COLUMNS,
+    SPRINT_COLUMNS,
+    WORKLOG_COLUMNS,
+)
+from connectors.jira.cursor import IssueCursor
+from connectors.jira.helpers import (
+    FieldRoles,
+    IsLastPaginator,
+    JiraApiClient,
+    JsonDict,
+    TypeDriftWatch,
+    board_row,
+    changelog_table,
+    detect_field_roles,
+    field_row,
+    issue_row,
+    issue_sprint_rows,
+    issues_jql,
+    parse_project_keys,
+    project_row,
+    sprint_row,
+    start_at_paginator,
+    status_row,
+    tombstone_sprint,
+    user_row,
+    worklog_row,
+)
+from connectors.jira.settings import (
+    AGILE_PAGE_SIZE,
+    BULK_CHANGELOG_ISSUES,
+    DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_LOOKBACK_MINUTES,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_RECONCILE_HOURS,
+    PROJECT_PAGE_SIZE,
+    REQUEST_TIMEOUT_SECONDS,
+    SEARCH_PAGE_SIZE,
+    USER_PAGE_SIZE,
+    WORKLOG_LIST_SIZE,
+)
+
+__all__ = ["jira_source"]
+
+# Every table merges; parquet load files because DuckDB loads dlt's default INSERT statements
+# several times slower and with several times the memory (measured in benchmarks/jira_load.py).
+# Per-issue tables (changelog_items, issue_sprints) merge on `issue_id` alone: a changed issue's
+# rows are all replaced, and a primary key as well would make dlt delete with `pk OR merge key`,
+# which DuckDB runs as a nested loop (minutes on millions of rows). Their grain stays
+# (history_id, item_index) and (issue_id, sprint_id): each issue is emitted once per run.
+MERGED: dict[str, Any] = {"write_disposition": "merge", "file_format": "parquet"}
+
+
+class JiraScope:
+    """Validated settings plus the lazily built client shared by all resources of one source."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+
+    @cached_property
+    def api(self) -> JiraApiClient:
+        s = self.settings
+        return JiraApiClient(
+            s["base_url"],
+            s["email"],
+            s["api_token"],
+            s["pat"],
+            max_attempts=s["max_attempts"],
+            backoff_factor=s["backoff_factor"],
+            max_retry_delay=s["max_retry_delay"],
+            request_timeout=s["request_timeout"],
+        )
+
+    @cached_property
+    def project_keys(self) -> list[str]:
+        return parse_project_keys(self.settings["projects"])
+
+    @cached_property
+    def roles(self) -> FieldRoles:
+        overrides = {
+            "story_points": self.settings["story_points_field"],
+            "sprint": self.settings["sprint_field"],
+            "start_date": self.settings["start_date_field"],
+        }
+        return detect_field_roles(self.api.fields, overrides)
+
+    @property
+    def lookback(self) -> timedelta:
+        return timedelta(minutes=self.settings["lookback_minutes"])
+
+    @property
+    def reconcile_every(self) -> timedelta:
+        return timedelta(hours=self.settings["reconcile_hours"])
+
+
+@dlt.source(name="jira", section="jira")
+def jira_source(
+    base_url: str | None = dlt.config.value,
+    email: str | None = dlt.config.value,
+    api_token: str | None = dlt.secrets.value,
+    pat: str | None = dlt.secrets.value,
+    projects: str | None = dlt.config.value,
+    jql_filter: str | None = None,
+    lookback_minutes: int = DEFAULT_LOOKBACK_MINUTES,
+    reconcile_hours: float = DEFAULT_RECONCILE_HOURS,
+    page_size: int = SEARCH_PAGE_SIZE,
+    story_points_field: str | None = None,
+    sprint_field: str | None = None,
+    start_date_field: str | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
+    max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+    request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+) -> Sequence[DltResource]:
+    """Projects, statuses, fields, issues with their complete changelog and sprints, boards,
+    sprints, worklogs and users of a Jira site.
+
+    `projects` takes comma-separated keys (or a list), validated so they cannot inject JQL;
+    `jql_filter` narrows the scope with the operator's own JQL; `lookback_minutes` re-reads recently
+    updated issues because Jira's index lags and JQL dates have minute precision;
+    `reconcile_hours` is how often ids are listed to remove issues deleted in Jira (0: each
+    run); `*_field` override the custom field ids found by schema type.
+    """
+    scope = JiraScope(dict(locals()))
+
+    @dlt.resource(**MERGED, primary_key="id", columns=FIELD_COLUMNS)
+    def fields() -> Iterator[list[JsonDict]]:
+        yield [field_row(f, scope.roles) for f in scope.api.fields]
+
+    @dlt.resource(**MERGED, primary_key="id")
+    def projects() -> Iterator[list[JsonDict]]:
+        wanted = set(scope.project_keys)
+        for page in scope.api.paginate(
+            f"{scope.api.api}/project/search",
+            params={"maxResults": PROJECT_PAGE_SIZE},
+            paginator=start_at_paginator(PROJECT_PAGE_SIZE),
+            data_selector="values",
+        ):
+            yield [project_row(p) for p in page if p["key"] in wanted]
+
+    @dlt.resource(**MERGED, primary_key="id")
+    def statuses() -> Iterator[list[JsonDict]]:
+        yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
+
+    truncated: list[JsonDict] = []  # issues whose changelog awaits a bulk fetch
+
+    @dlt.resource(name="issue_pages", selected=False)
+    def issue_pages() -> Iterator[list[JsonDict]]:
+        """Changed issues since the cursor minus the lookback, then tombstones of deleted
+        issues, then an end-of-pages marker (so transformers can flush their batches)."""
+        started = datetime.now(UTC)
+        truncated.clear()
+        cursor = IssueCursor(dlt.current.resource_state(), scope.lookback)
+        time_zone = scope.api.time_zone
+        jql = issues_jql(scope.project_keys, cursor.since, time_zone, jql_filter)
+        scope.api.log_expected_count(jql)
+        for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
+            changed = [issue for issue in page if cursor.observe(issue)]
+            if changed:
+                yield changed
+        last: list[JsonDict] = [END_OF_PAGES]
+        if cursor.reconciliation_due(started, scope.reconcile_every):
+            everything = issues_jql(scope.project_keys, None, time_zone, jql_filter)
+            gone = cursor.reconcile(scope.api.issue_ids(everything), started)
+            last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
+        cursor.save(started)
+        yield last
+
+    @dlt.transformer(
+        **MERGED,
+        data_from=issue_pages,
+        primary_key="id",
+        columns=ISSUE_COLUMNS,
+    )
+    def issues(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
+        drift = TypeDriftWatch(dlt.current.resource_state())
+        rows = []
+        for issue in page:
+            if issue is END_OF_PAGES:
+                continue
+            if issue.get("deleted"):
+                rows.append({"id": issue["id"], "is_deleted": True})
+                continue
+            row = issue_row(issue, scope.roles)
+            drift.check(row)
+            rows.append(row)
+        yield rows
+
+    @dlt.transformer(
+        **MERGED,
+        data_from=issue_pages,
+        merge_key="issue_id",
+        columns=CHANGELOG_COLUMNS,
+    )
+    def changelog_items(page: list[JsonDict]) -> Iterator[pa.Table]:
+        """Each changed issue's whole changelog replaces its rows (merge key `issue_id`).
+
+        Truncated embedded changelogs are completed in bulk, 1000 issues a request; only the
+        issue's id, key and count wait for the batch, not the issue itself."""
+        complete = [i for i in page if i is not END_OF_PAGES and not _is_truncated(i)]
+        truncated.extend(pending_changelog(i) for i in page if _is_truncated(i))
+        if len(truncated) >= BULK_CHANGELOG_ISSUES or page[-1] is END_OF_PAGES:
+            complete += scope.api.with_full_changelogs(truncated)
+            truncated.clear()
+        live = [issue for issue in complete if not issue.get("deleted")]
+        yield changelog_table(live, [issue["id"] for issue in complete if issue.get("deleted")])
+
+    @dlt.transformer(
+        **MERGED,
+        data_from=issue_pages,
+        merge_key="issue_id",
+        columns=ISSUE_SPRINT_COLUMNS,
+    )
+    def issue_sprints(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
+        """Current sprint membership of each changed issue, replacing its previous rows."""
+        rows: list[JsonDict] = []
+        for issue in page:
+            if issue is END_OF_PAGES:
+                continue
+            deleted = issue.get("deleted")
+            rows += (
+                [tombstone_sprint(issue["id"])]
+                if deleted
+                else issue_sprint_rows(issue, scope.roles)
+            )
+        yield rows
+
+    @dlt.resource(**MERGED, primary_key="id")
+    def boards() -> Iterator[list[JsonDict]]:
+        wanted = set(scope.project_keys)
+        for page in scope.api.paginate(
+            "/rest/agile/1.0/board",
+            params={"maxResults": AGILE_PAGE_SIZE},
+            paginator=start_at_paginator(AGILE_PAGE_SIZE),
+            data_selector="values",
+        ):
+            rows = [board_row(b) for b in page]
+            yield [row for row in rows if row["project_key"] in wanted]
+
+    @dlt.transformer(
+        **MERGED,
+        data_from=boards,
+        primary_key="id",
+        columns=SPRINT_COLUMNS,
+    )
+    def sprints(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
+        """Sprints of scrum boards (kanban boards have none and answer 400)."""
+        for board in page:
+            if board["type"] != "scrum":
+                continue
+            for sprint_page in scope.api.paginate(
+                f"/rest/agile/1.0/board/{board['id']}/sprint",
+                params={"maxResults": AGILE_PAGE_SIZE},
+                paginator=IsLastPaginator(AGILE_PAGE_SIZE),
+                data_selector="values",
+            ):
+                yield [sprint_row(s, board["id"]) for s in sprint_page]
+
+    @dlt.resource(**MERGED, primary_key="id", columns=WORKLOG_COLUMNS)
+    def worklogs() -> Iterator[list[JsonDict]]:
+        """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk.
+
+        Site-wide, as Jira lists them: join on `issue_id` to scope them to the loaded issues.
+        """
+        state = dlt.current.resource_state()
+        since = int(state.get("since", 0))
+        for page in scope.api.paginate(
+            f"{scope.api.api}/worklog/updated",
+            params={"since": since},
+            paginator=JSONLinkPaginator(next_url_path="nextPage"),
+            data_selector="values",
+        ):
+            ids = [entry["worklogId"] for entry in page]
+            for start in range(0, len(ids), WORKLOG_LIST_SIZE):
+                chunk = {"ids": ids[start : start + WORKLOG_LIST_SIZE]}
+                found = scope.api.post(f"{scope.api.api}/worklog/list", chunk)
+                yield [worklog_row(w) for w in found]
+            if page:
+                since = max(since, max(entry["updatedTime"] for entry in page))
+        state["since"] = since
+
+    @dlt.resource(**MERGED, primary_key="account_id")
+    def users() -> Iterator[list[JsonDict]]:
+        """Cloud users by accountId, without email (Data Center has no user listing API)."""
+        if not scope.api.is_cloud:
+            return
+        for page in scope.api.paginate(
+            "/rest/api/3/users/search",
+            params={"maxResults": USER_PAGE_SIZE},
+            paginator=OffsetPaginator(
+                limit=USER_PAGE_SIZE,
+                offset_param="startAt",
+                limit_param="maxResults",
+                total_path=None,
+            ),
+            data_selector="$",
+        ):
+            yield [user_row(u) for u in page]
+
+    return [
+        projects,
+        statuses,
+        fields,
+        issue_pages,
+        issues,
+        changelog_items,
+        issue_sprints,
+        boards,
+        sprints,
+        worklogs,
+        users,
+    ]
+
+
+END_OF_PAGES: JsonDict = {"end_of_pages": True}
+
+
+def _is_truncated(issue: JsonDict) -> bool:
+    changelog = issue.get("changelog") or {}
+    return changelog.get("total", 0) > len(changelog.get("histories") or [])
+
+
+def pending_changelog(issue: JsonDict) -> JsonDict:
+    """What a truncated issue needs to have its changelog completed later: no fields."""
+    return {
+        "id": issue["id"],
+        "key": issue["key"],
+        "changelog": {"total": issue["changelog"]["total"]},
+    }

@@ -1,0 +1,73 @@
+"""The issues cursor: `updated` with a lookback window, plus the known ids for delete checks.
+
+Kept in the `issue_pages` resource's dlt state, which dlt commits only with a successful load,
+so a failed run resumes from the previous cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.jira.helpers import JsonDict, parse_iso, parse_jira_datetime
+
+
+class IssueCursor:
+    """Jira reads JQL dates at minute precision in the user's timezone and its index can lag,
+    so each run re-reads `lookback` before the newest `updated` seen; issues re-read with an
+    unchanged `updated` are skipped, so a run with no change in Jira writes nothing.
+    """
+
+    def __init__(self, state: dict[str, Any], lookback: timedelta) -> None:
+        self.state = state
+        self.lookback = lookback
+        self.newest = parse_iso(state.get("last_updated"))
+        self.incremental = self.newest is not None
+        self.recent: dict[str, str] = dict(state.get("recent") or {})
+        self.seen: dict[str, str] = {}
+        self.known: set[int] = set(state.get("known_ids") or [])
+
+    @property
+    def since(self) -> datetime | None:
+        return None if self.newest is None else self.newest - self.lookback
+
+    def observe(self, issue: JsonDict) -> bool:
+        """Record the issue; True if it is new or changed since it was last loaded, and not
+        already seen in this run (an issue updated while paging can show up twice; its newer
+        version is re-read by the next run, its stamp differing from the one recorded)."""
+        if issue["id"] in self.seen:
+            return False
+        self.known.add(int(issue["id"]))
+        updated = parse_jira_datetime((issue.get("fields") or {}).get("updated"))
+        if updated is None:
+            return True
+        stamp = updated.isoformat()
+        self.seen[issue["id"]] = stamp
+        self.newest = updated if self.newest is None else max(self.newest, updated)
+        return self.recent.get(issue["id"]) != stamp
+
+    def reconciliation_due(self, now: datetime, every: timedelta) -> bool:
+        """Deletes are found by listing every id in scope, so only every `every` (0: always);
+        a full load lists every id anyway."""
+        last = parse_iso(self.state.get("reconciled_at"))
+        return self.incremental and (last is None or now - last >= every)
+
+    def reconcile(self, current_ids: Iterable[int], now: datetime) -> list[int]:
+        """Replace the known ids with Jira's current list; return the ids that vanished."""
+        current = set(current_ids)
+        gone = sorted(self.known - current)
+        self.known = current
+        self.state["reconciled_at"] = now.isoformat()
+        return gone
+
+    def save(self, started: datetime) -> None:
+        if self.newest is None:
+            return
+        if "reconciled_at" not in self.state:
+            self.state["reconciled_at"] = started.isoformat()
+        cutoff = self.newest - self.lookback
+        merged = self.recent | self.seen
+        self.state["last_updated"] = self.newest.isoformat()
+        self.state["recent"] = {k: v for k, v in merged.items() if parse_iso(v) >= cutoff}
+        self.state["known_ids"] = sorted(self.known)

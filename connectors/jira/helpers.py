@@ -1,0 +1,722 @@
+"""Jira-specific plumbing for the source: client, paging guards, JQL, field roles, flattening."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cached_property
+from json import JSONDecodeError
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+from dlt.common import json, logger
+from dlt.sources.helpers.requests.retry import Client
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import BearerTokenAuth, HttpBasicAuth
+from dlt.sources.helpers.rest_client.paginators import (
+    JSONResponseCursorPaginator,
+    OffsetPaginator,
+)
+from requests import Request, Response
+
+from connectors.jira.settings import (
+    BULK_CHANGELOG_ISSUES,
+    BULK_CHANGELOG_PAGE,
+    CHANGELOG_PAGE_SIZE,
+    DATE_FIELD,
+    FLOAT_FIELD,
+    ID_PAGE_SIZE,
+    JQL_DATETIME_FORMAT,
+    PROJECT_KEY_PATTERN,
+    REQUEST_TIMEOUT_SECONDS,
+    SETTING_NAMES,
+    SPRINT_FIELD,
+    START_DATE_NAMES,
+    STORY_POINT_NAMES,
+)
+
+JsonDict = dict[str, Any]
+DC_SPRINT_ID = re.compile(r"\[id=(\d+),")
+MAX_EMPTY_PAGES = 3
+_EMAIL = rb'"emailAddress"\s*:\s*(?:"(?:[^"\\]|\\.)*"|null)'
+EMAIL_MEMBER = re.compile(rb",\s*" + _EMAIL)
+EMAIL_FIRST_MEMBER = re.compile(_EMAIL + rb"\s*,?")
+
+
+class JiraError(RuntimeError):
+    """A Jira failure explained in one line, never carrying a credential."""
+
+
+class JiraConfigError(JiraError):
+    """A missing or invalid setting; the message names the environment variable."""
+
+
+def missing_setting(name: str, hint: str = "") -> JiraConfigError:
+    return JiraConfigError(f"Jira setting {SETTING_NAMES[name]} is not set{hint}")
+
+
+def parse_project_keys(projects: str | Sequence[str] | None) -> list[str]:
+    """Comma-separated or listed keys, each checked so that none can smuggle JQL in."""
+    if projects is None:
+        raise missing_setting("projects", " (comma-separated project keys, e.g. APOLLO,HERMES)")
+    raw = projects.split(",") if isinstance(projects, str) else list(projects)
+    keys = [str(k).strip() for k in raw if str(k).strip()]
+    if not keys:
+        raise missing_setting("projects", " (it is empty)")
+    invalid = [k for k in keys if not PROJECT_KEY_PATTERN.fullmatch(k)]
+    if invalid:
+        raise JiraConfigError(
+            f"{SETTING_NAMES['projects']} holds invalid Jira project keys {invalid}: keys are "
+            "an uppercase letter followed by uppercase letters, digits or underscores"
+        )
+    return keys
+
+
+def parse_jira_datetime(value: str | None) -> datetime | None:
+    """`2022-06-09T16:29:31.871-0700` -> aware UTC datetime (`fromisoformat`: 30x `strptime`)."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def parse_jira_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def jql_datetime(moment: datetime, time_zone: str) -> str:
+    """JQL compares in the API user's timezone at minute precision: floor to the minute."""
+    return moment.astimezone(ZoneInfo(time_zone)).strftime(JQL_DATETIME_FORMAT)
+
+
+def issues_jql(
+    projects: Sequence[str], since: datetime | None, time_zone: str, jql_filter: str | None = None
+) -> str:
+    """The scope (validated project keys, plus the operator's own JQL filter in parentheses),
+    the incremental bound, and a stable order."""
+    clauses = [f"project in ({', '.join(projects)})"]
+    if jql_filter:
+        clauses.append(f"({jql_filter})")
+    if since is not None:
+        clauses.append(f'updated >= "{jql_datetime(since, time_zone)}"')
+    return " AND ".join(clauses) + " ORDER BY updated ASC, key ASC"
+
+
+def account_id(user: JsonDict | None) -> str | None:
+    """Cloud users are keyed by accountId; Data Center users by their immutable key."""
+    if not user:
+        return None
+    return user.get("accountId") or user.get("key")
+
+
+class JiraApiClient:
+    """A dlt REST client bound to one Jira site, with retries and clear auth/removal errors."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        email: str | None,
+        api_token: str | None,
+        pat: str | None,
+        *,
+        max_attempts: int,
+        backoff_factor: float,
+        max_retry_delay: float,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        if not base_url:
+            raise missing_setting("base_url", " (e.g. https://your-site.atlassian.net)")
+        self.base_url = base_url.rstrip("/")
+        if pat:
+            auth: Any = BearerTokenAuth(token=pat)
+            self.credential_settings = SETTING_NAMES["pat"]
+        elif email and api_token:
+            auth = HttpBasicAuth(username=email, password=api_token)
+            self.credential_settings = f"{SETTING_NAMES['email']} / {SETTING_NAMES['api_token']}"
+        else:
+            name = "email" if not email else "api_token"
+            raise missing_setting(name, f" (or set {SETTING_NAMES['pat']} for Data Center)")
+        session = Client(
+            request_timeout=request_timeout,
+            raise_for_status=False,
+            retry_condition=is_truncated_json,
+            request_max_attempts=max_attempts,
+            request_backoff_factor=backoff_factor,
+            request_max_retry_delay=max_retry_delay,
+            respect_retry_after_header=True,
+        ).session
+        self.rest = RESTClient(base_url=self.base_url, auth=auth, session=session)
+        self.hooks = {"response": [self.raise_for_status]}
+
+    def raise_for_status(self, response: Response, *args: Any, **kwargs: Any) -> None:
+        """Turn auth, query and removed-endpoint failures into one clear line.
+
+        Other errors raise `HTTPError`, which the session's retry policy (429, 5xx) acts on.
+        """
+        status = response.status_code
+        path = response.request.path_url.split("?")[0] if response.request else "?"
+        if status == 429:
+            retry_after_from_reset(response)
+        if status in (401, 403):
+            verb = "rejected the credentials" if status == 401 else "denied access"
+            raise JiraError(
+                f"Jira at {self.base_url} {verb} (HTTP {status} on {path}): "
+                f"check {self.credential_settings} and the account's permissions"
+            )
+        if status == 410:
+            raise JiraError(
+                f"Jira at {self.base_url} removed {path} (HTTP 410): Jira Cloud retired the "
+                "old search API in 2025, this connector uses /rest/api/3/search/jql on Cloud"
+            )
+        if status == 400:
+            messages = _error_messages(response)
+            raise JiraError(f"Jira at {self.base_url} refused {path} (HTTP 400): {messages}")
+        response.raise_for_status()
+        parse_json_once(response)
+
+    def get(self, path: str, **params: Any) -> Any:
+        with self.explained_json_errors(path):
+            return self.rest.get(path, params=params or None, hooks=self.hooks).json()
+
+    def post(self, path: str, body: JsonDict) -> Any:
+        with self.explained_json_errors(path):
+            return self.rest.post(path, json=body, hooks=self.hooks).json()
+
+    def paginate(self, path: str, **kwargs: Any) -> Iterator[list[Any]]:
+        with self.explained_json_errors(path):
+            yield from self.rest.paginate(path, hooks=self.hooks, **kwargs)
+
+    @contextmanager
+    def explained_json_errors(self, path: str) -> Iterator[None]:
+        """A page that is still malformed after the retries fails the load in one clear line."""
+        try:
+            yield
+        except JSONDecodeError as error:
+            raise JiraError(
+                f"Jira at {self.base_url} sent malformed JSON on {path} even after retries; "
+                "nothing was loaded from this run, re-run the pipeline"
+            ) from error
+
+    @cached_property
+    def server_info(self) -> JsonDict:
+        return self.get("/rest/api/2/serverInfo")
+
+    @property
+    def is_cloud(self) -> bool:
+        return self.server_info.get("deploymentType") == "Cloud"
+
+    @property
+    def api(self) -> str:
+        return "/rest/api/3" if self.is_cloud else "/rest/api/2"
+
+    @cached_property
+    def time_zone(self) -> str:
+        """The API user's timezone, in which Jira reads JQL dates."""
+        return self.get(f"{self.api}/myself").get("timeZone") or "UTC"
+
+    @cached_property
+    def fields(self) -> list[JsonDict]:
+        return self.get(f"{self.api}/field")
+
+    def search_issues(
+        self, jql: str, fields: list[str], page_size: int, expand: str = ""
+    ) -> Iterator[list[JsonDict]]:
+        """Pages of issues: `nextPageToken` on Cloud, `startAt`/`total` on Data Center."""
+        body: JsonDict = {"jql": jql, "fields": fields, "maxResults": page_size}
+        if expand:
+            body["expand"] = expand
+        if self.is_cloud:
+            paginator: Any = NextPageTokenPaginator()
+            path = "/rest/api/3/search/jql"
+        else:
+            paginator = OffsetPaginator(
+                limit=page_size,
+                offset_body_path="startAt",
+                limit_body_path="maxResults",
+                total_path="total",
+            )
+            path = "/rest/api/2/search"
+        pages = self.paginate(
+            path, method="POST", json=body, paginator=paginator, data_selector="issues"
+        )
+        yield from pages
+
+    def log_expected_count(self, jql: str) -> None:
+        """Progress for operators: Cloud's approximate count of the issues about to load."""
+        if self.is_cloud:
+            count = self.post("/rest/api/3/search/approximate-count", {"jql": jql}).get("count")
+            logger.info(f"Jira at {self.base_url}: about {count} issues to load for {jql}")
+
+    def issue_ids(self, jql: str) -> Iterator[int]:
+        """Every issue id matching `jql`, thousands per page: the cheap listing behind deletes."""
+        for page in self.search_issues(jql, ["id"], ID_PAGE_SIZE):
+            yield from (int(issue["id"]) for issue in page)
+
+    def complete_changelogs(self, issues: Sequence[JsonDict]) -> dict[str, list[JsonDict]]:
+        """Every history of each issue: bulk fetch on Cloud, per-issue paging elsewhere."""
+        if not issues:
+            return {}
+        if self.is_cloud:
+            histories = self._bulk_changelogs([i["id"] for i in issues])
+        else:
+            histories = {i["id"]: list(self._issue_changelog(i["key"])) for i in issues}
+        for issue in issues:
+            expected = (issue.get("changelog") or {}).get("total", 0)
+            if len(histories.get(issue["id"], [])) < expected:
+                histories[issue["id"]] = list(self._issue_changelog(issue["key"]))
+        return histories
+
+    def with_full_changelogs(self, issues: list[JsonDict]) -> list[JsonDict]:
+        """The same issues, their embedded changelog replaced by the complete one."""
+        histories = self.complete_changelogs(issues)
+        for issue in issues:
+            complete = histories.get(issue["id"], [])
+            issue["changelog"] = {
+                "startAt": 0,
+                "maxResults": len(complete),
+                "total": len(complete),
+                "histories": complete,
+            }
+        return issues
+
+    def _bulk_changelogs(self, issue_ids: Sequence[str]) -> dict[str, list[JsonDict]]:
+        collected: dict[str, list[JsonDict]] = {}
+        for start in range(0, len(issue_ids), BULK_CHANGELOG_ISSUES):
+            body = {
+                "issueIdsOrKeys": list(issue_ids[start : start + BULK_CHANGELOG_ISSUES]),
+                "maxResults": BULK_CHANGELOG_PAGE,
+            }
+            paginator = JSONResponseCursorPaginator(
+                cursor_path="nextPageToken", cursor_body_path="nextPageToken"
+            )
+            for page in self.paginate(
+                "/rest/api/3/changelog/bulkfetch",
+                method="POST",
+                json=body,
+                paginator=paginator,
+                data_selector="issueChangeLogs",
+            ):
+                for entry in page:
+                    collected.setdefault(str(entry["issueId"]), []).extend(
+                        entry.get("changeHistories") or []
+                    )
+        return collected
+
+    def _issue_changelog(self, key: str) -> Iterator[JsonDict]:
+        if not self.is_cloud:
+            issue = self.get(f"/rest/api/2/issue/{key}", expand="changelog", fields="id")
+            yield from (issue.get("changelog") or {}).get("histories") or []
+            return
+        for page in self.paginate(
+            f"/rest/api/3/issue/{key}/changelog",
+            paginator=start_at_paginator(CHANGELOG_PAGE_SIZE),
+            data_selector="values",
+        ):
+            yield from page
+
+
+def _error_messages(response: Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    messages = list(body.get("errorMessages") or []) + list((body.get("errors") or {}).values())
+    return "; ".join(messages) or response.text[:200]
+
+
+def parse_json_once(response: Response) -> None:
+    """Make `response.json()` parse once, with dlt's fast JSON: the client, the paginator and
+    our guards all read the same page, and parsing dominates the cost of a large page.
+    Email addresses are cut from the bytes first: users are kept by accountId only."""
+    parsed: list[Any] = []
+
+    def json_once(**kwargs: Any) -> Any:
+        if not parsed:
+            parsed.append(json.loadb(without_emails(response.content)))
+        return parsed[0]
+
+    response.json = json_once  # type: ignore[method-assign]
+
+
+def without_emails(body: bytes) -> bytes:
+    """Remove every `"emailAddress": ...` member from a JSON document, at C speed: first those
+    after a comma, then those opening an object (escaped quotes inside strings never match)."""
+    return EMAIL_FIRST_MEMBER.sub(b"", EMAIL_MEMBER.sub(b"", body))
+
+
+def is_truncated_json(response: Response | None, exception: BaseException | None) -> bool:
+    """Retry a 200 whose body cannot be complete JSON (cut by a proxy or a dropped stream).
+
+    A cheap last-byte check, not a parse: pages are large and parsing twice would cost.
+    """
+    if response is None or response.status_code != 200 or not response.content:
+        return False
+    return response.content.rstrip()[-1:] not in (b"}", b"]")
+
+
+def retry_after_from_reset(response: Response) -> None:
+    """Jira Cloud may send only `X-RateLimit-Reset` (ISO time): turn it into `Retry-After`,
+    which dlt's retry policy honours."""
+    reset = response.headers.get("X-RateLimit-Reset")
+    if response.headers.get("Retry-After") or not reset:
+        return
+    try:
+        moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+    except ValueError:
+        return
+    seconds = math.ceil((moment - datetime.now(UTC)).total_seconds())
+    response.headers["Retry-After"] = str(max(seconds, 1))
+
+
+class NextPageTokenPaginator(JSONResponseCursorPaginator):
+    """`nextPageToken` paging that refuses to loop or to stop early on inconsistent pages.
+
+    A token seen before means Jira would serve the same page forever; repeated empty pages
+    that still carry a token mean the same; `isLast: false` without a token would silently
+    truncate the load. Each raises; `isLast: true` with a token stops, as the docs say.
+    """
+
+    def __init__(self, body: bool = True) -> None:
+        if body:
+            super().__init__(cursor_path="nextPageToken", cursor_body_path="nextPageToken")
+        else:
+            super().__init__(cursor_path="nextPageToken", cursor_param="nextPageToken")
+        self.seen: set[str] = set()
+        self.empty_pages = 0
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        super().update_state(response, data)
+        payload = response.json()
+        token, is_last = payload.get("nextPageToken"), payload.get("isLast")
+        self.empty_pages = 0 if data else self.empty_pages + 1
+        if token and token in self.seen:
+            raise JiraError(f"Jira returned the same nextPageToken twice on {response.url}")
+        if token and self.empty_pages >= MAX_EMPTY_PAGES:
+            raise JiraError(f"Jira returned {self.empty_pages} empty pages that still had a token")
+        if is_last is False and not token:
+            raise JiraError("Jira said isLast=false but sent no nextPageToken: results incomplete")
+        if is_last is True and token:
+            logger.warning("Jira sent a nextPageToken on its last page; stopping as isLast says")
+            self._next_reference = None
+        if token:
+            self.seen.add(token)
+
+    def init_request(self, request: Request) -> None:
+        self.seen.clear()
+        self.empty_pages = 0
+        super().init_request(request)
+
+
+@dataclass(frozen=True)
+class FieldRoles:
+    """Which custom field holds story points, sprints and start date on this site."""
+
+    story_points: str | None
+    sprint: str | None
+    start_date: str | None
+
+    def role_of(self, field_id: str) -> str | None:
+        for role in ("story_points", "sprint", "start_date"):
+            if getattr(self, role) == field_id:
+                return role
+        return None
+
+
+def detect_field_roles(fields: Iterable[JsonDict], overrides: dict[str, str | None]) -> FieldRoles:
+    """Find role fields by their schema type (and name among equals), unless overridden."""
+    custom = [f for f in fields if f.get("custom") and f.get("schema")]
+
+    def by_type(schema_custom: str, names: Sequence[str] | None) -> str | None:
+        candidates = [f for f in custom if f["schema"].get("custom") == schema_custom]
+        if names is not None:
+            ranked = [
+                f for n in names for f in candidates if f.get("name", "").strip().lower() == n
+            ]
+            candidates = ranked
+        return candidates[0]["id"] if candidates else None
+
+    return FieldRoles(
+        story_points=overrides.get("story_points") or by_type(FLOAT_FIELD, STORY_POINT_NAMES),
+        sprint=overrides.get("sprint") or by_type(SPRINT_FIELD, None),
+        start_date=overrides.get("start_date") or by_type(DATE_FIELD, START_DATE_NAMES),
+    )
+
+
+def field_row(field: JsonDict, roles: FieldRoles) -> JsonDict:
+    schema = field.get("schema") or {}
+    return {
+        "id": field["id"],
+        "name": field.get("name"),
+        "custom": bool(field.get("custom")),
+        "schema_type": schema.get("type"),
+        "schema_custom": schema.get("custom"),
+        "schema_items": schema.get("items"),
+        "role": roles.role_of(field["id"]),
+    }
+
+
+def project_row(project: JsonDict) -> JsonDict:
+    return {
+        "id": project["id"],
+        "key": project["key"],
+        "name": project.get("name"),
+        "project_type_key": project.get("projectTypeKey"),
+        "lead_account_id": account_id(project.get("lead")),
+        "is_private": project.get("isPrivate"),
+    }
+
+
+def status_row(status: JsonDict) -> JsonDict:
+    category = status.get("statusCategory") or {}
+    return {
+        "id": status["id"],
+        "name": status.get("name"),
+        "untranslated_name": status.get("untranslatedName"),
+        "status_category_id": category.get("id"),
+        "status_category_key": category.get("key"),
+        "status_category_name": category.get("name"),
+    }
+
+
+def sprint_ids(value: Any) -> list[int]:
+    """Cloud sends sprint objects; older Data Center sends `...Sprint@1a[id=12,...]` strings."""
+    ids = []
+    for sprint in value or []:
+        if isinstance(sprint, dict):
+            ids.append(int(sprint["id"]))
+        elif match := DC_SPRINT_ID.search(str(sprint)):
+            ids.append(int(match.group(1)))
+    return ids
+
+
+def issue_row(issue: JsonDict, roles: FieldRoles) -> JsonDict:
+    """Flatten the fields analysts query; keep the whole issue (minus changelog) as `raw`."""
+    fields = issue.get("fields") or {}
+    status = fields.get("status") or {}
+    issue_type = fields.get("issuetype") or {}
+    project = fields.get("project") or {}
+    points = fields.get(roles.story_points) if roles.story_points else None
+    raw = {k: v for k, v in issue.items() if k != "changelog"}
+    return {
+        "id": issue["id"],
+        "key": issue["key"],
+        "project_id": project.get("id"),
+        "project_key": project.get("key"),
+        "summary": fields.get("summary"),
+        "issue_type": issue_type.get("name"),
+        "is_subtask": bool(issue_type.get("subtask")),
+        "status_id": status.get("id"),
+        "status_name": status.get("name"),
+        "status_category_key": (status.get("statusCategory") or {}).get("key"),
+        "priority": (fields.get("priority") or {}).get("name"),
+        "resolution": (fields.get("resolution") or {}).get("name"),
+        "created": parse_jira_datetime(fields.get("created")),
+        "updated": parse_jira_datetime(fields.get("updated")),
+        "resolution_date": parse_jira_datetime(fields.get("resolutiondate")),
+        "due_date": parse_jira_date(fields.get("duedate")),
+        "start_date": parse_jira_date(fields.get(roles.start_date)) if roles.start_date else None,
+        "story_points": float(points) if isinstance(points, int | float) else None,
+        "parent_key": (fields.get("parent") or {}).get("key"),
+        "labels": fields.get("labels") or [],
+        "components": [c.get("name") for c in fields.get("components") or []],
+        "fix_versions": [v.get("name") for v in fields.get("fixVersions") or []],
+        "sprint_ids": sprint_ids(fields.get(roles.sprint)) if roles.sprint else [],
+        "assignee_account_id": account_id(fields.get("assignee")),
+        "reporter_account_id": account_id(fields.get("reporter")),
+        "raw": raw,
+        "is_deleted": False,
+        **custom_field_columns(fields),
+    }
+
+
+def custom_field_columns(fields: JsonDict) -> JsonDict:
+    """Scalar custom fields (and single options) as `customfield_nnnnn` columns, so a field
+    created in Jira appears as a new column; lists and objects stay in `raw`."""
+    columns = {}
+    for field_id, value in fields.items():
+        if not field_id.startswith("customfield_"):
+            continue
+        if isinstance(value, dict):
+            value = value.get("value")
+        if isinstance(value, str | int | float | bool):
+            columns[field_id] = value
+    return columns
+
+
+class TypeDriftWatch:
+    """Remembers each custom column's first JSON type (in dlt state) and warns once when a
+    field starts sending another type: dlt keeps those values in a variant column."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.types: dict[str, str] = state.setdefault("custom_field_types", {})
+        self.reported: list[str] = state.setdefault("type_drift", [])
+
+    def check(self, row: JsonDict) -> None:
+        for column, value in row.items():
+            if not column.startswith("customfield_"):
+                continue
+            kind = type(value).__name__
+            first = self.types.setdefault(column, kind)
+            drift = f"{column}:{first}->{kind}"
+            if kind != first and drift not in self.reported:
+                self.reported.append(drift)
+                logger.warning(
+                    f"Jira field {column} changed type from {first} to {kind} (issue "
+                    f"{row['key']}): the new values land in a variant column, nothing is dropped"
+                )
+
+
+def changelog_table(issues: Iterable[JsonDict], deleted_ids: Iterable[str] = ()) -> pa.Table:
+    """One row per changed field per history, as Arrow (millions of rows skip dlt's row
+    normaliser); deleted issues become `is_deleted` tombstones. Rows are tuples, transposed
+    into columns once."""
+    rows: list[tuple[Any, ...]] = []
+    for issue in issues:
+        issue_id, key = issue["id"], issue["key"]
+        for history in (issue.get("changelog") or {}).get("histories") or []:
+            changed_at = parse_jira_datetime(history.get("created"))
+            author = account_id(history.get("author"))
+            history_id = str(history["id"])
+            rows.extend(
+                (
+                    history_id,
+                    index,
+                    issue_id,
+                    key,
+                    changed_at,
+                    author,
+                    item.get("field"),
+                    item.get("fieldId") or item.get("field"),
+                    item.get("fieldtype"),
+                    item.get("from"),
+                    item.get("fromString"),
+                    item.get("to"),
+                    item.get("toString"),
+                    False,
+                )
+                for index, item in enumerate(history.get("items") or [])
+            )
+    rows += [("", -1, i, *([None] * 10), True) for i in deleted_ids]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(CHANGELOG_SCHEMA)
+    arrays = [
+        pa.array(column, type=f.type) for column, f in zip(columns, CHANGELOG_SCHEMA, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=CHANGELOG_SCHEMA)
+
+
+CHANGELOG_SCHEMA = pa.schema(
+    [
+        pa.field("history_id", pa.string(), nullable=False),
+        pa.field("item_index", pa.int64(), nullable=False),
+        ("issue_id", pa.string()),
+        ("issue_key", pa.string()),
+        ("changed_at", pa.timestamp("us", tz="UTC")),
+        ("author_account_id", pa.string()),
+        ("field", pa.string()),
+        ("field_id", pa.string()),
+        ("field_type", pa.string()),
+        ("from_value", pa.string()),
+        ("from_string", pa.string()),
+        ("to_value", pa.string()),
+        ("to_string", pa.string()),
+        ("is_deleted", pa.bool_()),
+    ]
+)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """ISO 8601 as dlt state and the agile API write it (`...Z` included)."""
+    return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+
+class IsLastPaginator(OffsetPaginator):
+    """`startAt` paging that stops on `isLast`, for agile endpoints that send no `total`."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            limit=limit,
+            offset_param="startAt",
+            limit_param="maxResults",
+            total_path=None,
+            stop_after_empty_page=True,
+        )
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        super().update_state(response, data)
+        if response.json().get("isLast"):
+            self._has_next_page = False
+
+
+def board_row(board: JsonDict) -> JsonDict:
+    location = board.get("location") or {}
+    return {
+        "id": board["id"],
+        "name": board.get("name"),
+        "type": board.get("type"),
+        "project_id": str(location["projectId"]) if location.get("projectId") else None,
+        "project_key": location.get("projectKey"),
+    }
+
+
+def sprint_row(sprint: JsonDict, board_id: int) -> JsonDict:
+    return {
+        "id": sprint["id"],
+        "board_id": sprint.get("originBoardId", board_id),
+        "name": sprint.get("name"),
+        "state": sprint.get("state"),
+        "start_date": parse_iso(sprint.get("startDate")),
+        "end_date": parse_iso(sprint.get("endDate")),
+        "complete_date": parse_iso(sprint.get("completeDate")),
+        "goal": sprint.get("goal"),
+    }
+
+
+def issue_sprint_rows(issue: JsonDict, roles: FieldRoles) -> list[JsonDict]:
+    """Current sprint membership; an issue in no sprint yields a tombstone clearing old rows."""
+    fields = issue.get("fields") or {}
+    ids = sprint_ids(fields.get(roles.sprint)) if roles.sprint else []
+    if not ids:
+        return [tombstone_sprint(issue["id"])]
+    return [
+        {"issue_id": issue["id"], "issue_key": issue["key"], "sprint_id": i, "is_deleted": False}
+        for i in ids
+    ]
+
+
+def tombstone_sprint(issue_id: str) -> JsonDict:
+    return {"issue_id": issue_id, "sprint_id": -1, "is_deleted": True}
+
+
+def worklog_row(worklog: JsonDict) -> JsonDict:
+    """Worklog facts only: the comment is free text that may hold personal data."""
+    return {
+        "id": str(worklog["id"]),
+        "issue_id": str(worklog.get("issueId")),
+        "author_account_id": account_id(worklog.get("author")),
+        "started": parse_jira_datetime(worklog.get("started")),
+        "time_spent_seconds": worklog.get("timeSpentSeconds"),
+        "created": parse_jira_datetime(worklog.get("created")),
+        "updated": parse_jira_datetime(worklog.get("updated")),
+    }
+
+
+def user_row(user: JsonDict) -> JsonDict:
+    """Users keyed by accountId; the email address is dropped, never stored."""
+    return {
+        "account_id": account_id(user),
+        "account_type": user.get("accountType"),
+        "display_name": user.get("displayName"),
+        "active": user.get("active"),
+        "time_zone": user.get("timeZone"),
+    }
+
+
+def start_at_paginator(limit: int) -> OffsetPaginator:
+    """Jira's `startAt`/`maxResults`/`total` paging (projects, changelog, Data Center search)."""
+    return OffsetPaginator(
+        limit=limit, offset_param="startAt", limit_param="maxResults", total_path="total"
+    )

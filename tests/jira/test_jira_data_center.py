@@ -1,0 +1,65 @@
+"""Jira Data Center: REST v2 with startAt paging, a personal access token, user keys."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import dlt
+
+from connectors.jira import jira_source
+from sandbox.jira.emulator import JiraEmulator
+from sandbox.jira.site import JiraSite
+from tests.jira.conftest import FAST_RETRIES, PAT
+
+Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+def load_data_center(pipeline: dlt.Pipeline, emulator: JiraEmulator) -> None:
+    source = jira_source(
+        base_url=emulator.base_url, pat=PAT, projects="APOLLO,HERMES", page_size=25, **FAST_RETRIES
+    )
+    pipeline.run(source)
+
+
+def test_loads_every_issue_and_history_through_rest_v2(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite, query: Query
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    items = sum(len(h.items) for i in dc_site.issues.values() for h in i.histories)
+    assert query("select count(*) from raw_jira.issues") == [(len(dc_site.issues),)]
+    assert query("select count(*) from raw_jira.changelog_items") == [(items,)]
+
+
+def test_uses_start_at_search_and_never_the_cloud_api(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    counts = dc_emulator.request_counts
+    assert counts["/rest/api/2/search"] == -(-len(dc_site.issues) // 25)
+    assert not [path for path in counts if path.startswith("/rest/api/3/")]
+
+
+def test_users_are_keyed_by_their_data_center_key(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite, query: Query
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    loaded = dict(query("select key, reporter_account_id from raw_jira.issues"))
+    assert loaded == {k: i.reporter_account_id for k, i in dc_site.issues.items()}
+
+
+def test_legacy_sprint_strings_become_sprint_ids(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite, query: Query
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    loaded = {k: json.loads(s) for k, s in query("select key, sprint_ids from raw_jira.issues")}
+    assert loaded == {k: i.sprint_ids for k, i in dc_site.issues.items()}
+    assert any(loaded.values())
+
+
+def test_story_points_are_found_under_their_data_center_name(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite, query: Query
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    assert query("select id from raw_jira.fields where role = 'story_points'") == [
+        (dc_site.field_for("story_points").id,)
+    ]

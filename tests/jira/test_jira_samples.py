@@ -1,0 +1,59 @@
+"""The emulator's objects have the keys of recorded real Jira Cloud responses (jira-samples)."""
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "jira-samples"
+JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
+
+pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="recorded Jira samples not present")
+
+
+def sample(name: str) -> Any:
+    return json.loads((SAMPLES / name).read_text())
+
+
+@pytest.fixture
+def issue(api: Callable) -> dict[str, Any]:
+    body = {"jql": "key = APOLLO-5", "fields": ["*all"]}
+    return api("POST", "/rest/api/3/search/jql", json=body).json()["issues"][0]
+
+
+@pytest.mark.parametrize(
+    "field", ["status", "issuetype", "priority", "project", "assignee", "reporter", "description"]
+)
+def test_issue_field_objects_have_the_recorded_keys(issue: dict[str, Any], field: str) -> None:
+    recorded = sample("issues.json")["issues"][0]["fields"][field]
+    assert set(issue["fields"][field]) == set(recorded)
+
+
+def test_issue_timestamps_have_the_recorded_format(issue: dict[str, Any]) -> None:
+    recorded = sample("issues.json")["issues"][0]["fields"]["created"]
+    assert JIRA_TIMESTAMP.fullmatch(recorded)
+    assert JIRA_TIMESTAMP.fullmatch(issue["fields"]["created"])
+    assert JIRA_TIMESTAMP.fullmatch(issue["fields"]["updated"])
+
+
+@pytest.mark.parametrize(
+    ("sample_file", "path", "selector"),
+    [
+        ("sprints.json", "/rest/agile/1.0/board/1/sprint", "values"),
+        ("projects.json", "/rest/api/3/project/search", "values"),
+        ("workflow_statuses.json", "/rest/api/3/status", None),
+        ("issue_fields.json", "/rest/api/3/field", None),
+        ("users.json", "/rest/api/3/users/search", None),
+    ],
+)
+def test_listed_objects_have_at_least_the_recorded_keys(
+    api: Callable, sample_file: str, path: str, selector: str | None
+) -> None:
+    recorded = sample(sample_file)
+    served = api("GET", path).json()
+    recorded_item = (recorded[selector] if selector else recorded)[0]
+    served_item = (served[selector] if selector else served)[0]
+    assert set(recorded_item) <= set(served_item)

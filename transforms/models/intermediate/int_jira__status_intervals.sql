@@ -1,0 +1,69 @@
+-- One stretch of time an issue spent in one status: from its creation or a status move to
+-- the next move (or, for the current status, to the build time: left_at is null).
+-- Incremental: only issues with new raw rows since the last build are recomputed.
+{{ config(
+    materialized='incremental',
+    unique_key='issue_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ delete_vanished_issues() }}",
+) }}
+
+with issues as (
+    select * from {{ ref('stg_jira__issues') }}
+    where {{ is_changed_issue('issue_id') }}
+),
+
+transitions as (
+    select * from {{ ref('int_jira__status_transitions') }}
+    where {{ is_changed_issue('issue_id') }}
+),
+
+statuses as (
+    select * from {{ ref('int_jira__statuses') }}
+),
+
+initial_stretch as (
+    select
+        issues.issue_id,
+        0 as interval_number,
+        coalesce(first_move.from_status_id, issues.status_id) as status_id,
+        issues.created_at as entered_at
+    from issues
+    left join transitions as first_move
+        on issues.issue_id = first_move.issue_id and first_move.transition_number = 1
+),
+
+later_stretches as (
+    select
+        issue_id,
+        transition_number as interval_number,
+        to_status_id as status_id,
+        changed_at as entered_at
+    from transitions
+),
+
+stretches as (
+    select * from initial_stretch
+    union all
+    select * from later_stretches
+),
+
+bounded as (
+    select
+        *,
+        lead(entered_at) over (partition by issue_id order by interval_number) as left_at
+    from stretches
+)
+
+select
+    bounded.issue_id,
+    bounded.interval_number,
+    bounded.status_id,
+    statuses.status_category_key,
+    coalesce(statuses.is_waiting, false) as is_waiting,
+    bounded.entered_at,
+    bounded.left_at,
+    date_diff('second', bounded.entered_at, bounded.left_at) / 86400.0 as duration_days,
+    {{ issue_source_load_id() }} as source_load_id
+from bounded
+left join statuses on bounded.status_id = statuses.status_id

@@ -1,0 +1,1 @@
+{{ throughput_per_period('month') }}
