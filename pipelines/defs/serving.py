@@ -9,7 +9,7 @@ the last good snapshot stays where BI tools read it.
 
 import dagster as dg
 
-from pipelines.defs.transforms import DBT_PROJECT
+from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS
 from pipelines.settings import DUCKDB_POOL
 from warehouse.kpi_report import build_kpi_report
 from warehouse.publish import SERVING_STORAGE_VERSION, publish_snapshot
@@ -23,20 +23,13 @@ KPI_REPORT_KEY = dg.AssetKey(["serving", "kpi_report"])
 SERVING_TABLES = serving_tables(load_manifest(DBT_PROJECT.manifest_path))
 
 
-def publish_condition() -> dg.AutomationCondition:
-    """Eager, but never while an upstream blocking check has failed or not run yet."""
-    return (
-        dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
-    ).with_label("eager_after_blocking_checks")
-
-
 @dg.asset(
     key=SNAPSHOT_KEY,
     deps=[dg.AssetKey([table.source_schema, table.source_table]) for table in SERVING_TABLES],
     group_name=SERVING_GROUP,
     kinds={"duckdb", "parquet"},
     pool=DUCKDB_POOL,
-    automation_condition=publish_condition(),
+    automation_condition=FOLLOW_VALID_UPSTREAMS,
 )
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Read-only DuckDB snapshot (DuckDB 1.x readable) + Parquet + manifest for BI tools."""

@@ -44,7 +44,7 @@ MARTS_GROUP = "kpi_marts"
 # Follow upstream updates, but never build on a table whose blocking checks failed.
 FOLLOW_VALID_UPSTREAMS = (
     dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
-)
+).with_label("eager_after_blocking_checks")
 
 
 class PmoDbtTranslator(DagsterDbtTranslator):

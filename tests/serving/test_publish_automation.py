@@ -3,7 +3,8 @@
 import dagster as dg
 import pytest
 
-from pipelines.defs.serving import SNAPSHOT_KEY, publish_condition
+from pipelines.defs.serving import SNAPSHOT_KEY
+from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
 
 MART = dg.AssetKey(["marts", "mart_example"])
 PUBLISH = dg.AssetKey(["serving", "example_snapshot"])
@@ -32,7 +33,7 @@ def example_graph() -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
             check_results=[dg.AssetCheckResult(passed=context.op_config["check_passes"])]
         )
 
-    @dg.asset(key=PUBLISH, deps=[MART], automation_condition=publish_condition())
+    @dg.asset(key=PUBLISH, deps=[MART], automation_condition=FOLLOW_VALID_UPSTREAMS)
     def publish() -> None:
         """Stands for serving/snapshot."""
 
