@@ -11,7 +11,9 @@ PYTEST_ARGS ?=
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.5"
-	@$(UV) sync --locked --quiet
+	@# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (CI images often
+	@# do), every Python start (run workers, dbt, tests) would otherwise compile ~12k modules.
+	@$(UV) sync --locked --quiet --compile-bytecode
 
 demo: install
 	$(UV) run pmo demo

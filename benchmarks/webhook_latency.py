@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,19 +39,8 @@ from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
 TARGET_SECONDS = 60.0
 IDLE_SECONDS = 20.0
-# The instance settings pipelines/events/README.md recommends for the daemon.
-INSTANCE_YAML = """\
-concurrency:
-  pools:
-    default_limit: 1
-run_monitoring:
-  enabled: true
-  free_slots_after_run_end_seconds: 30
-run_retries:
-  enabled: true
-telemetry:
-  enabled: false
-"""
+# The instance settings pipelines/events/README.md tells deployments to copy.
+INSTANCE_YAML = REPO_ROOT / ".dagster" / "dagster.yaml"
 ACTIVE = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -133,7 +123,7 @@ def wait_for_run_end(instance: dg.DagsterInstance, timeout: float) -> None:
 def measure(root: Path, timeout: float) -> int:
     home, warehouse, spool_file = root / "dagster_home", root / "pmo.duckdb", root / "spool.sqlite3"
     home.mkdir()
-    (home / "dagster.yaml").write_text(INSTANCE_YAML)
+    shutil.copy(INSTANCE_YAML, home / "dagster.yaml")
     secret = secrets.token_hex(16)
     os.environ.update(
         {

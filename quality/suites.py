@@ -8,12 +8,19 @@ the Dagster check runs after those tables are loaded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import great_expectations as gx
 from great_expectations.core.expectation_suite import ExpectationSuite
+from great_expectations.expectations.row_conditions import (
+    AndCondition,
+    Column,
+    ComparisonCondition,
+    NullityCondition,
+    Operator,
+    OrCondition,
+)
 
 from quality.references import References
 
@@ -33,17 +40,15 @@ WARNING = "warning"
 
 gxe = gx.expectations
 Table = tuple[str, str]
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LITERALS = {"True", "False", "None", "and", "or", "not", "is", "in"}
 
 
 @dataclass(frozen=True)
 class TableSuite:
     """A suite, the warehouse table it validates and the tables its references read.
 
-    ``derived`` columns are SQL expressions DuckDB computes while the table is read: a
+    ``derived`` columns are SQL expressions DuckDB computes while the table is checked: a
     reference into a large table (a changelog row's issue) is a join there, and a boolean the
-    suite checks, instead of a set of a million values Great Expectations would scan per row.
+    suite checks, instead of a set of a million values to test every row against.
     """
 
     schema: str
@@ -53,7 +58,7 @@ class TableSuite:
     derived: tuple[tuple[str, str], ...] = ()
 
     def columns(self, suite: ExpectationSuite) -> list[str]:
-        """Stored columns to read for ``suite`` (derived ones are computed, not read)."""
+        """Stored columns ``suite`` checks (derived ones are computed, not stored)."""
         computed = {name for name, _ in self.derived}
         return [c for c in columns_of(suite) if c not in computed]
 
@@ -73,16 +78,18 @@ def columns_of(suite: ExpectationSuite) -> list[str]:
         config = expectation.configuration.kwargs
         names = [config.get("column"), config.get("column_A"), config.get("column_B")]
         names += list(config.get("column_list") or [])
-        names += _IDENTIFIER.findall(_condition_text(expectation.row_condition))
-        seen.update({name: None for name in names if name and name not in _LITERALS})
+        names += _condition_columns(expectation.row_condition)
+        seen.update({name: None for name in names if name})
     return list(seen)
 
 
-def _condition_text(condition: object) -> str:
-    """A row condition's expression (GE 1.x wraps the pandas query string in an object)."""
-    if condition is None:
-        return ""
-    return str(getattr(condition, "pass_through_filter", condition))
+def _condition_columns(condition: object) -> list[str]:
+    """Columns a row condition filters on (GE 1.x conditions, which DuckDB and pandas share)."""
+    if isinstance(condition, (ComparisonCondition, NullityCondition)):
+        return [condition.column.name]
+    if isinstance(condition, (AndCondition, OrCondition)):
+        return [name for part in condition.conditions for name in _condition_columns(part)]
+    return []
 
 
 def _key(*columns: str) -> list:
@@ -278,8 +285,9 @@ def value_delivery_rate(_: References) -> ExpectationSuite:
             _between("value_delivery_rate_pct", 0, 100),
             gxe.ExpectColumnValuesToBeNull(
                 column="value_delivery_rate_pct",
-                row_condition="is_suppressed == True",
-                condition_parser="pandas",
+                row_condition=ComparisonCondition(
+                    column=Column("is_suppressed"), operator=Operator.EQUAL, parameter=True
+                ),
                 severity=CRITICAL,
             ),
         ],

@@ -1,25 +1,49 @@
-"""Validate a pandas DataFrame against a suite and summarise the result for humans and Dagster.
+"""Validate a table against its suite and summarise the result for humans and Dagster.
 
-Great Expectations validates DataFrames read from DuckDB rather than querying DuckDB itself:
-its DuckDB SQL path is fragile, and the tables we validate fit in memory. With a
-``project_root`` the validation runs through a file-backed checkpoint that also rebuilds the
-HTML Data Docs there; without one it stays in memory (unit tests, ad-hoc checks).
+Two engines give the same Great Expectations results. ``validate_table`` evaluates the suite
+inside DuckDB (:mod:`quality.pushdown`): the table never leaves the warehouse, which keeps the
+checks cheap at a million issues. ``validate_frame`` runs GE's pandas engine on a DataFrame: for
+ad-hoc checks and crafted tables, and as the reference the DuckDB translation is tested against.
+With a ``project_root`` the result is stored in GE's file context there and Data Docs are
+rebuilt for that suite and validation only (plus the index); without one nothing is written.
+GE contexts are built once per process and reused by every check.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations.core.expectation_suite import ExpectationSuite
+from great_expectations.core.expectation_validation_result import (
+    ExpectationSuiteValidationResult,
+    ExpectationValidationResult,
+)
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
+from great_expectations.render.renderer.site_builder import SiteBuilder
+
+from quality.pushdown import evaluate
+from quality.references import References, WarehouseReferences
+from quality.suites import TableSuite
 
 SAMPLE_SIZE = 5
-BATCH = "table"
+DOCS_SITE = "local_site"
+DOCS_INDEX_LIMIT = 50
+"""Validation results the Data Docs index lists, newest first (about three runs of every
+suite): GE reads each listed result whenever it rebuilds the index, that is on every check, so
+an unbounded history would make every check slower. Older results stay in the store."""
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
@@ -73,50 +97,139 @@ class ValidationSummary:
 def validate_frame(
     frame: pd.DataFrame, suite: ExpectationSuite, project_root: Path | None = None
 ) -> ValidationSummary:
-    """Run ``suite`` on ``frame``; with ``project_root``, keep results and Data Docs there."""
-    if project_root is None:
-        context = gx.get_context(mode="ephemeral")
-    else:
-        context = gx.get_context(mode="file", project_root_dir=str(project_root))
+    """Run ``suite`` on ``frame`` with GE's pandas engine; with ``project_root``, keep the
+    result and Data Docs there."""
+    batch = _dataframe_batches().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format="SUMMARY")
+    return _summarise(suite, len(frame), result, project_root)
+
+
+def validate_table(
+    warehouse: Path,
+    table_suite: TableSuite,
+    project_root: Path | None = None,
+    references: References | None = None,
+) -> ValidationSummary:
+    """Run ``table_suite`` on its table inside DuckDB; with ``project_root``, keep the result
+    and Data Docs there. References default to the warehouse's own tables."""
+    table = f'"{table_suite.schema}"."{table_suite.table}"'
+    with duckdb.connect(str(warehouse)) as con:
+        # Opened first: the reference queries' own connections then share this open database.
+        suite = table_suite.build(references or WarehouseReferences(warehouse))
+        con.execute("set enable_progress_bar = false")  # not into the run's compute logs
+        _require_columns(con, table_suite, suite)
+        rows, results = evaluate(con, table, suite.expectations, dict(table_suite.derived))
+    result = ExpectationSuiteValidationResult(
+        success=all(r.success for r in results),
+        results=results,
+        suite_name=suite.name,
+        statistics=_statistics(results),
+        meta={
+            "great_expectations_version": gx.__version__,
+            "active_batch_definition": {
+                "datasource_name": "warehouse",
+                "data_connector_name": "duckdb",
+                "data_asset_name": suite.name,
+                "batch_identifiers": {},
+            },
+            "batch_spec": {
+                "data_asset_name": table_suite.name,
+                "table": table,
+                "derived": dict(table_suite.derived),
+            },
+        },
+    )
+    return _summarise(suite, rows, result, project_root)
+
+
+def _require_columns(
+    con: duckdb.DuckDBPyConnection, table_suite: TableSuite, suite: ExpectationSuite
+) -> None:
+    """Refuse, naming them, columns the suite checks that the table lacks (a broken contract)."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [table_suite.schema, table_suite.table],
+        ).fetchall()
+    }
+    missing = [c for c in table_suite.columns(suite) if c not in present]
+    if missing:
+        raise LookupError(f"{table_suite.name} has no column {', '.join(missing)} to check")
+
+
+@functools.cache
+def _dataframe_batches() -> Any:
+    """A whole-DataFrame batch definition in an in-memory context, set up once per process."""
+    context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = _batch_definition(context, suite.name)
-    validation = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(
-            name=suite.name, data=batch_definition, suite=context.suites.add_or_update(suite)
-        )
+    asset = context.data_sources.add_pandas("warehouse").add_dataframe_asset("frame")
+    return asset.add_batch_definition_whole_dataframe("frame")
+
+
+@dataclass(frozen=True)
+class _DocsWorkspace:
+    """GE's file context under a project root and its Data Docs site builder, opened once: the
+    site builder compiles its page templates on first use, which costs more than a check."""
+
+    context: Any
+    site: SiteBuilder
+
+
+@functools.cache
+def _workspace(project_root: Path) -> _DocsWorkspace:
+    context = gx.get_context(mode="file", project_root_dir=str(project_root))
+    config = context.variables.data_docs_sites[DOCS_SITE]
+    index = config.get("site_index_builder") or {"class_name": "DefaultSiteIndexBuilder"}
+    site = SiteBuilder(
+        data_context=context,
+        store_backend=config["store_backend"],
+        site_name=DOCS_SITE,
+        site_index_builder={**index, "validation_results_limit": DOCS_INDEX_LIMIT},
+        show_how_to_buttons=config.get("show_how_to_buttons", True),
+        runtime_environment={"root_directory": context.root_directory},
     )
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if project_root else []
-    checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=suite.name,
-            validation_definitions=[validation],
-            actions=actions,
-            result_format="SUMMARY",
-        )
-    )
-    outcome = checkpoint.run(batch_parameters={"dataframe": frame})
-    (result,) = outcome.run_results.values()
+    site.target_store.copy_static_assets()
+    return _DocsWorkspace(context, site)
+
+
+def _statistics(results: list[ExpectationValidationResult]) -> dict[str, Any]:
+    passed = sum(1 for r in results if r.success)
+    return {
+        "evaluated_expectations": len(results),
+        "successful_expectations": passed,
+        "unsuccessful_expectations": len(results) - passed,
+        "success_percent": 100.0 * passed / len(results) if results else None,
+    }
+
+
+def _summarise(
+    suite: ExpectationSuite,
+    rows: int,
+    result: ExpectationSuiteValidationResult,
+    project_root: Path | None,
+) -> ValidationSummary:
     failures = [_failure(r) for r in result.results if not r.success]
-    docs = _docs_index(context) if project_root else None
-    return ValidationSummary(suite.name, len(frame), len(result.results), failures, docs)
+    docs = _record(_workspace(project_root), suite, result) if project_root else None
+    return ValidationSummary(suite.name, rows, len(result.results), failures, docs)
 
 
-def _batch_definition(context: Any, asset_name: str) -> Any:
-    source = context.data_sources.add_or_update_pandas("warehouse")
-    try:
-        asset = source.get_asset(asset_name)
-    except LookupError:
-        asset = source.add_dataframe_asset(asset_name)
-    try:
-        return asset.get_batch_definition(BATCH)
-    except KeyError:
-        return asset.add_batch_definition_whole_dataframe(BATCH)
-
-
-def _docs_index(context: Any) -> Path | None:
-    sites = context.get_docs_sites_urls()
-    url = sites[0]["site_url"] if sites else None
-    return Path(url.removeprefix("file://")) if url else None
+def _record(
+    workspace: _DocsWorkspace, suite: ExpectationSuite, result: ExpectationSuiteValidationResult
+) -> Path:
+    """Store the result and rebuild the Data Docs pages of this suite and validation only."""
+    run_id = RunIdentifier(run_time=datetime.datetime.now(datetime.UTC))
+    result.meta.update(run_id=run_id, validation_time=run_id.run_time)
+    suite_id = ExpectationSuiteIdentifier(name=suite.name)
+    key = ValidationResultIdentifier(suite_id, run_id, f"warehouse-{suite.name}")
+    workspace.context.suites.add_or_update(suite)
+    workspace.context.validation_results_store.set(key, result)
+    # SiteBuilder.build minus copying the static assets again (done once, in _workspace).
+    for section in workspace.site.site_section_builders.values():
+        section.build(resource_identifiers=[key, suite_id])
+    workspace.site.site_index_builder.build()
+    return Path(workspace.site.get_resource_url(only_if_exists=False).removeprefix("file://"))
 
 
 def _failure(result: Any) -> FailedExpectation:
@@ -137,7 +250,11 @@ def _failure(result: Any) -> FailedExpectation:
 
 
 def _plain(value: Any) -> Any:
-    """Make a value JSON-friendly for Dagster metadata."""
-    if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
+    """Make a value JSON-friendly for Dagster metadata (timestamps in a sampled pair too)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)

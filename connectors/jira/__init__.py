@@ -15,7 +15,6 @@ from typing import Any
 import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
-from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator, OffsetPaginator
 
 from connectors.jira.columns import (
     CHANGELOG_COLUMNS,
@@ -26,27 +25,22 @@ from connectors.jira.columns import (
     WORKLOG_COLUMNS,
 )
 from connectors.jira.cursor import IssueCursor
+from connectors.jira.gc_pause import gc_paused
 from connectors.jira.helpers import (
     FieldRoles,
     IsLastPaginator,
     JiraApiClient,
     JsonDict,
-    TypeDriftWatch,
     board_row,
-    changelog_table,
     detect_field_roles,
     field_row,
-    issue_row,
-    issue_sprint_rows,
     issues_jql,
     parse_project_keys,
     project_row,
     sprint_row,
     start_at_paginator,
     status_row,
-    tombstone_sprint,
     user_row,
-    worklog_row,
 )
 from connectors.jira.settings import (
     AGILE_PAGE_SIZE,
@@ -61,6 +55,14 @@ from connectors.jira.settings import (
     SEARCH_PAGE_SIZE,
     USER_PAGE_SIZE,
     WORKLOG_LIST_SIZE,
+)
+from connectors.jira.tables import (
+    CustomFieldColumns,
+    TableBatch,
+    changelog_table,
+    issue_sprints_table,
+    issues_table,
+    worklogs_table,
 )
 
 __all__ = ["jira_source"]
@@ -166,21 +168,29 @@ def jira_source(
         yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
 
     truncated: list[JsonDict] = []  # issues whose changelog awaits a bulk fetch
+    batches = {name: TableBatch() for name in ("issues", "changelog_items", "issue_sprints")}
 
-    @dlt.resource(name="issue_pages", selected=False)
+    @dlt.resource(name="issue_pages", selected=False, parallelized=True)
     def issue_pages() -> Iterator[list[JsonDict]]:
         """Changed issues since the cursor minus the lookback, then tombstones of deleted
-        issues, then an end-of-pages marker (so transformers can flush their batches)."""
+        issues, then an end-of-pages marker (so transformers can flush their batches).
+
+        Parallelized: dlt fetches the next page in a worker thread while the transformers turn
+        the previous one into Arrow. Pages are acyclic, so the garbage collector is paused
+        while they are read (see `gc_pause`)."""
         started = datetime.now(UTC)
         truncated.clear()
+        for batch in batches.values():
+            batch.clear()
         cursor = IssueCursor(dlt.current.resource_state(), scope.lookback)
         time_zone = scope.api.time_zone
         jql = issues_jql(scope.project_keys, cursor.since, time_zone, jql_filter)
         scope.api.log_expected_count(jql)
-        for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
-            changed = [issue for issue in page if cursor.observe(issue)]
-            if changed:
-                yield changed
+        with gc_paused():
+            for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
+                changed = [issue for issue in page if cursor.observe(issue)]
+                if changed:
+                    yield changed
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
             everything = issues_jql(scope.project_keys, None, time_zone, jql_filter)
@@ -195,19 +205,12 @@ def jira_source(
         primary_key="id",
         columns=ISSUE_COLUMNS,
     )
-    def issues(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
-        drift = TypeDriftWatch(dlt.current.resource_state())
-        rows = []
-        for issue in page:
-            if issue is END_OF_PAGES:
-                continue
-            if issue.get("deleted"):
-                rows.append({"id": issue["id"], "is_deleted": True})
-                continue
-            row = issue_row(issue, scope.roles)
-            drift.check(row)
-            rows.append(row)
-        yield rows
+    def issues(page: list[JsonDict]) -> Iterator[pa.Table]:
+        custom = CustomFieldColumns(dlt.current.resource_state())
+        live, deleted = split_page(page)
+        with gc_paused():
+            table = issues_table(live, scope.roles, custom, deleted)
+        yield from batches["issues"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.transformer(
         **MERGED,
@@ -220,13 +223,15 @@ def jira_source(
 
         Truncated embedded changelogs are completed in bulk, 1000 issues a request; only the
         issue's id, key and count wait for the batch, not the issue itself."""
-        complete = [i for i in page if i is not END_OF_PAGES and not _is_truncated(i)]
-        truncated.extend(pending_changelog(i) for i in page if _is_truncated(i))
+        live, deleted = split_page(page)
+        complete = [issue for issue in live if not _is_truncated(issue)]
+        truncated.extend(pending_changelog(issue) for issue in live if _is_truncated(issue))
         if len(truncated) >= BULK_CHANGELOG_ISSUES or page[-1] is END_OF_PAGES:
             complete += scope.api.with_full_changelogs(truncated)
             truncated.clear()
-        live = [issue for issue in complete if not issue.get("deleted")]
-        yield changelog_table(live, [issue["id"] for issue in complete if issue.get("deleted")])
+        with gc_paused():
+            table = changelog_table(complete, deleted)
+        yield from batches["changelog_items"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.transformer(
         **MERGED,
@@ -234,19 +239,11 @@ def jira_source(
         merge_key="issue_id",
         columns=ISSUE_SPRINT_COLUMNS,
     )
-    def issue_sprints(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
+    def issue_sprints(page: list[JsonDict]) -> Iterator[pa.Table]:
         """Current sprint membership of each changed issue, replacing its previous rows."""
-        rows: list[JsonDict] = []
-        for issue in page:
-            if issue is END_OF_PAGES:
-                continue
-            deleted = issue.get("deleted")
-            rows += (
-                [tombstone_sprint(issue["id"])]
-                if deleted
-                else issue_sprint_rows(issue, scope.roles)
-            )
-        yield rows
+        live, deleted = split_page(page)
+        table = issue_sprints_table(live, scope.roles, deleted)
+        yield from batches["issue_sprints"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.resource(**MERGED, primary_key="id")
     def boards() -> Iterator[list[JsonDict]]:
@@ -280,44 +277,35 @@ def jira_source(
                 yield [sprint_row(s, board["id"]) for s in sprint_page]
 
     @dlt.resource(**MERGED, primary_key="id", columns=WORKLOG_COLUMNS)
-    def worklogs() -> Iterator[list[JsonDict]]:
-        """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk.
+    def worklogs() -> Iterator[pa.Table]:
+        """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk, then
+        tombstones of those deleted since (`/worklog/deleted`); both cursors are Jira's
+        change times in ms.
 
         Site-wide, as Jira lists them: join on `issue_id` to scope them to the loaded issues.
         """
         state = dlt.current.resource_state()
+        batch = TableBatch()
         since = int(state.get("since", 0))
-        for page in scope.api.paginate(
-            f"{scope.api.api}/worklog/updated",
-            params={"since": since},
-            paginator=JSONLinkPaginator(next_url_path="nextPage"),
-            data_selector="values",
-        ):
+        for page in scope.api.worklog_changes("updated", since):
             ids = [entry["worklogId"] for entry in page]
             for start in range(0, len(ids), WORKLOG_LIST_SIZE):
                 chunk = {"ids": ids[start : start + WORKLOG_LIST_SIZE]}
                 found = scope.api.post(f"{scope.api.api}/worklog/list", chunk)
-                yield [worklog_row(w) for w in found]
-            if page:
-                since = max(since, max(entry["updatedTime"] for entry in page))
-        state["since"] = since
+                yield from batch.add(worklogs_table(found), flush=False)
+            since = newest_change(since, page)
+        deleted_since = int(state.get("deleted_since", 0))
+        gone: list[str] = []
+        for page in scope.api.worklog_changes("deleted", deleted_since):
+            gone += [str(entry["worklogId"]) for entry in page]
+            deleted_since = newest_change(deleted_since, page)
+        yield from batch.add(worklogs_table([], gone), flush=True)
+        state["since"], state["deleted_since"] = since, deleted_since
 
     @dlt.resource(**MERGED, primary_key="account_id")
     def users() -> Iterator[list[JsonDict]]:
-        """Cloud users by accountId, without email (Data Center has no user listing API)."""
-        if not scope.api.is_cloud:
-            return
-        for page in scope.api.paginate(
-            "/rest/api/3/users/search",
-            params={"maxResults": USER_PAGE_SIZE},
-            paginator=OffsetPaginator(
-                limit=USER_PAGE_SIZE,
-                offset_param="startAt",
-                limit_param="maxResults",
-                total_path=None,
-            ),
-            data_selector="$",
-        ):
+        """Users by accountId (Cloud) or user key (Data Center), never with their email."""
+        for page in scope.api.users(USER_PAGE_SIZE):
             yield [user_row(u) for u in page]
 
     return [
@@ -341,6 +329,16 @@ END_OF_PAGES: JsonDict = {"end_of_pages": True}
 def _is_truncated(issue: JsonDict) -> bool:
     changelog = issue.get("changelog") or {}
     return changelog.get("total", 0) > len(changelog.get("histories") or [])
+
+
+def newest_change(since: int, page: list[JsonDict]) -> int:
+    return max([since, *(entry["updatedTime"] for entry in page)])
+
+
+def split_page(page: list[JsonDict]) -> tuple[list[JsonDict], list[str]]:
+    """Live issues and the ids of deleted ones (tombstones), without the end marker."""
+    live = [i for i in page if i is not END_OF_PAGES and not i.get("deleted")]
+    return live, [i["id"] for i in page if i.get("deleted")]
 
 
 def pending_changelog(issue: JsonDict) -> JsonDict:

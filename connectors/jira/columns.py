@@ -85,4 +85,5 @@ WORKLOG_COLUMNS: dict[str, Any] = {
     "time_spent_seconds": {"data_type": "bigint"},
     "created": {"data_type": "timestamp", "timezone": True},
     "updated": {"data_type": "timestamp", "timezone": True},
+    "is_deleted": {"data_type": "bool", "hard_delete": True},
 }

@@ -13,17 +13,18 @@ from json import JSONDecodeError
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pyarrow as pa
 from dlt.common import json, logger
-from dlt.sources.helpers.requests.retry import Client
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth, HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import (
+    JSONLinkPaginator,
     JSONResponseCursorPaginator,
     OffsetPaginator,
 )
 from requests import Request, Response
 
+from connectors.jira.gc_pause import gc_paused
+from connectors.jira.retries import retrying_session
 from connectors.jira.settings import (
     BULK_CHANGELOG_ISSUES,
     BULK_CHANGELOG_PAGE,
@@ -44,6 +45,7 @@ JsonDict = dict[str, Any]
 DC_SPRINT_ID = re.compile(r"\[id=(\d+),")
 MAX_EMPTY_PAGES = 3
 _EMAIL = rb'"emailAddress"\s*:\s*(?:"(?:[^"\\]|\\.)*"|null)'
+EMAIL_BEFORE_MEMBER = re.compile(_EMAIL + rb"\s*,\s*")
 EMAIL_MEMBER = re.compile(rb",\s*" + _EMAIL)
 EMAIL_FIRST_MEMBER = re.compile(_EMAIL + rb"\s*,?")
 
@@ -140,15 +142,12 @@ class JiraApiClient:
         else:
             name = "email" if not email else "api_token"
             raise missing_setting(name, f" (or set {SETTING_NAMES['pat']} for Data Center)")
-        session = Client(
+        session = retrying_session(
+            max_attempts=max_attempts,
+            backoff_factor=backoff_factor,
+            max_retry_delay=max_retry_delay,
             request_timeout=request_timeout,
-            raise_for_status=False,
-            retry_condition=is_truncated_json,
-            request_max_attempts=max_attempts,
-            request_backoff_factor=backoff_factor,
-            request_max_retry_delay=max_retry_delay,
-            respect_retry_after_header=True,
-        ).session
+        )
         self.rest = RESTClient(base_url=self.base_url, auth=auth, session=session)
         self.hooks = {"response": [self.raise_for_status]}
 
@@ -283,6 +282,26 @@ class JiraApiClient:
             }
         return issues
 
+    def worklog_changes(self, kind: str, since: int) -> Iterator[list[JsonDict]]:
+        """Pages of `{"worklogId", "updatedTime"}` from `/worklog/updated` or `/worklog/deleted`
+        after `since` (ms)."""
+        yield from self.paginate(
+            f"{self.api}/worklog/{kind}",
+            params={"since": since},
+            paginator=JSONLinkPaginator(next_url_path="nextPage"),
+            data_selector="values",
+        )
+
+    def users(self, page_size: int) -> Iterator[list[JsonDict]]:
+        """Every user: Cloud lists them, Data Center finds them with the `.` user search."""
+        path, params = "/rest/api/3/users/search", {"maxResults": page_size}
+        if not self.is_cloud:
+            path, params = "/rest/api/2/user/search", {"username": ".", "maxResults": page_size}
+        paginator = OffsetPaginator(
+            limit=page_size, offset_param="startAt", limit_param="maxResults", total_path=None
+        )
+        yield from self.paginate(path, params=params, paginator=paginator, data_selector="$")
+
     def _bulk_changelogs(self, issue_ids: Sequence[str]) -> dict[str, list[JsonDict]]:
         collected: dict[str, list[JsonDict]] = {}
         for start in range(0, len(issue_ids), BULK_CHANGELOG_ISSUES):
@@ -331,31 +350,31 @@ def _error_messages(response: Response) -> str:
 def parse_json_once(response: Response) -> None:
     """Make `response.json()` parse once, with dlt's fast JSON: the client, the paginator and
     our guards all read the same page, and parsing dominates the cost of a large page.
-    Email addresses are cut from the bytes first: users are kept by accountId only."""
+    Email addresses are cut from the bytes first: users are kept by accountId only. The
+    closure holds the body, not the response: no reference cycle keeps pages alive."""
     parsed: list[Any] = []
+    content = response.content
 
     def json_once(**kwargs: Any) -> Any:
         if not parsed:
-            parsed.append(json.loadb(without_emails(response.content)))
+            with gc_paused():
+                parsed.append(json.loadb(without_emails(content)))
         return parsed[0]
 
     response.json = json_once  # type: ignore[method-assign]
 
 
 def without_emails(body: bytes) -> bytes:
-    """Remove every `"emailAddress": ...` member from a JSON document, at C speed: first those
-    after a comma, then those opening an object (escaped quotes inside strings never match)."""
+    """Remove every `"emailAddress": ...` member from a JSON document, at C speed (escaped
+    quotes inside strings never match). Jira puts the email before other members: that pass
+    starts with a literal, which the regex engine finds fast; a last member (after a comma)
+    or a lone one are cut by slower passes, run only if any is left."""
+    if b'"emailAddress"' not in body:
+        return body
+    body = EMAIL_BEFORE_MEMBER.sub(b"", body)
+    if b'"emailAddress"' not in body:
+        return body
     return EMAIL_FIRST_MEMBER.sub(b"", EMAIL_MEMBER.sub(b"", body))
-
-
-def is_truncated_json(response: Response | None, exception: BaseException | None) -> bool:
-    """Retry a 200 whose body cannot be complete JSON (cut by a proxy or a dropped stream).
-
-    A cheap last-byte check, not a parse: pages are large and parsing twice would cost.
-    """
-    if response is None or response.status_code != 200 or not response.content:
-        return False
-    return response.content.rstrip()[-1:] not in (b"}", b"]")
 
 
 def retry_after_from_reset(response: Response) -> None:
@@ -493,141 +512,6 @@ def sprint_ids(value: Any) -> list[int]:
     return ids
 
 
-def issue_row(issue: JsonDict, roles: FieldRoles) -> JsonDict:
-    """Flatten the fields analysts query; keep the whole issue (minus changelog) as `raw`."""
-    fields = issue.get("fields") or {}
-    status = fields.get("status") or {}
-    issue_type = fields.get("issuetype") or {}
-    project = fields.get("project") or {}
-    points = fields.get(roles.story_points) if roles.story_points else None
-    raw = {k: v for k, v in issue.items() if k != "changelog"}
-    return {
-        "id": issue["id"],
-        "key": issue["key"],
-        "project_id": project.get("id"),
-        "project_key": project.get("key"),
-        "summary": fields.get("summary"),
-        "issue_type": issue_type.get("name"),
-        "is_subtask": bool(issue_type.get("subtask")),
-        "status_id": status.get("id"),
-        "status_name": status.get("name"),
-        "status_category_key": (status.get("statusCategory") or {}).get("key"),
-        "priority": (fields.get("priority") or {}).get("name"),
-        "resolution": (fields.get("resolution") or {}).get("name"),
-        "created": parse_jira_datetime(fields.get("created")),
-        "updated": parse_jira_datetime(fields.get("updated")),
-        "resolution_date": parse_jira_datetime(fields.get("resolutiondate")),
-        "due_date": parse_jira_date(fields.get("duedate")),
-        "start_date": parse_jira_date(fields.get(roles.start_date)) if roles.start_date else None,
-        "story_points": float(points) if isinstance(points, int | float) else None,
-        "parent_key": (fields.get("parent") or {}).get("key"),
-        "labels": fields.get("labels") or [],
-        "components": [c.get("name") for c in fields.get("components") or []],
-        "fix_versions": [v.get("name") for v in fields.get("fixVersions") or []],
-        "sprint_ids": sprint_ids(fields.get(roles.sprint)) if roles.sprint else [],
-        "assignee_account_id": account_id(fields.get("assignee")),
-        "reporter_account_id": account_id(fields.get("reporter")),
-        "raw": raw,
-        "is_deleted": False,
-        **custom_field_columns(fields),
-    }
-
-
-def custom_field_columns(fields: JsonDict) -> JsonDict:
-    """Scalar custom fields (and single options) as `customfield_nnnnn` columns, so a field
-    created in Jira appears as a new column; lists and objects stay in `raw`."""
-    columns = {}
-    for field_id, value in fields.items():
-        if not field_id.startswith("customfield_"):
-            continue
-        if isinstance(value, dict):
-            value = value.get("value")
-        if isinstance(value, str | int | float | bool):
-            columns[field_id] = value
-    return columns
-
-
-class TypeDriftWatch:
-    """Remembers each custom column's first JSON type (in dlt state) and warns once when a
-    field starts sending another type: dlt keeps those values in a variant column."""
-
-    def __init__(self, state: dict[str, Any]) -> None:
-        self.types: dict[str, str] = state.setdefault("custom_field_types", {})
-        self.reported: list[str] = state.setdefault("type_drift", [])
-
-    def check(self, row: JsonDict) -> None:
-        for column, value in row.items():
-            if not column.startswith("customfield_"):
-                continue
-            kind = type(value).__name__
-            first = self.types.setdefault(column, kind)
-            drift = f"{column}:{first}->{kind}"
-            if kind != first and drift not in self.reported:
-                self.reported.append(drift)
-                logger.warning(
-                    f"Jira field {column} changed type from {first} to {kind} (issue "
-                    f"{row['key']}): the new values land in a variant column, nothing is dropped"
-                )
-
-
-def changelog_table(issues: Iterable[JsonDict], deleted_ids: Iterable[str] = ()) -> pa.Table:
-    """One row per changed field per history, as Arrow (millions of rows skip dlt's row
-    normaliser); deleted issues become `is_deleted` tombstones. Rows are tuples, transposed
-    into columns once."""
-    rows: list[tuple[Any, ...]] = []
-    for issue in issues:
-        issue_id, key = issue["id"], issue["key"]
-        for history in (issue.get("changelog") or {}).get("histories") or []:
-            changed_at = parse_jira_datetime(history.get("created"))
-            author = account_id(history.get("author"))
-            history_id = str(history["id"])
-            rows.extend(
-                (
-                    history_id,
-                    index,
-                    issue_id,
-                    key,
-                    changed_at,
-                    author,
-                    item.get("field"),
-                    item.get("fieldId") or item.get("field"),
-                    item.get("fieldtype"),
-                    item.get("from"),
-                    item.get("fromString"),
-                    item.get("to"),
-                    item.get("toString"),
-                    False,
-                )
-                for index, item in enumerate(history.get("items") or [])
-            )
-    rows += [("", -1, i, *([None] * 10), True) for i in deleted_ids]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(CHANGELOG_SCHEMA)
-    arrays = [
-        pa.array(column, type=f.type) for column, f in zip(columns, CHANGELOG_SCHEMA, strict=True)
-    ]
-    return pa.Table.from_arrays(arrays, schema=CHANGELOG_SCHEMA)
-
-
-CHANGELOG_SCHEMA = pa.schema(
-    [
-        pa.field("history_id", pa.string(), nullable=False),
-        pa.field("item_index", pa.int64(), nullable=False),
-        ("issue_id", pa.string()),
-        ("issue_key", pa.string()),
-        ("changed_at", pa.timestamp("us", tz="UTC")),
-        ("author_account_id", pa.string()),
-        ("field", pa.string()),
-        ("field_id", pa.string()),
-        ("field_type", pa.string()),
-        ("from_value", pa.string()),
-        ("from_string", pa.string()),
-        ("to_value", pa.string()),
-        ("to_string", pa.string()),
-        ("is_deleted", pa.bool_()),
-    ]
-)
-
-
 def parse_iso(value: str | None) -> datetime | None:
     """ISO 8601 as dlt state and the agile API write it (`...Z` included)."""
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
@@ -672,35 +556,6 @@ def sprint_row(sprint: JsonDict, board_id: int) -> JsonDict:
         "end_date": parse_iso(sprint.get("endDate")),
         "complete_date": parse_iso(sprint.get("completeDate")),
         "goal": sprint.get("goal"),
-    }
-
-
-def issue_sprint_rows(issue: JsonDict, roles: FieldRoles) -> list[JsonDict]:
-    """Current sprint membership; an issue in no sprint yields a tombstone clearing old rows."""
-    fields = issue.get("fields") or {}
-    ids = sprint_ids(fields.get(roles.sprint)) if roles.sprint else []
-    if not ids:
-        return [tombstone_sprint(issue["id"])]
-    return [
-        {"issue_id": issue["id"], "issue_key": issue["key"], "sprint_id": i, "is_deleted": False}
-        for i in ids
-    ]
-
-
-def tombstone_sprint(issue_id: str) -> JsonDict:
-    return {"issue_id": issue_id, "sprint_id": -1, "is_deleted": True}
-
-
-def worklog_row(worklog: JsonDict) -> JsonDict:
-    """Worklog facts only: the comment is free text that may hold personal data."""
-    return {
-        "id": str(worklog["id"]),
-        "issue_id": str(worklog.get("issueId")),
-        "author_account_id": account_id(worklog.get("author")),
-        "started": parse_jira_datetime(worklog.get("started")),
-        "time_spent_seconds": worklog.get("timeSpentSeconds"),
-        "created": parse_jira_datetime(worklog.get("created")),
-        "updated": parse_jira_datetime(worklog.get("updated")),
     }
 
 

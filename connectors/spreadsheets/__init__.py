@@ -11,6 +11,7 @@ One resource per raw table of docs/raw-tables.md. Plain dlt: no Dagster imports 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 import dlt
 import pyarrow as pa
@@ -23,6 +24,7 @@ from connectors.spreadsheets.readers import ReadLimits
 from connectors.spreadsheets.settings import (
     DAY_FIRST,
     DEFAULT_TIMEZONE,
+    DELETED_FILES,
     FILE_GLOB,
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
@@ -44,6 +46,7 @@ def spreadsheet_source(
     default_timezone: str = DEFAULT_TIMEZONE,
     day_first: bool = DAY_FIRST,
     require_respondent: bool = REQUIRE_RESPONDENT,
+    deleted_files: str = DELETED_FILES,
 ) -> list[DltResource]:
     """All PMO workbooks under ``landing_url``; unchanged files are skipped by content hash.
 
@@ -61,6 +64,7 @@ def spreadsheet_source(
                 day_first=day_first,
                 require_respondent=require_respondent,
             ),
+            deleted_files,
         )
     )
     return [_table_resource(batches, table) for table in RAW_TABLES.values()]
@@ -69,8 +73,9 @@ def spreadsheet_source(
 def _table_resource(batches: BatchPerLoad, table: RawTable) -> DltResource:
     def rows() -> Iterator[pa.Table]:
         seen = dlt.current.resource_state().setdefault("files", {})
-        for parsed in batches.current().changed_files(seen):
-            records = parsed.tables.pop(table.name, [])  # each table's rows are read once
-            yield from arrow_batches(table, records, batches.load_id)
+        batch = batches.current()
+        for parsed in chain(batch.changed_files(seen), batch.removed_files(seen)):
+            blocks = parsed.tables.pop(table.name, [])  # each table's rows are read once
+            yield from arrow_batches(table, blocks, batches.load_id)
 
     return dlt.resource(rows, name=table.name, **table.hints())

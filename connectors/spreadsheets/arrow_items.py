@@ -1,4 +1,4 @@
-"""Raw-table records as pyarrow tables, the items the table resources yield.
+"""Raw-table column blocks as pyarrow tables, the items the table resources yield.
 
 dlt writes arrow items straight to load files instead of normalising them row by row, which
 made a 100,000-response survey (about a million narrow ``survey_answers`` rows) load slower
@@ -9,11 +9,13 @@ dlt's own ``_dlt_load_id`` / ``_dlt_id``, which dlt adds to arrow items only whe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
-from dlt.common.normalizers.utils import generate_dlt_ids
+import pyarrow.compute as pc
+from dlt.common.utils import uniq_id_base64
 
-from connectors.spreadsheets.parsing import Record
+from connectors.spreadsheets.columns import Columns, Repeated, block_length
 from connectors.spreadsheets.tables import DLT_COLUMNS, RawTable
 
 ARROW_TYPES = {
@@ -25,7 +27,7 @@ ARROW_TYPES = {
     "bool": pa.bool_(),
 }
 BATCH_ROWS = 100_000
-"""Rows per yielded table: bounds the extra memory of the arrow copy of a large file."""
+"""Rows per yielded table: bounds the size of each item dlt writes."""
 
 
 def arrow_schema(table: RawTable) -> pa.Schema:
@@ -38,14 +40,38 @@ def arrow_schema(table: RawTable) -> pa.Schema:
 
 
 def arrow_batches(
-    table: RawTable, records: list[Record], load_id: str | None
+    table: RawTable, blocks: list[Columns], load_id: str | None
 ) -> Iterator[pa.Table]:
-    """``records`` (a missing key is null) as tables of at most ``BATCH_ROWS`` rows."""
+    """``blocks`` (a column a block lacks is null) as tables of at most ``BATCH_ROWS`` rows."""
     schema = arrow_schema(table)
-    record_fields = [field for field in schema if field.name not in DLT_COLUMNS]
-    for start in range(0, len(records), BATCH_ROWS):
-        batch = records[start : start + BATCH_ROWS]
-        columns = [pa.array([row.get(f.name) for row in batch], f.type) for f in record_fields]
-        load_ids = pa.repeat(pa.scalar(load_id, pa.string()), len(batch))
-        row_ids = pa.array(generate_dlt_ids(len(batch)), pa.string())
-        yield pa.Table.from_arrays([*columns, load_ids, row_ids], schema=schema)
+    record_schema = pa.schema(field for field in schema if field.name not in DLT_COLUMNS)
+    tables = [_block_table(block, record_schema) for block in blocks]
+    rows = pa.concat_tables(tables) if tables else record_schema.empty_table()
+    for start in range(0, rows.num_rows, BATCH_ROWS):
+        batch = rows.slice(start, BATCH_ROWS)
+        load_ids = pa.repeat(pa.scalar(load_id, pa.string()), batch.num_rows)
+        columns = [*batch.columns, load_ids, row_ids(batch.num_rows)]
+        yield pa.Table.from_arrays(columns, schema=schema)
+
+
+def _block_table(block: Columns, schema: pa.Schema) -> pa.Table:
+    length = block_length(block)
+    return pa.Table.from_arrays(
+        [_arrow_column(block.get(field.name, Repeated(None, length)), field) for field in schema],
+        schema=schema,
+    )
+
+
+def _arrow_column(values: list[Any] | Repeated, field: pa.Field) -> pa.Array:
+    if isinstance(values, Repeated):
+        return pa.repeat(pa.scalar(values.value, field.type), values.length)
+    return pa.array(values, field.type)
+
+
+def row_ids(count: int) -> pa.Array:
+    """Unique ``_dlt_id`` values: a random prefix per batch plus the row number.
+
+    As unique as dlt's own random ids, at a fraction of the cost of a million of them.
+    """
+    numbers = pc.cast(pa.array(range(count), pa.int64()), pa.string())
+    return pc.binary_join_element_wise(uniq_id_base64(10), numbers, "")

@@ -7,10 +7,12 @@ stops the others.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -21,12 +23,17 @@ from dlt.common.storages.exceptions import CurrentLoadPackageStateNotAvailable
 from dlt.common.storages.fsspec_filesystem import FileItemDict, glob_files
 from fsspec.core import url_to_fs
 
+from connectors.spreadsheets.columns import Columns, Record, block_records, single_row
 from connectors.spreadsheets.layouts import QUESTION_MAP, SERVICE_CATALOGUE
-from connectors.spreadsheets.parsing import Lineage, ParseOptions, Record, parse_sheet
+from connectors.spreadsheets.parsing import Claims, Lineage, ParseOptions, parse_sheet
 from connectors.spreadsheets.question_map import QuestionMap
 from connectors.spreadsheets.readers import ReadLimits, RejectedFile, Sheets, read_sheets
 from connectors.spreadsheets.recognise import recognise_sheet
-from connectors.spreadsheets.settings import IGNORED_PREFIXES
+from connectors.spreadsheets.settings import (
+    DELETED_FILES,
+    DELETED_FILES_POLICIES,
+    IGNORED_PREFIXES,
+)
 from connectors.spreadsheets.tables import RAW_TABLES
 
 logger = logging.getLogger(__name__)
@@ -39,7 +46,7 @@ class ParsedFile:
 
     source_file: str
     file_hash: str
-    tables: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    tables: dict[str, list[Columns]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def replacing(cls, source_file: str, file_hash: str) -> ParsedFile:
@@ -47,7 +54,7 @@ class ParsedFile:
         parsed = cls(source_file, file_hash)
         for table in RAW_TABLES.values():
             if table.replaced_per_file:
-                parsed.tables[table.name].append(table.replace_marker(source_file))
+                parsed.tables[table.name].append(single_row(table.replace_marker(source_file)))
         return parsed
 
 
@@ -60,6 +67,22 @@ def list_landing_files(landing_url: str, file_glob: str) -> list[FileItemDict]:
         if not item["file_name"].startswith(IGNORED_PREFIXES)
     ]
     return sorted(items, key=lambda item: item["relative_path"])
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is read and parsed.
+
+    A large sheet is millions of cells and tuples; no cycles among them, but each allocation
+    burst triggers collections that walk them all: about a fifth of a 100,000-row survey.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def fingerprint(content: bytes) -> str:
@@ -116,7 +139,13 @@ class LandingBatch:
         file_glob: str,
         limits: ReadLimits,
         options: ParseOptions,
+        deleted_files: str = DELETED_FILES,
     ) -> None:
+        if deleted_files not in DELETED_FILES_POLICIES:
+            raise ValueError(
+                f"deleted_files must be one of {', '.join(DELETED_FILES_POLICIES)}, "
+                f"not {deleted_files!r} (SOURCES__SPREADSHEETS__DELETED_FILES)"
+            )
         if not landing_url or not options.pseudonymisation_key:
             # a configuration error fails the run instead of rejecting every file
             raise ValueError(
@@ -127,9 +156,13 @@ class LandingBatch:
         self.file_glob = file_glob
         self.limits = limits
         self.options = options
+        self.deleted_files = deleted_files
         self.seen_at = datetime.now(UTC)
         self._parsed: dict[str, ParsedFile] = {}
+        self._gone: dict[str, ParsedFile] = {}
         self._reads: dict[str, ReadFile] = {}
+        self._response_claims: Claims = {}
+        """Response ids loaded by this batch's files: the survey tables never stage one twice."""
 
     @cached_property
     def files(self) -> list[FileItemDict]:
@@ -145,18 +178,55 @@ class LandingBatch:
             path = item["relative_path"]
             version = _version(item)
             known = seen.get(path, {})
-            if known.get("version") == version:
+            if known.get("version") == version and not known.get("deleted"):
                 continue
             parsed = self.parse(item)
             seen[path] = {"file_hash": parsed.file_hash, "version": version}
-            if known.get("file_hash") != parsed.file_hash:
+            if known.get("file_hash") != parsed.file_hash or known.get("deleted"):
                 yield parsed
+
+    def removed_files(self, seen: dict[str, dict[str, Any]]) -> Iterator[ParsedFile]:
+        """Files in ``seen`` (a table's state) no longer listed, each reported once.
+
+        A deleted file is recorded in ``source_files`` (``deleted_at``). Its rows stay
+        (``deleted_files = "keep"``, status ``deleted``) or are removed by replace markers
+        (``"remove"``, status ``removed``). A file that comes back loads again.
+        """
+        listed = {item["relative_path"] for item in self.files}
+        for path, known in sorted(seen.items()):
+            if path in listed or known.get("deleted"):
+                continue
+            known["deleted"] = True
+            if path not in self._gone:
+                self._gone[path] = self._tombstone(path, known["file_hash"])
+            yield self._gone[path]
+
+    def _tombstone(self, path: str, file_hash: str) -> ParsedFile:
+        remove = self.deleted_files == "remove"
+        parsed = ParsedFile.replacing(path, file_hash) if remove else ParsedFile(path, file_hash)
+        last = self._file_records.pop(path, {})
+        record = {
+            **last,
+            "file_hash": file_hash,
+            "source_file": path,
+            "status": "removed" if remove else "deleted",
+            "seen_at": datetime.fromisoformat(last["seen_at"]) if last else self.seen_at,
+            "deleted_at": self.seen_at,
+        }
+        parsed.tables["source_files"].append(single_row(record))
+        return parsed
+
+    @cached_property
+    def _file_records(self) -> dict[str, Record]:
+        """The last ``source_files`` row of each file, what its deletion record repeats."""
+        return dlt.current.source_state().setdefault("file_records", {})
 
     def parse(self, item: FileItemDict) -> ParsedFile:
         """Parse a landing file once per batch, whichever table asks first."""
         path = item["relative_path"]
         if path not in self._parsed:
-            self._parsed[path] = self._parse(self._read(item))
+            with collector_paused():
+                self._parsed[path] = self._parse(self._read(item))
             self._reads.pop(path, None)  # the cells are no longer needed
         return self._parsed[path]
 
@@ -189,13 +259,10 @@ class LandingBatch:
                 continue
             lineage = Lineage(read.path, read.file_hash, self.seen_at)
             result = parse_sheet(match, rows, lineage, self.options)
-            found["service_ids"] += [
-                row["service_id"] for row in result.tables["service_catalogue"]
-            ]
-            found["questions"] += [
-                {name: row[name] for name in QUESTION_FIELDS}
-                for row in result.tables["survey_question_map"]
-            ]
+            for block in result.tables["service_catalogue"]:
+                found["service_ids"] += block["service_id"]
+            for block in result.tables["survey_question_map"]:
+                found["questions"] += block_records(block, QUESTION_FIELDS)
         return found
 
     def _read(self, item: FileItemDict) -> ReadFile:
@@ -215,7 +282,9 @@ class LandingBatch:
                 read.error = f"unexpected {type(error).__name__}: {error}"
         logger.warning("spreadsheet %s rejected: %s", read.path, read.error)
         parsed = ParsedFile.replacing(read.path, read.file_hash)
-        parsed.tables["source_files"].append(self._file_record(read, "rejected", None, {}))
+        parsed.tables["source_files"].append(
+            single_row(self._file_record(read, "rejected", None, {}))
+        )
         return parsed
 
     def _parse_sheets(self, read: ReadFile) -> ParsedFile:
@@ -235,21 +304,25 @@ class LandingBatch:
         parsed = ParsedFile.replacing(read.path, read.file_hash)
         lineage = Lineage(read.path, read.file_hash, self.seen_at)
         totals: dict[str, int] = defaultdict(int)
+        claims = dict(self._response_claims)  # kept only if the whole file parses
         for match in matches:
-            result = parse_sheet(match, sheets[match.sheet], lineage, options)
-            for table, records in result.tables.items():
-                parsed.tables[table].extend(records)
+            result = parse_sheet(match, sheets[match.sheet], lineage, options, claims)
+            for table, blocks in result.tables.items():
+                parsed.tables[table].extend(blocks)
             totals["rows_loaded"] += result.rows_loaded
             totals["rows_quarantined"] += result.rows_quarantined
             totals["rows_skipped"] += result.rows_skipped
+        self._response_claims = claims
         workbooks = ";".join(sorted({match.layout.workbook for match in matches}))
-        parsed.tables["source_files"].append(self._file_record(read, "loaded", workbooks, totals))
+        parsed.tables["source_files"].append(
+            single_row(self._file_record(read, "loaded", workbooks, totals))
+        )
         return parsed
 
     def _file_record(
         self, read: ReadFile, status: str, workbook: str | None, totals: dict[str, int]
     ) -> Record:
-        return {
+        record = {
             "file_hash": read.file_hash,
             "source_file": read.path,
             "workbook": workbook,
@@ -261,6 +334,8 @@ class LandingBatch:
             "size_bytes": read.size,
             "seen_at": self.seen_at,
         }
+        self._file_records[read.path] = {**record, "seen_at": self.seen_at.isoformat()}
+        return record
 
 
 class BatchPerLoad:

@@ -1,18 +1,25 @@
-"""Rows of a recognised sheet to raw-table records, or to quarantine with reasons.
+"""Rows of a recognised sheet to raw-table columns, or to quarantine with reasons.
 
 A row with any invalid cell is quarantined whole (one quarantine row per bad cell) so that a
 PMO lead fixes it at the source; every other row of the file still loads. Exact duplicate and
-blank rows are skipped and counted.
+blank rows are skipped and counted. Cells are typed column by column and the tables are
+built as columns (``columns.py``): a large survey never becomes a million dicts.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, partial
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from connectors.spreadsheets.columns import Columns, Record, Repeated, constant, take
 from connectors.spreadsheets.layouts import (
     MATURITY_DOMAINS,
     QUESTION_MAP,
@@ -36,10 +43,10 @@ from connectors.spreadsheets.values import (
     as_wave,
     check_range,
     is_blank,
+    to_utc,
     wave_of,
 )
 
-Record = dict[str, Any]
 CLOSED_LISTS = {
     "domains": MATURITY_DOMAINS,
     "rag": VALIDATION_LISTS["rag"],
@@ -47,6 +54,9 @@ CLOSED_LISTS = {
     "dimensions": VALIDATION_LISTS["dimensions"],
 }
 PLAIN_TEXT = (Kind.TEXT, Kind.PERSONAL)
+PERSONAL_COLUMNS = ("respondent_email", "respondent_name")
+ROWS = "__rows__"
+"""Pseudo column of a table block while parsing: the data row each of its rows comes from."""
 
 
 @dataclass(frozen=True)
@@ -64,18 +74,19 @@ class Lineage:
     file_hash: str
     quarantined_at: datetime
 
-    def of(self, sheet: str, row: int) -> Record:
+    def columns(self, sheet: str, row_numbers: list[int]) -> Columns:
+        count = len(row_numbers)
         return {
-            "source_file": self.source_file,
-            "source_sheet": sheet,
-            "source_row": row,
-            "file_hash": self.file_hash,
+            "source_file": Repeated(self.source_file, count),
+            "source_sheet": Repeated(sheet, count),
+            "source_row": row_numbers,
+            "file_hash": Repeated(self.file_hash, count),
         }
 
 
 @dataclass
 class SheetResult:
-    tables: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    tables: dict[str, list[Columns]] = field(default_factory=lambda: defaultdict(list))
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_skipped: int = 0
@@ -88,55 +99,93 @@ class Problem:
     reason: str
 
 
+Problems = dict[int, list[Problem]]
+"""Data row index to the problems that quarantine it, in column order."""
+Claims = dict[tuple[Any, ...], tuple[str, int]]
+"""A key to the file and spreadsheet row that loaded it first."""
+
+
+@dataclass
+class SheetRows:
+    """A sheet's data rows, typed column by column: values, problems, spreadsheet row numbers."""
+
+    match: SheetMatch
+    values: dict[str, list[Any]]
+    row_numbers: list[int]
+    problems: Problems
+
+    def column(self, name: str) -> list[Any]:
+        """A contracted column's values; all None when the sheet lacks it."""
+        return self.values.get(name) or constant(None, len(self.row_numbers))
+
+    def valid(self) -> list[int]:
+        return [index for index in range(len(self.row_numbers)) if index not in self.problems]
+
+
 def parse_sheet(
-    match: SheetMatch, rows: Sequence[Sequence[Any]], lineage: Lineage, options: ParseOptions
+    match: SheetMatch,
+    rows: Sequence[Sequence[Any]],
+    lineage: Lineage,
+    options: ParseOptions,
+    response_claims: Claims | None = None,
 ) -> SheetResult:
-    """Parse the data rows below the header; lineage row numbers are spreadsheet rows."""
+    """Parse the data rows below the header; lineage row numbers are spreadsheet rows.
+
+    Cells are typed column by column; rows are then checked as records (respondent, wave,
+    services, duplicate keys) only where every cell was valid. ``response_claims`` holds the
+    response ids earlier files of the same load loaded (it is updated): a survey row that
+    repeats one is quarantined, so a load never stages one response id twice.
+    """
     result = SheetResult()
-    seen_rows: set[tuple[Any, ...]] = set()
-    seen_keys: dict[tuple[Any, ...], int] = {}
+    cells, row_numbers = _data_rows(match, rows, result)
+    problems: Problems = defaultdict(list)
+    raw_columns = zip(*cells, strict=True) if cells else repeat((), len(match.columns))
+    values = {
+        column.name: _typed_column(column, match.headers[position], raw, options, problems)
+        for (position, column), raw in zip(match.columns.items(), raw_columns, strict=True)
+    }
+    sheet = SheetRows(match, values, row_numbers, problems)
+    if match.layout is SURVEY:
+        claims = {} if response_claims is None else response_claims
+        tables = _survey_tables(sheet, options, lineage, claims)
+    else:
+        tables = _register_tables(sheet, options, lineage)
+    if problems:
+        tables["quarantine"] = [_quarantine_block(sheet, lineage)]
+    result.rows_quarantined = len(problems)
+    result.rows_loaded = len(row_numbers) - len(problems)
+    for table, blocks in tables.items():
+        for block in blocks:
+            row_numbers_of_block = take(row_numbers, block.pop(ROWS))
+            if row_numbers_of_block:
+                block.update(lineage.columns(match.sheet, row_numbers_of_block))
+                result.tables[table].append(block)
+    return result
+
+
+def _data_rows(
+    match: SheetMatch, rows: Sequence[Sequence[Any]], result: SheetResult
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The contracted cells of each data row; blank, duplicate and Qualtrics rows are skipped."""
     positions = tuple(match.columns)
+    pick = itemgetter(*positions) if len(positions) > 1 else lambda row: (row[positions[0]],)
+    needed = max(positions) + 1
+    seen: set[tuple[Any, ...]] = set()
+    cells: list[tuple[Any, ...]] = []
+    row_numbers: list[int] = []
     for index in range(match.header_row + 1, len(rows)):
-        row, row_number = rows[index], index + 1
-        width = len(row)
-        cells = tuple(row[position] if position < width else None for position in positions)
-        blank = all(cell is None or cell == "" for cell in cells)
-        if blank or cells in seen_rows or _is_qualtrics_import_row(cells):
+        row = rows[index]
+        if len(row) < needed:
+            row = [*row, *constant(None, needed - len(row))]
+        picked = pick(row)
+        blank = not any(picked) and all(cell is None or cell == "" for cell in picked)
+        if blank or picked in seen or _is_qualtrics_import_row(picked):
             result.rows_skipped += 1
             continue
-        seen_rows.add(cells)
-        values, problems = _typed_values(match, cells, options)
-        if not problems:
-            records, problems = _records(
-                match, values, options, f"{lineage.source_file}#{row_number}"
-            )
-        if not problems:
-            key = tuple(records[0][name] for name in match.layout.key)
-            if key in seen_keys:
-                problems = [_duplicate(match, key, seen_keys[key])]
-            seen_keys.setdefault(key, row_number)
-        base = lineage.of(match.sheet, row_number)
-        if problems:
-            result.rows_quarantined += 1
-            result.tables["quarantine"].extend(
-                {
-                    **base,
-                    "source_column": problem.column,
-                    "value": as_text(problem.value),
-                    "reason": problem.reason,
-                    "quarantined_at": lineage.quarantined_at,
-                }
-                for problem in problems
-            )
-            continue
-        result.rows_loaded += 1
-        main, *answers = records
-        main.update(base)
-        result.tables[match.layout.table].append(main)
-        for answer in answers:
-            answer.update(base)
-        result.tables["survey_answers"].extend(answers)
-    return result
+        seen.add(picked)
+        cells.append(picked)
+        row_numbers.append(index + 1)
+    return cells, row_numbers
 
 
 def _is_qualtrics_import_row(cells: tuple[Any, ...]) -> bool:
@@ -144,35 +193,52 @@ def _is_qualtrics_import_row(cells: tuple[Any, ...]) -> bool:
     return isinstance(cells[0], str) and cells[0].startswith('{"ImportId"')
 
 
-def _typed_values(
-    match: SheetMatch, cells: tuple[Any, ...], options: ParseOptions
-) -> tuple[Record, list[Problem]]:
-    """``cells`` are in the order of ``match.columns``.
+def _typed_column(
+    column: Column, header: str, cells: Sequence[Any], options: ParseOptions, problems: Problems
+) -> list[Any]:
+    """One column's cells as its type; a bad cell is None and a problem of its row.
 
-    Whole-number ratings and plain text, most of a survey, take a cheap path; everything
-    else goes through ``typed_value``.
+    Most of a survey is whole-number ratings, plain text and blanks: they are typed in bulk
+    (a lookup table, ``str.strip``) and only the other cells go through ``typed_value``.
     """
-    values: Record = {}
-    problems: list[Problem] = []
-    for (position, column), raw in zip(match.columns.items(), cells, strict=True):
-        kind = type(raw)
-        if kind is float and column.kind is Kind.INTEGER and not column.scale:
-            if raw.is_integer() and column.low <= raw <= column.high:
-                values[column.name] = int(raw)
-                continue
-        elif kind is str and column.kind in PLAIN_TEXT and column.choices not in CLOSED_LISTS:
-            text = raw.strip()
-            if text or not column.required:
-                values[column.name] = text or None
-                continue
-        elif raw is None and not column.required:
-            values[column.name] = None
-            continue
-        try:
-            values[column.name] = typed_value(column, raw, options)
-        except CellError as error:
-            problems.append(Problem(match.headers[position], raw, str(error)))
-    return values, problems
+    typed = _bulk_typed(column, cells, options)
+    if UNTYPED in typed:
+        for index, value in enumerate(typed):
+            if value is UNTYPED:
+                raw = cells[index]
+                try:
+                    typed[index] = typed_value(column, raw, options)
+                except CellError as error:
+                    typed[index] = None
+                    problems[index].append(Problem(header, raw, str(error)))
+    return typed
+
+
+UNTYPED = object()
+"""Marks a cell the bulk pass leaves to ``typed_value``."""
+
+
+def _bulk_typed(column: Column, cells: Sequence[Any], options: ParseOptions) -> list[Any]:
+    blank = UNTYPED if column.required else None
+    if column.kind in PLAIN_TEXT and column.choices not in CLOSED_LISTS:
+        return [raw.strip() or blank if type(raw) is str else UNTYPED for raw in cells]
+    lookup = {"": blank, None: blank}
+    if column.kind is Kind.DATETIME:  # workbooks hold naive datetimes
+        zone = ZoneInfo(options.timezone)
+        return [
+            to_utc(raw, zone) if type(raw) is datetime else lookup.get(raw, UNTYPED)
+            for raw in cells
+        ]
+    if column.kind is Kind.INTEGER and not column.scale and bool not in set(map(type, cells)):
+        # 4.0 -> 4 for every whole number in range; ints hash like their floats (True too)
+        lookup.update((float(number), number) for number in _whole_numbers(column))
+    return [lookup.get(raw, UNTYPED) for raw in cells]
+
+
+def _whole_numbers(column: Column) -> range:
+    if column.low is None or column.high is None:
+        return range(0)
+    return range(math.ceil(column.low), math.floor(column.high) + 1)
 
 
 def typed_value(column: Column, raw: Any, options: ParseOptions) -> Any:
@@ -207,15 +273,20 @@ def _closed_choice(column: Column, text: str) -> str:
     raise CellError(f"not one of {', '.join(choices)}: {text!r}")
 
 
-def _records(
-    match: SheetMatch, values: Record, options: ParseOptions, row_ref: str
-) -> tuple[list[Record], list[Problem]]:
-    """The table records of one valid row: one record, or a survey response plus its answers."""
-    if match.layout is SURVEY:
-        return _survey_records(match, values, options, row_ref)
+def _register_tables(
+    sheet: SheetRows, options: ParseOptions, lineage: Lineage
+) -> dict[str, list[Columns]]:
+    """One record per valid row; question map rules are also compiled row by row."""
+    match = sheet.match
     if match.layout is QUESTION_MAP:
-        return [values], _question_problems(match, values, options)
-    return [values], []
+        for index in sheet.valid():
+            row = {name: values[index] for name, values in sheet.values.items()}
+            if problems := _question_problems(match, row, options):
+                sheet.problems[index] = problems
+    keys = list(zip(*(sheet.column(name) for name in match.layout.key), strict=True))
+    valid = _unique_keys(sheet, keys, lineage.source_file, {})
+    block = {name: take(values, valid) for name, values in sheet.values.items()}
+    return {match.layout.table: [{**block, ROWS: valid}]}
 
 
 def _question_problems(match: SheetMatch, values: Record, options: ParseOptions) -> list[Problem]:
@@ -231,50 +302,117 @@ def _question_problems(match: SheetMatch, values: Record, options: ParseOptions)
     return []
 
 
-def _survey_records(
-    match: SheetMatch, values: Record, options: ParseOptions, row_ref: str
-) -> tuple[list[Record], list[Problem]]:
-    email, name = values.pop("respondent_email", None), values.pop("respondent_name", None)
-    token = respondent_token(options.pseudonymisation_key, email, name)
-    problems = []
-    if token is None and options.require_respondent:
-        problems.append(Problem(_header(match, "respondent_email"), None, "missing respondent"))
-    wave = values.get("wave")
-    try:
-        wave = as_wave(wave) if wave else wave_of(values["submitted_at"])
-    except CellError as error:
-        problems.append(Problem(_header(match, "wave"), wave, str(error)))
-    ratings = []
-    for column_name, service_id, dimension in match.ratings:
-        score = values.pop(column_name)
-        if score is None:
-            continue
-        if options.known_services is not None and service_id not in options.known_services:
-            problems.append(
-                Problem(_header(match, column_name), score, f"unknown service {service_id}")
-            )
-        ratings.append((service_id, dimension, score))
-    if problems:
-        return [], problems
-    response_id = _response_id(match, values.get("response_id"), token, wave, row_ref)
-    response = {**values, "response_id": response_id, "wave": wave, "respondent_token": token}
-    answers = [
-        {"response_id": response_id, "service_id": sid, "dimension": dimension, "score": score}
-        for sid, dimension, score in ratings
+def _survey_tables(
+    sheet: SheetRows, options: ParseOptions, lineage: Lineage, claims: Claims
+) -> dict[str, list[Columns]]:
+    """Responses (respondents pseudonymised, waves and ids settled) and one answer per rating."""
+    match, values, count = sheet.match, sheet.values, len(sheet.row_numbers)
+    token_of = cache(partial(respondent_token, options.pseudonymisation_key))  # once a person
+    tokens = [
+        token_of(email, name)
+        for email, name in zip(
+            sheet.column("respondent_email"), sheet.column("respondent_name"), strict=True
+        )
     ]
-    return [response, *answers], []
+    given_waves, submitted, given_ids = (
+        sheet.column(name) for name in ("wave", "submitted_at", "response_id")
+    )
+    known = options.known_services
+    unknown = [
+        (name, service_id)
+        for name, service_id, _ in match.ratings
+        if known is not None and service_id not in known
+    ]
+    waves: list[str | None] = constant(None, count)
+    response_ids: list[str | None] = constant(None, count)
+    for index in sheet.valid():
+        problems = []
+        token, wave = tokens[index], given_waves[index]
+        if token is None and options.require_respondent:
+            problems.append(Problem(_header(match, "respondent_email"), None, "missing respondent"))
+        try:
+            wave = as_wave(wave) if wave else wave_of(submitted[index])
+        except CellError as error:
+            problems.append(Problem(_header(match, "wave"), wave, str(error)))
+        problems += [
+            Problem(_header(match, name), values[name][index], f"unknown service {service_id}")
+            for name, service_id in unknown
+            if values[name][index] is not None
+        ]
+        if problems:
+            sheet.problems[index] = problems
+            continue
+        waves[index] = wave
+        response_ids[index] = (
+            _response_id(match, given_ids[index], token, wave)
+            or f"{lineage.source_file}#{sheet.row_numbers[index]}"
+        )
+    keys = [(response_id,) for response_id in response_ids]
+    valid = _unique_keys(sheet, keys, lineage.source_file, claims)
+    responses = {
+        name: take(column, valid)
+        for name, column in values.items()
+        if name not in PERSONAL_COLUMNS and "|" not in name
+    }
+    responses.update(
+        response_id=take(response_ids, valid),
+        wave=take(waves, valid),
+        respondent_token=take(tokens, valid),
+    )
+    answers = []
+    for name, service_id, dimension in match.ratings:  # one block per rating column
+        scores = values[name]
+        rated = [index for index in valid if scores[index] is not None]
+        answers.append(
+            {
+                "response_id": take(response_ids, rated),
+                "service_id": Repeated(service_id, len(rated)),
+                "dimension": Repeated(dimension, len(rated)),
+                "score": take(scores, rated),
+                ROWS: rated,
+            }
+        )
+    return {match.layout.table: [{**responses, ROWS: valid}], "survey_answers": answers}
 
 
-def _response_id(
-    match: SheetMatch, given: str | None, token: str | None, wave: str, row_ref: str
-) -> str:
+def _unique_keys(
+    sheet: SheetRows, keys: Sequence[tuple[Any, ...]], source_file: str, claims: Claims
+) -> list[int]:
+    """The valid rows, after quarantining each row whose key is already in ``claims``."""
+    valid = []
+    for index in sheet.valid():
+        key = keys[index]
+        if key in claims:
+            sheet.problems[index] = [_duplicate(sheet.match, key, source_file, claims[key])]
+            continue
+        claims[key] = (source_file, sheet.row_numbers[index])
+        valid.append(index)
+    return valid
+
+
+def _quarantine_block(sheet: SheetRows, lineage: Lineage) -> Columns:
+    """One row per problem of each quarantined row."""
+    problems = [
+        (index, problem) for index in sorted(sheet.problems) for problem in sheet.problems[index]
+    ]
+    return {
+        "source_column": [problem.column for _, problem in problems],
+        "value": [as_text(problem.value) for _, problem in problems],
+        "reason": [problem.reason for _, problem in problems],
+        "quarantined_at": Repeated(lineage.quarantined_at, len(problems)),
+        ROWS: [index for index, _ in problems],
+    }
+
+
+def _response_id(match: SheetMatch, given: str | None, token: str | None, wave: str) -> str | None:
     """Template ids are kept, prefixed with their wave unless they already start with it
     (PMOs number responses 1, 2, 3 in every wave); exports number responses per file, so
-    theirs are derived: one per respondent per wave (the table's grain), else per file row.
+    theirs are derived: one per respondent per wave (the table's grain), else (None) per
+    file row.
     """
     if given and not match.from_export:
         return given if given.startswith(wave) else f"{wave}-{given}"
-    return f"{wave}-{token[:16]}" if token else row_ref
+    return f"{wave}-{token[:16]}" if token else None
 
 
 def _header(match: SheetMatch, name: str) -> str:
@@ -284,10 +422,14 @@ def _header(match: SheetMatch, name: str) -> str:
     return match.layout.column(name).header
 
 
-def _duplicate(match: SheetMatch, key: tuple[Any, ...], first: int) -> Problem:
+def _duplicate(
+    match: SheetMatch, key: tuple[Any, ...], source_file: str, first: tuple[str, int]
+) -> Problem:
+    first_file, first_row = first
+    where = f"row {first_row}" if first_file == source_file else f"{first_file} row {first_row}"
     names = match.layout.key
     return Problem(
         _header(match, names[0]),
         key[0] if len(key) == 1 else " / ".join(map(str, key)),
-        f"duplicate {', '.join(names)} (first on row {first})",
+        f"duplicate {', '.join(names)} (first on {where})",
     )

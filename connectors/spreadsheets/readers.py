@@ -23,6 +23,8 @@ Sheets = dict[str, list[list[Any]]]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
+LEGACY_FORMATS = {".xls": "legacy binary Excel 97-2003 workbook: save it as .xlsx"}
+"""Refused with a hint: see the README for why legacy binary workbooks are not read."""
 CSV_SAMPLE_BYTES = 64 * 1024
 
 
@@ -45,7 +47,8 @@ def read_sheets(content: bytes, file_name: str, limits: ReadLimits) -> Sheets:
     if extension == ".csv":
         return {PurePosixPath(file_name).stem: _read_csv(content)}
     if extension not in ZIP_FORMATS:
-        raise RejectedFile(f"unsupported file type {extension or '(none)'!r}")
+        hint = f" ({LEGACY_FORMATS[extension]})" if extension in LEGACY_FORMATS else ""
+        raise RejectedFile(f"unsupported file type {extension or '(none)'!r}{hint}")
     if content.startswith(OLE_MAGIC):
         raise RejectedFile("workbook is password-protected (encrypted) or a legacy binary file")
     if not content.startswith(ZIP_MAGIC):

@@ -24,3 +24,9 @@ REQUIRE_RESPONDENT = True
 
 REPLACE_MARKER_COLUMN = "is_replace_marker"
 """Hard-delete column: marker rows clear a file's previous rows and are never stored."""
+
+DELETED_FILES_POLICIES = ("keep", "remove")
+DELETED_FILES = "keep"
+"""What a file deleted from the landing location does to its rows: ``keep`` them (the
+warehouse keeps history a PMO may still report on) or ``remove`` them. Either way
+``source_files`` records the deletion (``deleted_at``)."""

@@ -49,12 +49,21 @@ DLT_COLUMNS: dict[str, TColumnSchema] = {
 
 @dataclass(frozen=True)
 class RawTable:
-    """One raw table; ``replaced_per_file`` tables are cleared per file before its rows land."""
+    """One raw table; ``replaced_per_file`` tables are cleared per file before its rows land.
+
+    ``unique_per_load``: the connector never yields one key twice in a load (replace markers,
+    never stored, aside), so dlt skips deduplicating the staged rows, a window over a million
+    survey answers.
+    ``replace_key``: a row another file sends with the same values replaces the stored one
+    (default: the primary key).
+    """
 
     name: str
     primary_key: tuple[str, ...]
     columns: dict[str, str]  # name -> dlt data type
     replaced_per_file: bool = True
+    unique_per_load: bool = False
+    replace_key: tuple[str, ...] = ()
 
     def hints(self) -> dict[str, Any]:
         """Keyword arguments for ``dlt.resource``."""
@@ -70,17 +79,39 @@ class RawTable:
                 "write_disposition": {"disposition": "merge", "strategy": "upsert"},
                 "columns": columns,
             }
+        # not a merge key: the destination scope replaces it (False clears it in warehouses
+        # loaded before, where dlt would warn on every load that it ignores it)
+        columns["source_file"] = {**columns["source_file"], "nullable": False, "merge_key": False}
         return {
             "primary_key": list(self.primary_key),
-            "merge_key": "source_file",
-            "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
+            "write_disposition": {
+                "disposition": "merge",
+                "strategy": "delete-insert",
+                "destination_scope": self.replaced_rows(),
+                "deduplicated": self.unique_per_load,
+            },
             "columns": columns,
         }
 
+    def replaced_rows(self) -> str:
+        """Stored rows a load replaces: all rows of each file it sends (markers included), and
+        another file's rows with a ``replace_key`` it sends (the file loaded last wins).
+
+        Two semi-joins: dlt's own ``merge_key OR primary_key`` delete puts the ``OR`` in one
+        join condition, which DuckDB runs as a nested loop; re-loading a corrected
+        100,000-response survey that way ran out of temporary disk space.
+        """
+        keys = self.replace_key or self.primary_key
+        same_key = " and ".join(f"s.{name} = {{table}}.{name}" for name in keys)
+        return (
+            "source_file in (select source_file from {staging_table}) "
+            f"or exists (select 1 from {{staging_table}} as s where {same_key})"
+        )
+
     def required_columns(self) -> set[str]:
-        """Columns the destination creates ``NOT NULL``: keys and dlt's own."""
-        merge_key = ["source_file"] if self.replaced_per_file else []
-        return {*self.primary_key, *merge_key, *DLT_COLUMNS}
+        """Columns the destination creates ``NOT NULL``: keys, ``source_file`` and dlt's own."""
+        source_file = ["source_file"] if self.replaced_per_file else []
+        return {*self.primary_key, *source_file, *DLT_COLUMNS}
 
     def replace_marker(self, source_file: str) -> dict[str, Any]:
         """A row that deletes every stored row of ``source_file`` and is itself never stored."""
@@ -101,7 +132,10 @@ def _layout_table(layout: Layout) -> RawTable:
 
 
 SURVEY_RESPONSES = RawTable(
-    SURVEY.table, SURVEY.key, {**_layout_columns(SURVEY), "respondent_token": "text", **LINEAGE}
+    SURVEY.table,
+    SURVEY.key,
+    {**_layout_columns(SURVEY), "respondent_token": "text", **LINEAGE},
+    unique_per_load=True,
 )
 SURVEY_ANSWERS = RawTable(
     "survey_answers",
@@ -113,6 +147,8 @@ SURVEY_ANSWERS = RawTable(
         "score": "bigint",
         **LINEAGE,
     },
+    unique_per_load=True,  # unique responses, one answer per service and dimension each
+    replace_key=("response_id",),  # a replaced response takes all its answers with it
 )
 QUARANTINE = RawTable(
     "quarantine",
@@ -139,6 +175,7 @@ SOURCE_FILES = RawTable(
         "rows_skipped": "bigint",
         "size_bytes": "bigint",
         "seen_at": "timestamp",
+        "deleted_at": "timestamp",
     },
     replaced_per_file=False,
 )

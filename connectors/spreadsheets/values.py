@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,9 +108,14 @@ def as_datetime(value: Any, timezone: str, day_first: bool) -> datetime:
         parsed = _parse_text_datetime(value.strip(), day_first)
     else:
         raise CellError(f"not a date: {value!r}")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
-    return parsed.astimezone(UTC)
+    return to_utc(parsed, ZoneInfo(timezone))
+
+
+def to_utc(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` as an aware UTC timestamp; a naive one is read in ``zone``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
 
 
 def as_date(value: Any, day_first: bool) -> date:

@@ -63,6 +63,22 @@ def raw_pipeline(pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
 
 
 JIRA_PIPELINE = ("pmo_jira", "raw_jira")
+# A run tagged ``pmo/jira_refresh: drop_data`` truncates and reloads the Jira tables in one load
+# (the weekly reconciliation); any other run is incremental.
+JIRA_REFRESH_TAG = "pmo/jira_refresh"
+JIRA_REFRESH_MODES = ("drop_data",)
+
+
+def _jira_refresh(context: dg.AssetExecutionContext) -> dict[str, str]:
+    """dlt's ``refresh`` argument as the run's tag asks for it, refusing unknown modes."""
+    mode = context.run.tags.get(JIRA_REFRESH_TAG)
+    if mode is None:
+        return {}
+    if mode not in JIRA_REFRESH_MODES:
+        raise dg.Failure(f"run tag {JIRA_REFRESH_TAG}={mode!r}: use one of {JIRA_REFRESH_MODES}")
+    return {"refresh": mode}
+
+
 SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
 
 
@@ -74,9 +90,13 @@ SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
     pool=DUCKDB_POOL,
 )
 def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
-    """Jira projects, statuses, fields, issues and their complete changelogs, incrementally."""
+    """Jira projects, statuses, fields, issues and their complete changelogs, incrementally
+    (or reloaded in full when the run is tagged ``pmo/jira_refresh: drop_data``)."""
     yield from dlt_resource.run(
-        context=context, dlt_source=jira_source(), dlt_pipeline=raw_pipeline(*JIRA_PIPELINE)
+        context=context,
+        dlt_source=jira_source(),
+        dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
+        **_jira_refresh(context),
     )
 
 

@@ -12,12 +12,11 @@ import dagster as dg
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from pipelines.settings import DUCKDB_POOL
-from quality.references import WarehouseReferences
 from quality.settings import quality_settings
 from quality.suites import TABLE_SUITES, TableSuite
-from quality.validate import ValidationSummary, validate_frame
+from quality.validate import ValidationSummary, validate_table
 from quality.volume import VolumeChange
-from warehouse.connection import query, read_table
+from warehouse.connection import query
 from warehouse.settings import warehouse_path
 
 CHECK_AUTOMATION = dg.AutomationCondition.eager()
@@ -61,11 +60,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     )
     def _suite_check() -> dg.AssetCheckResult:
         path = warehouse_path()
-        expectations = suite.build(WarehouseReferences(path))
-        frame = read_table(
-            path, suite.schema, suite.table, suite.columns(expectations), suite.derived
-        )
-        return _suite_result(validate_frame(frame, expectations, quality_project_root(path)))
+        return _suite_result(validate_table(path, suite, quality_project_root(path)))
 
     return _suite_check
 

@@ -39,7 +39,8 @@ select
         / nullif(latest.rows_loaded + latest.rows_quarantined, 0), 2) as quarantined_pct,
     (select string_agg(r.reason || ' (' || r.rows || ')', '; ' order by r.rows desc)
      from reasons r where r.source_file = latest.source_file) as reasons,
-    latest.seen_at
+    latest.seen_at,
+    latest.deleted_at
 from latest
 order by quarantined_pct desc nulls last, source_file
 """
@@ -72,6 +73,8 @@ def quarantine_by_file() -> dg.MaterializeResult:
             "dagster/row_count": len(files),
             "rows_quarantined": int(files["rows_quarantined"].fillna(0).sum()),
             "files_rejected": int((files["status"] == "rejected").sum()),
+            # Gone from the landing location: rows kept ("deleted") or removed ("removed").
+            "files_deleted": int(files["status"].isin(["deleted", "removed"]).sum()),
             "by_reason": dg.MetadataValue.md(reasons.to_markdown(index=False) or "none"),
             "worst_files": dg.MetadataValue.md(
                 files.head(10)[["source_file", "status", "quarantined_pct", "reasons"]].to_markdown(

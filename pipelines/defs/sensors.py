@@ -18,39 +18,28 @@ from datetime import datetime
 import dagster as dg
 import dlt
 
-from pipelines.defs.automation import RUN_TAGS, STEP_RETRY_POLICY
+from pipelines.defs.jobs import source_refresh_job
 from pipelines.events.batching import batch_events
 from pipelines.events.landing import scan_landing
 from pipelines.events.polling import newest_jira_update
 from pipelines.events.settings import spool_path
 from pipelines.events.spool import WebhookSpool
 
-WEBHOOK_SENSOR_INTERVAL_SECONDS = 10
+WEBHOOK_SENSOR_INTERVAL_SECONDS = 5
 POLLING_SENSOR_INTERVAL_SECONDS = 60
 LANDING_SENSOR_INTERVAL_SECONDS = 30
 SPOOL_BATCH_LIMIT = 10_000
 # Jira retries a failed delivery for hours; a week covers that with margin for deduplication.
 SPOOL_RETENTION_SECONDS = 7 * 24 * 3600
-# The warehouse pool runs one step at a time anyway: executing the steps in the run worker
-# saves a process start and a code-location load per step (most of a small run's latency).
-EVENT_RUN_EXECUTOR = dg.in_process_executor
-
-jira_incremental = dg.define_asset_job(
+jira_incremental = source_refresh_job(
     "jira_incremental",
-    selection=dg.AssetSelection.key_prefixes("raw_jira").downstream(),
-    run_tags=RUN_TAGS,
-    op_retry_policy=STEP_RETRY_POLICY,
-    executor_def=EVENT_RUN_EXECUTOR,
-    description="Incremental Jira load (issues updated since the cursor), then everything after.",
+    "raw_jira",
+    "Incremental Jira load (issues updated since the cursor), then everything after.",
 )
-
-spreadsheets_refresh = dg.define_asset_job(
+spreadsheets_refresh = source_refresh_job(
     "spreadsheets_refresh",
-    selection=dg.AssetSelection.key_prefixes("raw_spreadsheets").downstream(),
-    run_tags=RUN_TAGS,
-    op_retry_policy=STEP_RETRY_POLICY,
-    executor_def=EVENT_RUN_EXECUTOR,
-    description="Load new or changed PMO workbooks (unchanged files are skipped), then after.",
+    "raw_spreadsheets",
+    "Load new or changed PMO workbooks (unchanged files are skipped), then after.",
 )
 
 

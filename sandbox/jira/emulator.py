@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import base64
+import bisect
 import contextlib
 import hmac
 import json
+import math
 import re
 import secrets
 import threading
@@ -31,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from sandbox.jira.jql import JqlError, JqlQuery, parse_jql
 from sandbox.jira.payloads import JsonDict, Renderer
-from sandbox.jira.site import Issue, JiraSite, generate_site
+from sandbox.jira.site import Issue, JiraSite, User, Worklog, generate_site
 
 EMBEDDED_CHANGELOG_LIMIT = 40
 EMBED_ALL = 1_000_000
@@ -111,6 +113,10 @@ def _offset(token: str | None, scope: str) -> int:
     return int(offset)
 
 
+def _millis(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
 def _csv(value: Any) -> list[str]:
     if value is None:
         return []
@@ -130,6 +136,7 @@ class JiraEmulator:
         pat: str = "demo-pat",
         port: int = 0,
         embedded_changelog_limit: int = EMBEDDED_CHANGELOG_LIMIT,
+        data_center_changelog_limit: int = EMBED_ALL,
         faults: list[Fault] | None = None,
     ) -> None:
         self.site = site
@@ -138,11 +145,13 @@ class JiraEmulator:
         self.pat = pat
         self.port = port
         self.embedded_changelog_limit = embedded_changelog_limit
+        self.data_center_changelog_limit = data_center_changelog_limit
         self.faults: list[Fault] = list(faults or [])
         self.request_counts: Counter[str] = Counter()
         # Caches that keep big benchmark sites fast; keyed so that any site change refreshes.
         self._searches: dict[str, tuple[int, list[Issue]]] = {}
         self._ids: tuple[int, dict[str, Issue]] = (-1, {})
+        self._worklogs: tuple[int, list[tuple[int, int]], dict[int, Worklog]] = (-1, [], {})
         self._rendered: dict[tuple[Any, ...], bytes] = {}
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -165,8 +174,10 @@ class JiraEmulator:
                 ("GET", r"/rest/agile/1\.0/board", self._boards),
                 ("GET", r"/rest/agile/1\.0/board/(?P<board>\d+)/sprint", self._sprints),
                 ("GET", r"/rest/api/(?:2|{v})/worklog/updated", self._worklogs_updated),
+                ("GET", r"/rest/api/(?:2|{v})/worklog/deleted", self._worklogs_deleted),
                 ("POST", r"/rest/api/(?:2|{v})/worklog/list", self._worklog_list),
                 ("GET", r"/rest/api/(?:2|{v})/users/search", self._users),
+                ("GET", r"/rest/api/2/user/search", self._user_search),
             ]
         ]
 
@@ -354,7 +365,8 @@ class JiraEmulator:
         return {"count": len(self.search(body.get("jql", "")))}
 
     def _search_offset(self, match: re.Match[str], query: Query, body: JsonDict) -> bytes:
-        """Data Center's `/rest/api/2/search`: `startAt`/`total`, changelogs embedded whole."""
+        """Data Center's `/rest/api/2/search`: `startAt`/`total`; changelogs embedded whole
+        unless `data_center_changelog_limit` says otherwise (some versions and proxies cut)."""
         if self.site.deployment == "Cloud":
             raise ApiError(410, REMOVED_SEARCH)
         jql, fields, changelog = self._search_params(query, body)
@@ -368,7 +380,8 @@ class JiraEmulator:
             "total": len(issues),
         }
         page = issues[start : start + size]
-        return self._issues_json(page, fields, EMBED_ALL if changelog else None, rest)
+        limit = self.data_center_changelog_limit if changelog else None
+        return self._issues_json(page, fields, limit, rest)
 
     def _issue(self, match: re.Match[str], query: Query, body: JsonDict) -> JsonDict:
         issue = self._lookup(match.group("key"))
@@ -475,24 +488,34 @@ class JiraEmulator:
             payload["total"] = len(values)
         return payload
 
+    def _worklog_index(self) -> tuple[list[tuple[int, int]], dict[int, Worklog]]:
+        """(updated ms, id) in order, and worklogs by id; rebuilt when the site changes."""
+        if self._worklogs[0] != self.site.revision:
+            ordered = sorted((_millis(w.updated), w.id) for w in self.site.worklogs)
+            self._worklogs = (self.site.revision, ordered, {w.id: w for w in self.site.worklogs})
+        return self._worklogs[1], self._worklogs[2]
+
     def _worklogs_updated(self, match: re.Match[str], query: Query, body: JsonDict) -> JsonDict:
+        return self._changed_worklogs(match, query, self._worklog_index()[0])
+
+    def _worklogs_deleted(self, match: re.Match[str], query: Query, body: JsonDict) -> JsonDict:
+        deleted = sorted((_millis(at), i) for i, at in self.site.deleted_worklogs.items())
+        return self._changed_worklogs(match, query, deleted)
+
+    def _changed_worklogs(
+        self, match: re.Match[str], query: Query, changes: list[tuple[int, int]]
+    ) -> JsonDict:
+        """Jira's `ChangedWorklogs` page: ids changed after `since` (ms), 1000 at a time."""
         since = _int(query, "since", 0)
-
-        def millis(at: datetime) -> int:
-            return int(at.timestamp() * 1000)
-
-        changed = sorted(
-            (w for w in self.site.worklogs if millis(w.updated) > since),
-            key=lambda w: (w.updated, w.id),
-        )
-        page = changed[:WORKLOG_PAGE_LIMIT]
-        until = millis(page[-1].updated) if page else since
-        last = len(changed) <= WORKLOG_PAGE_LIMIT
+        start = bisect.bisect_right(changes, (since, math.inf))
+        page = changes[start : start + WORKLOG_PAGE_LIMIT]
+        until = page[-1][0] if page else since
+        last = start + WORKLOG_PAGE_LIMIT >= len(changes)
         path = f"{self.base_url}{match.group(0)}"
         payload: JsonDict = {
             "values": [
-                {"worklogId": w.id, "updatedTime": millis(w.updated), "properties": []}
-                for w in page
+                {"worklogId": worklog_id, "updatedTime": at, "properties": []}
+                for at, worklog_id in page
             ],
             "since": since,
             "until": until,
@@ -507,14 +530,33 @@ class JiraEmulator:
         ids = {int(i) for i in body.get("ids", [])}
         if len(ids) > 1000:
             raise ApiError(400, "The number of worklog ids must not exceed 1000.")
+        by_id = self._worklog_index()[1]
         renderer = self.renderer()
-        return [renderer.worklog(w) for w in self.site.worklogs if w.id in ids]
+        return [renderer.worklog(by_id[i]) for i in sorted(ids) if i in by_id]
 
     def _users(self, match: re.Match[str], query: Query, body: JsonDict) -> list[JsonDict]:
+        return self._user_page(query, self.site.users)
+
+    def _user_search(self, match: re.Match[str], query: Query, body: JsonDict) -> list[JsonDict]:
+        """Data Center's `/user/search?username=...`: `.` matches everyone, as on real sites;
+        otherwise a case-insensitive match on the user name, display name or email."""
+        if self.site.deployment == "Cloud":
+            raise ApiError(404, "Not found")
+        wanted = query.get("username", [""])[0].lower()
+        if not wanted:
+            raise ApiError(400, "The username query parameter was not provided")
+        users = [
+            u
+            for u in self.site.users
+            if wanted == "." or wanted in f"{u.email} {u.display_name}".lower()
+        ]
+        return self._user_page(query, users)
+
+    def _user_page(self, query: Query, users: list[User]) -> list[JsonDict]:
         start = _int(query, "startAt", 0)
         size = _int(query, "maxResults", 50, 1000)
         renderer = self.renderer()
-        return [renderer.user(u, with_email=True) for u in self.site.users[start : start + size]]
+        return [renderer.user(u, with_email=True) for u in users[start : start + size]]
 
 
 def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:

@@ -74,25 +74,29 @@ class Renderer:
         }
 
     def user(self, user: User | None, with_email: bool = False) -> JsonDict | None:
+        """A user in Jira's member order (the email, when shown, before the avatars)."""
         if user is None:
             return None
-        payload: JsonDict = {
-            "self": f"{self.api}/user?accountId={user.account_id}",
-            "accountId": user.account_id,
-            "accountType": "atlassian",
+        if self.cloud:
+            payload: JsonDict = {
+                "self": f"{self.api}/user?accountId={user.account_id}",
+                "accountId": user.account_id,
+                "accountType": "atlassian",
+            }
+        else:
+            payload = {
+                "self": f"{self.api}/user?key={user.account_id}",
+                "key": user.account_id,
+                "name": user.email.split("@")[0],
+            }
+        if with_email:
+            payload["emailAddress"] = user.email
+        return payload | {
             "avatarUrls": {"48x48": f"{self.base_url}/avatar/{user.account_id}.png"},
             "displayName": user.display_name,
             "active": user.active,
             "timeZone": user.time_zone,
         }
-        if not self.cloud:
-            payload.pop("accountId")
-            payload.pop("accountType")
-            payload["self"] = f"{self.api}/user?key={user.account_id}"
-            payload |= {"key": user.account_id, "name": user.email.split("@")[0]}
-        if with_email:
-            payload["emailAddress"] = user.email
-        return payload
 
     def myself(self) -> JsonDict:
         me = self.user(self.site.api_user, with_email=True)

@@ -263,6 +263,10 @@ class JiraSite:
     deployment: str = "Cloud"
     next_history_id: int = 0
     revision: int = 0
+    deleted_worklogs: dict[int, datetime] = field(default_factory=dict)
+
+    def next_worklog_id(self) -> int:
+        return 100000 + len(self.worklogs) + len(self.deleted_worklogs)
 
     @property
     def statuses(self) -> list[Status]:
@@ -367,17 +371,25 @@ class JiraSite:
     def log_work(self, key: str, seconds: int, at: datetime) -> Worklog:
         issue, at = self.issues[key], to_millis(at)
         author = issue.assignee_account_id or issue.reporter_account_id
-        worklog = Worklog(100000 + len(self.worklogs), issue.id, author, at, seconds, at, at)
+        worklog = Worklog(self.next_worklog_id(), issue.id, author, at, seconds, at, at)
         self.worklogs.append(worklog)
         self.revision += 1
         issue.updated = max(issue.updated, at)
         return worklog
 
-    def delete_issue(self, key: str) -> Issue:
-        """Remove an issue like a Jira delete: it vanishes from every endpoint without a trace."""
-        issue = self.issues.pop(key)
+    def delete_worklog(self, worklog_id: int, at: datetime) -> None:
+        """Remove a worklog; Jira lists it in `/worklog/deleted` from `at` on."""
+        self.worklogs = [w for w in self.worklogs if w.id != worklog_id]
+        self.deleted_worklogs[worklog_id] = to_millis(at)
         self.revision += 1
-        self.worklogs = [w for w in self.worklogs if w.issue_id != issue.id]
+
+    def delete_issue(self, key: str, at: datetime | None = None) -> Issue:
+        """Remove an issue like a Jira delete: it vanishes from every search without a trace;
+        its worklogs are listed as deleted at `at` (default: `as_of`)."""
+        issue = self.issues.pop(key)
+        for worklog in [w for w in self.worklogs if w.issue_id == issue.id]:
+            self.delete_worklog(worklog.id, at or self.as_of)
+        self.revision += 1
         return issue
 
 
@@ -629,7 +641,7 @@ class _IssueBuilder:
             logged = to_millis(at + timedelta(hours=rng.uniform(0.5, 30)))
             if logged >= self.site.as_of:
                 continue
-            wid = 100000 + len(self.site.worklogs)
+            wid = self.site.next_worklog_id()
             author = issue.assignee_account_id or issue.reporter_account_id
             seconds = 900 * rng.randint(1, 32)
             self.site.worklogs.append(Worklog(wid, issue.id, author, at, seconds, logged, logged))

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from pipelines.defs.automation import RUN_MAX_RUNTIME_SECONDS, STEP_RETRY_POLICY
-from pipelines.settings import DUCKDB_POOL
+from pipelines.defs.ingestion import JIRA_REFRESH_TAG
 
 
 def selected(definitions: dg.Definitions, job_name: str) -> set[str]:
@@ -60,7 +60,7 @@ def test_event_runs_carry_a_maximum_runtime(definitions: dg.Definitions, job: st
     assert tags["dagster/max_runtime"] == str(RUN_MAX_RUNTIME_SECONDS)
 
 
-@pytest.mark.parametrize("job", ["jira_incremental", "spreadsheets_refresh"])
+@pytest.mark.parametrize("job", ["jira_incremental", "spreadsheets_refresh", "jira_reconciliation"])
 def test_event_run_steps_retry_with_exponential_backoff(
     definitions: dg.Definitions, job: str
 ) -> None:
@@ -69,9 +69,21 @@ def test_event_run_steps_retry_with_exponential_backoff(
     assert STEP_RETRY_POLICY.backoff == dg.Backoff.EXPONENTIAL
 
 
-def test_the_reconciliation_writer_is_in_the_duckdb_pool(definitions: dg.Definitions) -> None:
-    job = definitions.resolve_job_def("jira_reconciliation")
-    assert [node.definition.pool for node in job.nodes] == [DUCKDB_POOL]
+def test_the_reconciliation_run_asks_the_jira_load_to_drop_and_reload(
+    definitions: dg.Definitions,
+) -> None:
+    tags = definitions.resolve_job_def("jira_reconciliation").run_tags
+    assert tags[JIRA_REFRESH_TAG] == "drop_data"
+
+
+def test_event_runs_include_the_checks_of_other_tables_that_read_the_source(
+    definitions: dg.Definitions,
+) -> None:
+    job = definitions.resolve_job_def("jira_incremental")
+    register_check = dg.AssetCheckKey(
+        dg.AssetKey(["raw_spreadsheets", "project_register"]), "gx_project_register"
+    )
+    assert register_check in job.asset_layer.asset_graph.asset_check_keys
 
 
 def test_the_reconciliation_runs_weekly_after_the_nightly_refresh(

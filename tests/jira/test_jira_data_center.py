@@ -7,9 +7,9 @@ from typing import Any
 import dlt
 
 from connectors.jira import jira_source
-from sandbox.jira.emulator import JiraEmulator
+from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
 from sandbox.jira.site import JiraSite
-from tests.jira.conftest import FAST_RETRIES, PAT
+from tests.jira.conftest import EMAIL, FAST_RETRIES, PAT, TOKEN
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 
@@ -63,3 +63,35 @@ def test_story_points_are_found_under_their_data_center_name(
     assert query("select id from raw_jira.fields where role = 'story_points'") == [
         (dc_site.field_for("story_points").id,)
     ]
+
+
+def test_users_come_from_the_user_search_keyed_without_email(
+    pipeline: dlt.Pipeline, dc_emulator: JiraEmulator, dc_site: JiraSite, query: Query
+) -> None:
+    load_data_center(pipeline, dc_emulator)
+    users = query("select * from raw_jira.users")
+    columns = [row[0] for row in query("describe raw_jira.users")]
+    assert {row[columns.index("account_id")] for row in users} == {
+        u.account_id for u in dc_site.users
+    }
+    assert not [c for c in columns if "email" in c]
+    assert not {u.email for u in dc_site.users} & {str(v) for row in users for v in row}
+
+
+def test_changelogs_cut_in_search_are_completed_issue_by_issue(
+    pipeline: dlt.Pipeline, dc_site: JiraSite, query: Query
+) -> None:
+    long = {i.key for i in dc_site.issues.values() if len(i.histories) > EMBEDDED_CHANGELOG_LIMIT}
+    with JiraEmulator(
+        dc_site,
+        email=EMAIL,
+        api_token=TOKEN,
+        pat=PAT,
+        data_center_changelog_limit=EMBEDDED_CHANGELOG_LIMIT,
+    ) as emulator:
+        load_data_center(pipeline, emulator)
+        fetched = {p.rsplit("/", 1)[1] for p in emulator.request_counts if "/api/2/issue/" in p}
+    items = sum(len(h.items) for i in dc_site.issues.values() for h in i.histories)
+    assert long
+    assert fetched == long
+    assert query("select count(*) from raw_jira.changelog_items") == [(items,)]

@@ -157,3 +157,37 @@ def test_removed_search_endpoint_is_explained(emulator: JiraEmulator) -> None:
     )
     with pytest.raises(JiraError, match=r"410.*search/jql"):
         client.get("/rest/api/3/search", jql="project = ZEUS")
+
+
+def recorded_waits(client: JiraApiClient) -> list[float]:
+    """The client's retry waits, recorded instead of slept (tenacity's own `retry_with`)."""
+    waits: list[float] = []
+    session = client.rest.session
+    session.send = session.send.retry_with(sleep=waits.append)  # type: ignore[attr-defined]
+    return waits
+
+
+def test_backoff_waits_are_jittered_and_never_exceed_the_ceiling(emulator: JiraEmulator) -> None:
+    client = JiraApiClient(
+        emulator.base_url, EMAIL, TOKEN, None, max_attempts=4, backoff_factor=1, max_retry_delay=3
+    )
+    waits = recorded_waits(client)
+    for _ in range(8):
+        emulator.inject("server_error", path="/rest/api/3/field", times=3)
+        client.get("/rest/api/3/field")
+    first_retries, second_retries = waits[0::3], waits[1::3]
+    assert all(1 <= w <= 2 for w in first_retries)
+    assert all(2 <= w <= 3 for w in second_retries)
+    assert all(w <= 3 for w in waits)
+    assert len(set(first_retries)) > 1
+
+
+def test_a_rate_limit_waits_at_least_retry_after(emulator: JiraEmulator) -> None:
+    client = JiraApiClient(
+        emulator.base_url, EMAIL, TOKEN, None, max_attempts=2, backoff_factor=1, max_retry_delay=60
+    )
+    waits = recorded_waits(client)
+    emulator.inject("rate_limit", path="/rest/api/3/field", retry_after=7)
+    client.get("/rest/api/3/field")
+    assert len(waits) == 1
+    assert 7 <= waits[0] <= 8

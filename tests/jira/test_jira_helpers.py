@@ -1,10 +1,12 @@
 """Pure helpers of the connector: JQL building, parsing, privacy scrubbing, field roles."""
 
+import gc
 import json
 from datetime import UTC, datetime
 
 import pytest
 
+from connectors.jira.gc_pause import gc_paused
 from connectors.jira.helpers import (
     JiraConfigError,
     detect_field_roles,
@@ -87,3 +89,22 @@ def test_field_roles_prefer_the_story_point_name_among_float_fields() -> None:
 
 
 FLOAT = "com.atlassian.jira.plugin.system.customfieldtypes:float"
+
+
+def test_the_collector_is_paused_inside_nested_pauses_and_back_after() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off_after_a_pause() -> None:
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -77,3 +77,16 @@ def test_incremental_runs_leave_no_duplicate_rows(
         "select count(*) - count(distinct (issue_id, sprint_id)) from raw_jira.issue_sprints"
     ) == [(0,)]
     assert query("select count(*) - count(distinct id) from raw_jira.issues") == [(0,)]
+
+
+def test_each_issue_row_carries_the_load_id_of_the_run_that_wrote_it(
+    load: Callable, query: Query, site: JiraSite
+) -> None:
+    first = load(TABLES).loads_ids[0]
+    changed = next(iter(site.issues.values()))
+    site.edit_summary(changed.key, "changed", site.as_of + timedelta(hours=1))
+    second = load(TABLES).loads_ids[0]
+    loaded = dict(query("select key, _dlt_load_id from raw_jira.issues"))
+    assert second != first
+    assert loaded.pop(changed.key) == second
+    assert set(loaded.values()) == {first}

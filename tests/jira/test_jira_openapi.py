@@ -32,6 +32,7 @@ def long_issue(site: JiraSite) -> str:
             {"json": {"jql": "project = APOLLO"}},
         ),
         ("GET", "/rest/api/3/worklog/updated", {}),
+        ("GET", "/rest/api/3/worklog/deleted", {}),
         (
             "POST",
             "/rest/api/3/worklog/list",

@@ -82,3 +82,10 @@ def test_delete_issue_removes_it_and_its_worklogs(site: JiraSite) -> None:
     site.delete_issue(issue.key)
     assert issue.key not in site.issues
     assert all(w.issue_id != issue.id for w in site.worklogs)
+
+
+def test_delete_issue_lists_its_worklogs_as_deleted(site: JiraSite) -> None:
+    worklog = site.worklogs[0]
+    issue = next(i for i in site.issues.values() if i.id == worklog.issue_id)
+    site.delete_issue(issue.key, at=site.as_of + timedelta(hours=1))
+    assert site.deleted_worklogs[worklog.id] == site.as_of + timedelta(hours=1)

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import dlt
+
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import FullLoad
 
@@ -39,3 +41,24 @@ def test_a_new_worklog_arrives_on_the_next_run(
         (5400,)
     ]
     assert query("select count(*) from raw_jira.worklogs") == [(len(site.worklogs),)]
+
+
+def test_a_worklog_deleted_in_jira_is_removed_on_the_next_run(
+    load: Callable, query: Query, site: JiraSite
+) -> None:
+    load(("worklogs",))
+    gone = site.worklogs[0]
+    site.delete_worklog(gone.id, site.as_of + timedelta(hours=2))
+    load(("worklogs",))
+    assert query(f"select count(*) from raw_jira.worklogs where id = '{gone.id}'") == [(0,)]
+    assert query("select count(*) from raw_jira.worklogs") == [(len(site.worklogs),)]
+
+
+def test_deleted_worklogs_are_read_from_the_last_deletion_seen(
+    load: Callable, pipeline: dlt.Pipeline, site: JiraSite
+) -> None:
+    deleted_at = site.as_of + timedelta(hours=2)
+    site.delete_worklog(site.worklogs[0].id, deleted_at)
+    load(("worklogs",))
+    state = pipeline.state["sources"]["jira"]["resources"]["worklogs"]
+    assert state["deleted_since"] == int(deleted_at.timestamp() * 1000)

@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from warehouse.settings import WAREHOUSE_PATH_ENV
@@ -72,6 +74,21 @@ def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Ite
             instance = dg.DagsterInstance.ephemeral()
             result = run_pipeline(instance)
             yield CorruptedRun(warehouse, instance, result, issue.key)
+
+
+@pytest.fixture
+def write_table(tmp_path: Path):
+    """Store a crafted frame as ``schema.table`` in a fresh DuckDB file and return the file."""
+
+    def write(schema: str, table: str, frame: pd.DataFrame) -> Path:
+        path = tmp_path / "crafted.duckdb"
+        with duckdb.connect(str(path)) as con:
+            con.register("frame", frame)
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create or replace table "{schema}"."{table}" as select * from frame')
+        return path
+
+    return write
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -1,7 +1,10 @@
-"""Every suite passes the sandbox's real tables and fails a crafted bad copy on the right rule."""
+"""Every suite passes the sandbox's real tables and fails a crafted bad copy on the right rule,
+and the Dagster checks' DuckDB evaluation finds exactly what Great Expectations' pandas engine
+finds on the same table."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pandas as pd
@@ -9,7 +12,7 @@ import pytest
 
 from quality.references import WarehouseReferences
 from quality.suites import TABLE_SUITES, TableSuite
-from quality.validate import validate_frame
+from quality.validate import ValidationSummary, validate_frame, validate_table
 from warehouse.connection import read_table
 
 pytestmark = pytest.mark.slow
@@ -111,3 +114,37 @@ def test_suite_fails_the_crafted_bad_table_on_the_right_rule(pipeline_run, name:
     frame = corrupt(read_for(suite, pipeline_run.warehouse))
     summary = validate_frame(frame, suite.build(WarehouseReferences(pipeline_run.warehouse)))
     assert (expectation, column) in {(f.expectation, f.column) for f in summary.failures}
+
+
+def findings(summary: ValidationSummary) -> list[tuple]:
+    """What a validation reports per failed expectation, sample order aside."""
+    return sorted(
+        (f.expectation, f.column, f.severity, f.unexpected_count, sorted(map(str, f.sample)))
+        for f in summary.failures
+    )
+
+
+@pytest.mark.parametrize("suite", TABLE_SUITES, ids=lambda s: s.name)
+def test_duckdb_finds_what_pandas_finds_in_the_sandbox_table(pipeline_run, suite) -> None:
+    warehouse = pipeline_run.warehouse
+    in_pandas = validate_frame(
+        read_for(suite, warehouse), suite.build(WarehouseReferences(warehouse))
+    )
+    in_duckdb = validate_table(warehouse, suite)
+    assert (in_duckdb.rows, findings(in_duckdb)) == (in_pandas.rows, findings(in_pandas))
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPTIONS))
+def test_duckdb_finds_what_pandas_finds_in_the_crafted_bad_table(
+    pipeline_run, write_table, name: str
+) -> None:
+    corrupt, expectation, column = CORRUPTIONS[name]
+    suite = SUITES[name.split("#")[0]]
+    frame = corrupt(read_for(suite, pipeline_run.warehouse))
+    references = WarehouseReferences(pipeline_run.warehouse)
+    crafted = write_table(suite.schema, suite.table, frame)
+    # The crafted table stores the derived columns the corruption set.
+    stored = dataclasses.replace(suite, derived=())
+    in_duckdb = validate_table(crafted, stored, references=references)
+    assert (expectation, column) in {(f.expectation, f.column) for f in in_duckdb.failures}
+    assert findings(in_duckdb) == findings(validate_frame(frame, suite.build(references)))

@@ -40,6 +40,10 @@ def survey_row(number: int, **overrides: Any) -> dict[str, Any]:
     return {**row, **overrides}
 
 
+A_ROWS = [survey_row(1), survey_row(2), survey_row(3, overall_value=9)]
+"""Two good survey rows and one to quarantine."""
+
+
 def write_survey(path: Path, rows: Sequence[dict[str, Any]], services=SERVICES) -> Path:
     return write_workbook(path, SURVEY, rows, services)
 

@@ -13,6 +13,8 @@ import pytest
 from connectors.spreadsheets import spreadsheet_source
 from sandbox.workbooks import write_demo_workbooks
 
+from .builders import A_ROWS, survey_row, write_survey
+
 PROJECT_KEYS = ("APOLLO", "HERMES", "ATLAS", "ZEUS")
 TEST_KEY = "test-pseudonymisation-key"
 DATASET = "raw_spreadsheets"
@@ -77,3 +79,37 @@ def warehouse(tmp_path: Path, landing: Path) -> Iterator[Warehouse]:
 @pytest.fixture
 def make_warehouse(tmp_path: Path) -> Callable[[Path], Warehouse]:
     return lambda landing_dir: Warehouse(tmp_path / "wh", landing_dir)
+
+
+def survey_deleted(root: Path, **source_args: Any) -> Warehouse:
+    """``a.xlsx`` (two good rows, one quarantined) and ``b.xlsx`` loaded, then ``a`` deleted."""
+    landing = root / "landing"
+    landing.mkdir()
+    write_survey(landing / "a.xlsx", A_ROWS)
+    write_survey(landing / "b.xlsx", [survey_row(4)])
+    warehouse = Warehouse(root, landing)
+    warehouse.load(**source_args)
+    (landing / "a.xlsx").unlink()
+    return warehouse
+
+
+@pytest.fixture
+def two_surveys(tmp_path: Path) -> Warehouse:
+    """``survey_deleted``, before the load that notices the deletion."""
+    return survey_deleted(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def deletion_kept(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """``survey_deleted`` loaded again with the default policy; tests of it must only read."""
+    warehouse = survey_deleted(tmp_path_factory.mktemp("kept"))
+    warehouse.load()
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def deletion_removed(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """``survey_deleted`` loaded again with ``deleted_files="remove"``; tests must only read."""
+    warehouse = survey_deleted(tmp_path_factory.mktemp("removed"))
+    warehouse.load(deleted_files="remove")
+    return warehouse

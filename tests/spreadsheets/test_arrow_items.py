@@ -43,8 +43,13 @@ def declared_columns(table: RawTable) -> list[tuple[str, str, str]]:
     ]
 
 
-def answer(number: int) -> dict[str, object]:
-    return {"response_id": f"R{number}", "service_id": "SVC-GOV", "dimension": "value"}
+def answers(count: int) -> dict[str, list[object]]:
+    """A block of ``count`` answer rows without scores."""
+    return {
+        "response_id": [f"R{number}" for number in range(count)],
+        "service_id": ["SVC-GOV"] * count,
+        "dimension": ["value"] * count,
+    }
 
 
 @pytest.mark.parametrize("table", RAW_TABLES.values(), ids=lambda table: table.name)
@@ -73,20 +78,20 @@ def test_every_stored_row_has_its_load_id_and_a_unique_row_id(loaded_demo: Wareh
 
 def test_a_large_file_is_yielded_in_batches(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(arrow_items, "BATCH_ROWS", 2)
-    batches = list(arrow_batches(SURVEY_ANSWERS, [answer(n) for n in range(5)], "load-1"))
+    batches = list(arrow_batches(SURVEY_ANSWERS, [answers(3), answers(2)], "load-1"))
     assert [batch.num_rows for batch in batches] == [2, 2, 1]
-    assert pa.concat_tables(batches)["response_id"].to_pylist() == [f"R{n}" for n in range(5)]
+    assert pa.concat_tables(batches)["response_id"].to_pylist() == ["R0", "R1", "R2", "R0", "R1"]
 
 
-def test_a_column_missing_from_a_record_is_null():
-    (batch,) = arrow_batches(SURVEY_ANSWERS, [answer(1)], "load-1")
+def test_a_column_missing_from_a_block_is_null():
+    (batch,) = arrow_batches(SURVEY_ANSWERS, [answers(1)], "load-1")
     assert batch["score"].to_pylist() == [None]
 
 
 def test_a_timestamp_from_another_zone_keeps_its_instant():
     submitted = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=2)))
-    record = {"response_id": "R1", "submitted_at": submitted}
-    (batch,) = arrow_batches(SURVEY_RESPONSES, [record], "load-1")
+    block = {"response_id": ["R1"], "submitted_at": [submitted]}
+    (batch,) = arrow_batches(SURVEY_RESPONSES, [block], "load-1")
     assert batch["submitted_at"].to_pylist() == [datetime(2026, 3, 1, 7, 30, tzinfo=UTC)]
 
 

@@ -81,3 +81,31 @@ def test_waves_may_reuse_response_numbers(landing: Path, warehouse: Warehouse):
         ("2026-Q1-1",),
         ("2026-Q2-1",),
     ]
+
+
+def test_a_response_id_another_file_of_the_same_load_holds_is_quarantined(
+    landing: Path, warehouse: Warehouse
+):
+    write_survey(landing / "a.xlsx", [survey_row(1)])
+    write_survey(landing / "b.xlsx", [survey_row(1, comment="copy"), survey_row(2)])
+    warehouse.load()
+    assert warehouse.rows("select response_id, source_file from survey_responses order by 1") == [
+        ("2026-Q1-0001", "a.xlsx"),
+        ("2026-Q1-0002", "b.xlsx"),
+    ]
+    assert warehouse.rows("select source_file, source_row, value, reason from quarantine") == [
+        ("b.xlsx", 2, "2026-Q1-0001", "duplicate response_id (first on a.xlsx row 2)")
+    ]
+
+
+def test_a_file_loaded_later_with_the_same_response_id_replaces_the_response(
+    landing: Path, warehouse: Warehouse
+):
+    write_survey(landing / "a.xlsx", [survey_row(1)])
+    warehouse.load()
+    write_survey(landing / "b.xlsx", [survey_row(1, **{"SVC-REP|value": None})])
+    warehouse.load()
+    assert warehouse.rows("select distinct source_file from survey_responses") == [("b.xlsx",)]
+    assert warehouse.rows("select source_file, count(*) from survey_answers group by 1") == [
+        ("b.xlsx", 3)
+    ]

@@ -44,6 +44,11 @@ def zip_bomb(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def legacy_xls(path: Path) -> None:
+    """A BIFF8 workbook starts like any OLE container."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b"Workbook")
+
+
 def wrong_type(path: Path) -> None:
     path.write_bytes(b"%PDF-1.7 not a spreadsheet")
 
@@ -66,6 +71,7 @@ CORPUS: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "encrypted": ("secret.xlsx", encrypted, "password-protected"),
     "zip bomb": ("bomb.xlsx", zip_bomb, "zip bomb guard"),
     "wrong type": ("report.pdf", wrong_type, "unsupported file type '.pdf'"),
+    "legacy xls": ("register.xls", legacy_xls, "unsupported file type '.xls' (legacy binary"),
     "binary csv": ("objectives.csv", binary_csv, "binary data"),
     "no recognised sheet": ("other.xlsx", unrecognised, "no sheet with a recognised"),
     "over the maximum size": ("huge.csv", oversized, "over the limit"),

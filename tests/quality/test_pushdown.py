@@ -1,0 +1,89 @@
+"""Suites evaluated inside DuckDB: row conditions, repeats, refusals, stored results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+import pytest
+
+from quality.pushdown import Sql, rule_for
+from quality.references import StaticReferences
+from quality.suites import TABLE_SUITES
+from quality.validate import validate_table
+
+SUITES = {suite.name: suite for suite in TABLE_SUITES}
+NO_REFERENCES = StaticReferences({})
+
+
+@pytest.fixture
+def delivery_rates() -> pd.DataFrame:
+    """Waves of the value delivery rate mart: the suppressed one shows no number."""
+    return pd.DataFrame(
+        {
+            "wave": ["2026-Q1", "2026-Q2", "2026-Q3"],
+            "value_delivery_rate_pct": [72.5, None, 64.0],
+            "is_suppressed": [False, True, False],
+        }
+    )
+
+
+def test_a_row_condition_limits_the_rows_an_expectation_checks(write_table, delivery_rates):
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    summary = validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"])
+    assert summary.failures == []
+
+
+def test_a_number_shown_for_a_suppressed_wave_fails(write_table, delivery_rates):
+    delivery_rates.loc[1, "value_delivery_rate_pct"] = 50.0
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    (failure,) = validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"]).failures
+    assert (failure.expectation, failure.unexpected_count, failure.sample) == (
+        "expect_column_values_to_be_null",
+        1,
+        [50.0],
+    )
+
+
+def test_every_copy_of_a_repeated_key_is_counted(write_table) -> None:
+    projects = pd.DataFrame({"id": ["1", "2", "2", "2"], "key": ["A", "B", "C", "D"]})
+    warehouse = write_table("raw_jira", "projects", projects)
+    summary = validate_table(warehouse, SUITES["raw_jira.projects"], references=NO_REFERENCES)
+    (failure,) = summary.failures
+    assert (failure.column, failure.unexpected_count, failure.sample) == ("id", 3, ["2"] * 3)
+
+
+def test_an_expectation_without_a_sql_translation_is_refused() -> None:
+    mean = gx.expectations.ExpectColumnMeanToBeBetween(column="score", min_value=1, max_value=5)
+    with pytest.raises(NotImplementedError, match="expect_column_mean_to_be_between"):
+        rule_for(mean, Sql())
+
+
+def test_results_and_data_docs_are_stored_under_the_project_root(
+    write_table, delivery_rates, tmp_path: Path
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    summary = validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+    assert summary.docs_index is not None and summary.docs_index.is_relative_to(tmp_path)
+    assert "marts.mart_value_delivery_rate" in summary.docs_index.read_text()
+
+
+def test_a_missing_contracted_column_is_named(write_table) -> None:
+    projects = pd.DataFrame({"id": ["1", "2"]})
+    warehouse = write_table("raw_jira", "projects", projects)
+    with pytest.raises(LookupError, match=r"raw_jira\.projects has no column key"):
+        validate_table(warehouse, SUITES["raw_jira.projects"], references=NO_REFERENCES)
+
+
+def test_the_data_docs_index_lists_only_the_newest_validations(
+    write_table, delivery_rates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("quality.validate.DOCS_INDEX_LIMIT", 2)
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    runs = [
+        validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+        for _ in range(3)
+    ]
+    index = runs[-1].docs_index.read_text()
+    assert index.count("validations/marts/mart_value_delivery_rate/") == 2
