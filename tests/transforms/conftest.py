@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import dlt
@@ -16,7 +19,7 @@ import pytest
 from connectors.jira import jira_source
 from connectors.spreadsheets import spreadsheet_source
 from sandbox.jira.emulator import JiraEmulator
-from sandbox.jira.site import JiraSite, generate_site
+from sandbox.jira.site import Issue, JiraSite, generate_site
 from sandbox.workbooks import DemoPortfolio, build_portfolio, write_portfolio
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
@@ -113,70 +116,99 @@ def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehous
 
 @dataclass(frozen=True)
 class IncrementalRebuild:
-    """Mart and lifecycle tables after an incremental build and after a full refresh."""
+    """Every mart and the incremental intermediate tables after an incremental build, and
+    after a --full-refresh build on the same data."""
 
     reopened_key: str
     deleted_key: str
+    emptied_partition: tuple[str, date]
+    created_key: str
+    before: dict
     incremental: dict
     full_refresh: dict
 
 
-# Models and seeds upstream of the compared marts: the incremental test needs no dbt tests.
-INCREMENTAL_SELECTION = (
-    "--select",
-    "+mart_delivery_flow_monthly",
-    "+mart_delivery_quality_monthly",
-    "--resource-type",
-    "model",
-    "--resource-type",
-    "seed",
-)
-INCREMENTAL_TABLES = (
-    "intermediate.int_jira__issue_lifecycle",
+# Every model and seed: the comparison needs no dbt tests.
+MODELS_AND_SEEDS = ("--resource-type", "model", "--resource-type", "seed")
+INCREMENTAL_INTERMEDIATES = (
+    "intermediate.int_jira__status_transitions",
     "intermediate.int_jira__status_intervals",
-    "marts.mart_delivery_flow_monthly",
-    "marts.mart_delivery_quality_monthly",
+    "intermediate.int_jira__issue_lifecycle",
+    "intermediate.int_jira__issue_flow_time",
+    "intermediate.int_jira__sprint_membership",
 )
+# Incremental bookkeeping, and the build instant the WIP of the current month is measured at.
+BOOKKEEPING_COLUMNS = ["source_load_id", "source_version_at", "as_of_at"]
 
 
 def snapshot(warehouse: Path) -> dict:
-    """The compared tables, sorted, without the incremental bookkeeping column."""
+    """Every mart and incremental intermediate table, sorted, without bookkeeping columns."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = con.sql(
+            "select 'marts.' || table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
         frames = {}
-        for table in INCREMENTAL_TABLES:
+        for (table,) in [*marts, *((name,) for name in INCREMENTAL_INTERMEDIATES)]:
             frame = con.sql(f"select * from {table}").df()
-            frame = frame.drop(columns=["source_load_id"], errors="ignore")
+            frame = frame.drop(columns=BOOKKEEPING_COLUMNS, errors="ignore")
             frames[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
         return frames
 
 
+def alone_in_its_done_month(site: JiraSite) -> Issue:
+    """A done issue that is the only one done in its project and month: deleting it in Jira
+    empties a partition of the monthly marts."""
+    done = [
+        issue
+        for issue in site.issues.values()
+        if issue.first_done_at is not None and not issue.issue_type.subtask
+    ]
+    partition = Counter(
+        (issue.project.key, issue.first_done_at.strftime("%Y-%m")) for issue in done
+    )
+    return next(
+        issue
+        for issue in done
+        if partition[(issue.project.key, issue.first_done_at.strftime("%Y-%m"))] == 1
+        and issue.status_category_key == "done"
+    )
+
+
 @pytest.fixture(scope="session")
 def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRebuild:
-    """Build, reopen one done issue and delete another in Jira, reload incrementally, build
-    incrementally, then build again with --full-refresh: both must give the same tables."""
+    """Build, then in Jira reopen one done issue, delete another (alone in its month), create
+    and finish a third; reload incrementally, build incrementally, then build again with
+    --full-refresh: both builds must give the same tables."""
     root = tmp_path_factory.mktemp("incremental")
     warehouse = root / "pmo.duckdb"
     site = generate_site(issues_per_project=20)
     portfolio = build_portfolio([project.key for project in site.projects])
     load_sandbox(warehouse, root / "landing", site, portfolio)
-    assert dbt(warehouse, "build", *INCREMENTAL_SELECTION).returncode == 0
-    done, deleted = [
+    assert dbt(warehouse, "build", *MODELS_AND_SEEDS).returncode == 0
+    before = snapshot(warehouse)
+    deleted = alone_in_its_done_month(site)
+    emptied = (deleted.project.key, deleted.first_done_at.date().replace(day=1))
+    reopened = next(
         issue
         for issue in site.issues.values()
-        if issue.status_category_key == "done" and not issue.issue_type.subtask
-    ][:2]
-    reopen_to = next(
-        status
-        for status in done.project.workflow.statuses
-        if status.category.key == "indeterminate"
+        if issue.status_category_key == "done"
+        and not issue.issue_type.subtask
+        and issue is not deleted
     )
-    site.transition(done.key, reopen_to.id, site.as_of)
+    workflow = reopened.project.workflow
+    site.transition(reopened.key, workflow.in_progress.id, site.as_of)
     site.delete_issue(deleted.key)
+    created = site.create_issue(reopened.project.key, "Late addition", site.as_of)
+    site.transition(created.key, workflow.in_progress.id, site.as_of)
+    site.transition(created.key, workflow.done.id, site.as_of)
     load_sandbox(warehouse, root / "landing", site, portfolio)
-    assert dbt(warehouse, "build", *INCREMENTAL_SELECTION).returncode == 0
-    incremental = snapshot(warehouse)
-    assert dbt(warehouse, "build", "--full-refresh", *INCREMENTAL_SELECTION).returncode == 0
-    return IncrementalRebuild(done.key, deleted.key, incremental, snapshot(warehouse))
+    incremental = dbt(warehouse, "build", *MODELS_AND_SEEDS)
+    assert incremental.returncode == 0, incremental.stdout[-5000:]
+    frames = snapshot(warehouse)
+    assert dbt(warehouse, "build", "--full-refresh", *MODELS_AND_SEEDS).returncode == 0
+    return IncrementalRebuild(
+        reopened.key, deleted.key, emptied, created.key, before, frames, snapshot(warehouse)
+    )
 
 
 CONTRACT_ROWS = """
@@ -215,3 +247,11 @@ def contract_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehou
         json.loads((artefacts / "run_results.json").read_text()),
         json.loads((artefacts / "manifest.json").read_text()),
     )
+
+
+@pytest.fixture
+def contract_warehouse_copy(contract_warehouse: BuiltWarehouse, tmp_path: Path) -> Path:
+    """A copy of the built contract warehouse, for tests that alter tables and rerun dbt."""
+    copy = tmp_path / "pmo.duckdb"
+    shutil.copyfile(contract_warehouse.path, copy)
+    return copy

@@ -3,10 +3,14 @@ warehouse) must equal the marts built from what the connectors loaded."""
 
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 import pytest
 
-from .conftest import BuiltWarehouse
+from sandbox.jira.site import IN_PROGRESS, Issue
+
+from .conftest import TRANSFORMS_DIR, BuiltWarehouse
 
 
 def done_issues_truth(warehouse: BuiltWarehouse) -> pd.DataFrame:
@@ -26,6 +30,28 @@ def done_issues_truth(warehouse: BuiltWarehouse) -> pd.DataFrame:
         if issue.first_done_at is not None and not issue.issue_type.subtask
     ]
     return pd.DataFrame(rows)
+
+
+def waiting_status_ids() -> set[str]:
+    """The statuses the project's seed marks as waiting for flow efficiency."""
+    with (TRANSFORMS_DIR / "seeds" / "status_flow_overrides.csv").open() as seed:
+        return {row["status_id"] for row in csv.DictReader(seed) if row["is_waiting"] == "true"}
+
+
+def active_and_waiting_seconds(issue: Issue, waiting: set[str]) -> tuple[float, float]:
+    """Active and waiting time inside the issue's cycle (first in progress -> first done)."""
+    start, end = issue.first_in_progress_at, issue.first_done_at
+    changes = issue.status_changes
+    stretches = [(issue.created, changes[0].from_status)] + [(c.at, c.to_status) for c in changes]
+    ends = [at for at, _ in stretches[1:]] + [end]
+    active = waiting_time = 0.0
+    for (entered, status), left in zip(stretches, ends, strict=True):
+        seconds = max((min(left, end) - max(entered, start)).total_seconds(), 0.0)
+        if status.category is IN_PROGRESS and status.id not in waiting:
+            active += seconds
+        else:
+            waiting_time += seconds
+    return active, waiting_time
 
 
 def survey_truth(warehouse: BuiltWarehouse) -> pd.DataFrame:
@@ -83,6 +109,25 @@ def test_reopen_rate_matches_the_generated_reopenings(sandbox_warehouse):
     assert truth["reopened"].sum() > 0
     assert mart["reopened"][0] == truth["reopened"].sum()
     assert mart["done"][0] == len(truth)
+
+
+def test_flow_efficiency_counts_the_sandbox_blocked_time_as_waiting(sandbox_warehouse):
+    waiting = waiting_status_ids()
+    times = [
+        active_and_waiting_seconds(issue, waiting)
+        for issue in sandbox_warehouse.site.issues.values()
+        if issue.first_done_at is not None
+        and issue.first_in_progress_at is not None
+        and issue.first_in_progress_at <= issue.first_done_at
+        and not issue.issue_type.subtask
+    ]
+    truth = 100 * sum(active for active, _ in times) / sum(map(sum, times))
+    mart = sandbox_warehouse.query(
+        "select 100 * sum(active_days) / sum(active_days + waiting_days) as efficiency "
+        "from marts.mart_delivery_flow_monthly"
+    )["efficiency"][0]
+    assert 0 < mart < 100
+    assert mart == pytest.approx(truth)
 
 
 def test_value_delivery_rate_per_wave_matches_the_generated_responses(sandbox_warehouse):

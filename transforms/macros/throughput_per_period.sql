@@ -1,18 +1,33 @@
 {#- Throughput per project and calendar period ('week' or 'month') of the first move to done:
-    shared by the weekly and monthly marts so both count issues the same way. -#}
+    shared by the weekly and monthly marts so both count issues the same way. Incremental:
+    rebuilds the changed partitions only (macros/incremental_partitions.sql). -#}
 {% macro throughput_per_period(period) %}
-with lifecycle as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
+with changed_partitions as (
+    {{ changed_done_partitions(period) }}
+),
+
+lifecycle as (
+    select lifecycle.*
+    from {{ ref('int_jira__issue_lifecycle') }} as lifecycle
+    {{ join_changed_partitions(
+        'lifecycle.project_id', done_period_start(period, 'lifecycle.first_done_at')
+    ) }}
+    where lifecycle.first_done_at is not null
+        and not lifecycle.is_subtask
+),
+
+throughput as (
+    select
+        project_id,
+        project_key,
+        {{ done_period_start(period) }} as {{ period }}_start,
+        count(*) as issues_done,
+        coalesce(sum(story_points), 0) as story_points_done,
+        {{ issue_version_at() }} as source_version_at
+    from lifecycle
+    group by project_id, project_key, {{ done_period_start(period) }}
 )
 
-select
-    project_id,
-    project_key,
-    cast(date_trunc('{{ period }}', first_done_at) as date) as {{ period }}_start,
-    count(*) as issues_done,
-    coalesce(sum(story_points), 0) as story_points_done
-from lifecycle
-group by project_id, project_key, cast(date_trunc('{{ period }}', first_done_at) as date)
+select * from throughput
+{{ vacated_partitions('throughput', period) }}
 {% endmacro %}

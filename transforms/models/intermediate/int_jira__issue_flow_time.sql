@@ -10,12 +10,12 @@
 with lifecycle as (
     select * from {{ ref('int_jira__issue_lifecycle') }}
     where cycle_time_days is not null
-        and {{ is_changed_issue('issue_id') }}
+        and {{ is_newer_load('source_load_id') }}
 ),
 
 intervals as (
     select * from {{ ref('int_jira__status_intervals') }}
-    where {{ is_changed_issue('issue_id') }}
+    where {{ is_newer_load('source_load_id') }}
 ),
 
 clipped as (

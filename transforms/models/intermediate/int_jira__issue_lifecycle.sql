@@ -4,17 +4,17 @@
     materialized='incremental',
     unique_key='issue_id',
     incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues() }}",
+    post_hook="{{ delete_vanished_issues(one_row_per_issue='true') }}",
 ) }}
 
 with issues as (
     select * from {{ ref('stg_jira__issues') }}
-    where {{ is_changed_issue('issue_id') }}
+    where {{ is_newer_load('load_id') }}
 ),
 
 transitions as (
     select * from {{ ref('int_jira__status_transitions') }}
-    where {{ is_changed_issue('issue_id') }}
+    where {{ is_newer_load('source_load_id') }}
 ),
 
 per_issue as (
@@ -25,7 +25,8 @@ per_issue as (
         min(case when to_category_key = 'done' then changed_at end) as first_moved_done_at,
         count(case when from_category_key = 'done' and to_category_key <> 'done' then 1 end)
             as reopen_count,
-        count(*) as status_change_count
+        count(*) as status_change_count,
+        max(changed_at) as last_status_change_at
     from transitions
     group by issue_id
 ),
@@ -56,7 +57,8 @@ lifecycle as (
         coalesce(per_issue.reopen_count, 0) as reopen_count,
         coalesce(per_issue.status_change_count, 0) as status_change_count,
         per_issue.first_moved_in_progress_at,
-        per_issue.first_moved_done_at
+        per_issue.first_moved_done_at,
+        per_issue.last_status_change_at
     from issues
     left join per_issue on issues.issue_id = per_issue.issue_id
     left join initial_status on issues.issue_id = initial_status.issue_id
@@ -94,6 +96,7 @@ select
     first_done_at,
     reopen_count,
     status_change_count,
+    last_status_change_at,
     date_diff('second', created_at, first_done_at) / 86400.0 as lead_time_days,
     case
         when first_in_progress_at <= first_done_at

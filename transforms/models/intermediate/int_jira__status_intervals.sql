@@ -5,17 +5,17 @@
     materialized='incremental',
     unique_key='issue_id',
     incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues() }}",
+    post_hook="{{ delete_vanished_issues(one_row_per_issue='interval_number = 0') }}",
 ) }}
 
 with issues as (
     select * from {{ ref('stg_jira__issues') }}
-    where {{ is_changed_issue('issue_id') }}
+    where {{ is_newer_load('load_id') }}
 ),
 
 transitions as (
     select * from {{ ref('int_jira__status_transitions') }}
-    where {{ is_changed_issue('issue_id') }}
+    where {{ is_newer_load('source_load_id') }}
 ),
 
 statuses as (

@@ -4,7 +4,7 @@
     materialized='incremental',
     unique_key='issue_id',
     incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues() }}",
+    post_hook="{{ delete_vanished_issues('int_jira__issue_lifecycle', 'true') }}",
 ) }}
 
 with status_items as (

@@ -1,40 +1,61 @@
 -- Lead time, cycle time and flow efficiency per project and month of the first move to done.
-with lifecycle as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
+{{ config(**project_period_partitions('month')) }}
+
+with changed_partitions as (
+    {{ changed_done_partitions('month') }}
+),
+
+lifecycle as (
+    select lifecycle.*
+    from {{ ref('int_jira__issue_lifecycle') }} as lifecycle
+    {{ join_changed_partitions(
+        'lifecycle.project_id', done_period_start('month', 'lifecycle.first_done_at')
+    ) }}
+    where lifecycle.first_done_at is not null
+        and not lifecycle.is_subtask
 ),
 
 flow_time as (
     select * from {{ ref('int_jira__issue_flow_time') }}
+    where issue_id in (select issue_id from lifecycle)
 ),
 
 done_issues as (
     select
         lifecycle.project_id,
         lifecycle.project_key,
-        cast(date_trunc('month', lifecycle.first_done_at) as date) as month_start,
+        {{ done_period_start('month', 'lifecycle.first_done_at') }} as month_start,
         lifecycle.lead_time_days,
         lifecycle.cycle_time_days,
         flow_time.active_days,
         flow_time.waiting_days
     from lifecycle
     left join flow_time on lifecycle.issue_id = flow_time.issue_id
+),
+
+flow as (
+    select
+        project_id,
+        project_key,
+        month_start,
+        count(*) as issues_done,
+        round(percentile_cont(0.5) within group (order by lead_time_days), 3)
+            as lead_time_p50_days,
+        round(percentile_cont(0.85) within group (order by lead_time_days), 3)
+            as lead_time_p85_days,
+        count(cycle_time_days) as issues_with_cycle_time,
+        round(percentile_cont(0.5) within group (order by cycle_time_days), 3)
+            as cycle_time_p50_days,
+        round(percentile_cont(0.85) within group (order by cycle_time_days), 3)
+            as cycle_time_p85_days,
+        sum(active_days) as active_days,
+        sum(waiting_days) as waiting_days,
+        100.0 * sum(active_days) / nullif(sum(active_days) + sum(waiting_days), 0)
+            as flow_efficiency_pct,
+        {{ issue_version_at() }} as source_version_at
+    from done_issues
+    group by project_id, project_key, month_start
 )
 
-select
-    project_id,
-    project_key,
-    month_start,
-    count(*) as issues_done,
-    round(percentile_cont(0.5) within group (order by lead_time_days), 3) as lead_time_p50_days,
-    round(percentile_cont(0.85) within group (order by lead_time_days), 3) as lead_time_p85_days,
-    count(cycle_time_days) as issues_with_cycle_time,
-    round(percentile_cont(0.5) within group (order by cycle_time_days), 3) as cycle_time_p50_days,
-    round(percentile_cont(0.85) within group (order by cycle_time_days), 3) as cycle_time_p85_days,
-    sum(active_days) as active_days,
-    sum(waiting_days) as waiting_days,
-    100.0 * sum(active_days) / nullif(sum(active_days) + sum(waiting_days), 0)
-        as flow_efficiency_pct
-from done_issues
-group by project_id, project_key, month_start
+select * from flow
+{{ vacated_partitions('flow', 'month') }}

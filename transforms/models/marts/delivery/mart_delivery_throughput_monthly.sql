@@ -1,1 +1,3 @@
+{{ config(**project_period_partitions('month')) }}
+
 {{ throughput_per_period('month') }}

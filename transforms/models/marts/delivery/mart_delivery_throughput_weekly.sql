@@ -1,1 +1,3 @@
+{{ config(**project_period_partitions('week')) }}
+
 {{ throughput_per_period('week') }}

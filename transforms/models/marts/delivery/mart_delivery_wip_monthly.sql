@@ -1,7 +1,68 @@
 -- Work in progress at each month end (or now, for the current month) and its age.
-with intervals as (
-    select * from {{ ref('int_jira__status_intervals') }}
-    where status_category_key = 'indeterminate'
+-- Incremental: rebuilds the months in which the changed issues were in progress and, for every
+-- project with recent WIP, the months since the last build (they were measured at build time).
+-- Only intervals still open in the earliest rebuilt month are read: it is looked up first and
+-- filters as a literal, so DuckDB drops the other intervals in the scan, before any join.
+{{ config(**project_period_partitions('month')) }}
+
+{%- set build_time -%}
+    select cast(now() at time zone 'UTC' as timestamp) as built_at
+{%- endset %}
+{%- set changed_partitions -%}
+{%- if is_incremental() %}
+    select distinct
+        versions.project_id as partition_project_id,
+        cast(unnest(generate_series(
+            date_trunc('month', versions.in_progress_from),
+            date_trunc('month', coalesce(versions.in_progress_to, build_time.built_at)),
+            interval 1 month
+        )) as date) as partition_start
+    from ({{ changed_partition_keys() }}) as versions
+    cross join build_time
+    where versions.in_progress_from is not null
+
+    union
+
+    select
+        recent.project_id,
+        cast(unnest(generate_series(
+            recent.last_built_month,
+            date_trunc('month', build_time.built_at),
+            interval 1 month
+        )) as date)
+    from (
+        select distinct wip.project_id, last_build.last_built_month
+        from {{ this }} as wip
+        inner join (
+            select cast(date_trunc('month', max(as_of_at)) as date) as last_built_month
+            from {{ this }}
+        ) as last_build on wip.month_start >= last_build.last_built_month
+    ) as recent
+    cross join build_time
+{%- else %}
+    select cast(null as varchar) as partition_project_id, cast(null as date) as partition_start
+    where false
+{%- endif %}
+{%- endset %}
+{%- if is_incremental() %}
+{%- set earliest_month = run_query(
+    'with build_time as (' ~ build_time ~ ') select min(partition_start) from ('
+    ~ changed_partitions ~ ')'
+).columns[0].values()[0] %}
+{%- endif %}
+
+with build_time as (
+    {{ build_time }}
+),
+
+changed_partitions as (
+    {{ changed_partitions }}
+),
+
+project_bounds as (
+    select partition_project_id as project_id, min(partition_start) as first_month
+    from changed_partitions
+    group by partition_project_id
 ),
 
 lifecycle as (
@@ -9,18 +70,42 @@ lifecycle as (
     where not is_subtask
 ),
 
-build_time as (
-    select cast(now() at time zone 'UTC' as timestamp) as built_at
+intervals as (
+    select
+        intervals.entered_at,
+        intervals.left_at,
+        lifecycle.project_id,
+        lifecycle.project_key,
+        lifecycle.story_points,
+        lifecycle.first_in_progress_at,
+        {%- if is_incremental() %}
+        greatest(date_trunc('month', intervals.entered_at), project_bounds.first_month)
+        {%- else %}
+        date_trunc('month', intervals.entered_at)
+        {%- endif %} as first_month
+    from {{ ref('int_jira__status_intervals') }} as intervals
+    inner join lifecycle on intervals.issue_id = lifecycle.issue_id
+    {%- if is_incremental() %}
+    inner join project_bounds on lifecycle.project_id = project_bounds.project_id
+    cross join build_time
+    where intervals.status_category_key = 'indeterminate'
+        and coalesce(intervals.left_at, build_time.built_at) >= project_bounds.first_month
+        and (
+            intervals.left_at is null
+            or intervals.left_at >= cast({{ "'" ~ earliest_month ~ "'" if earliest_month
+                else 'null' }} as date)
+        )
+    {%- else %}
+    where intervals.status_category_key = 'indeterminate'
+    {%- endif %}
 ),
 
 candidate_months as (
     select
-        intervals.issue_id,
-        intervals.entered_at,
-        intervals.left_at,
+        intervals.*,
         build_time.built_at,
         cast(unnest(generate_series(
-            date_trunc('month', intervals.entered_at),
+            intervals.first_month,
             date_trunc('month', coalesce(intervals.left_at, build_time.built_at)),
             interval 1 month
         )) as date) as month_start
@@ -35,30 +120,35 @@ month_ends as (
     from candidate_months
 ),
 
+in_progress as (
+    select
+        month_start,
+        as_of_at,
+        project_id,
+        project_key,
+        story_points,
+        date_diff('second', first_in_progress_at, as_of_at) / 86400.0 as age_days
+    from month_ends
+    {{ join_changed_partitions('month_ends.project_id', 'month_ends.month_start') }}
+    where entered_at < as_of_at
+        and (left_at is null or left_at >= as_of_at)
+),
+
 wip as (
     select
-        month_ends.month_start,
-        month_ends.as_of_at,
-        lifecycle.project_id,
-        lifecycle.project_key,
-        lifecycle.story_points,
-        date_diff('second', lifecycle.first_in_progress_at, month_ends.as_of_at) / 86400.0
-            as age_days
-    from month_ends
-    inner join lifecycle on month_ends.issue_id = lifecycle.issue_id
-    where month_ends.entered_at < month_ends.as_of_at
-        and (month_ends.left_at is null or month_ends.left_at >= month_ends.as_of_at)
+        project_id,
+        project_key,
+        month_start,
+        max(as_of_at) as as_of_at,
+        count(*) as wip_issues,
+        coalesce(sum(story_points), 0) as wip_story_points,
+        avg(age_days) as wip_age_mean_days,
+        round(percentile_cont(0.85) within group (order by age_days), 3) as wip_age_p85_days,
+        max(age_days) as wip_age_max_days,
+        {{ issue_version_at() }} as source_version_at
+    from in_progress
+    group by project_id, project_key, month_start
 )
 
-select
-    project_id,
-    project_key,
-    month_start,
-    max(as_of_at) as as_of_at,
-    count(*) as wip_issues,
-    coalesce(sum(story_points), 0) as wip_story_points,
-    avg(age_days) as wip_age_mean_days,
-    round(percentile_cont(0.85) within group (order by age_days), 3) as wip_age_p85_days,
-    max(age_days) as wip_age_max_days
-from wip
-group by project_id, project_key, month_start
+select * from wip
+{{ vacated_partitions('wip', 'month') }}
