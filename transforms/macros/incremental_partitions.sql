@@ -73,6 +73,18 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The lifecycle of done issues (sub-tasks left out) whose (project, period) partition of
+    their first done this build rebuilds: what every partitioned delivery mart aggregates. -#}
+{% macro done_issues_in_changed_partitions(period) -%}
+    select lifecycle.*
+    from {{ ref('int_jira__issue_lifecycle') }} as lifecycle
+    {{ join_changed_partitions(
+        'lifecycle.project_id', done_period_start(period, 'lifecycle.first_done_at')
+    ) }}
+    where lifecycle.first_done_at is not null
+        and not lifecycle.is_subtask
+{%- endmacro %}
+
 {#- Marker rows for the changed partitions that `rebuilt` (a CTE) no longer has. -#}
 {% macro vacated_partitions(rebuilt, period) -%}
     {%- if is_incremental() %}

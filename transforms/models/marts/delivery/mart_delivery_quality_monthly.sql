@@ -6,13 +6,7 @@ with changed_partitions as (
 ),
 
 lifecycle as (
-    select lifecycle.*
-    from {{ ref('int_jira__issue_lifecycle') }} as lifecycle
-    {{ join_changed_partitions(
-        'lifecycle.project_id', done_period_start('month', 'lifecycle.first_done_at')
-    ) }}
-    where lifecycle.first_done_at is not null
-        and not lifecycle.is_subtask
+    {{ done_issues_in_changed_partitions('month') }}
 ),
 
 quality as (
