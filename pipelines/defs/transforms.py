@@ -103,6 +103,7 @@ def _row_counts(context: dg.AssetExecutionContext, events: list[Any]) -> dict[st
 
 
 def _with_row_count(event: Any, counts: Mapping[str, int]) -> Any:
+    """A model's output with its row count (Dagster plots ``dagster/row_count`` over time)."""
     if not isinstance(event, dg.Output) or event.output_name not in counts:
         return event
     return event.with_metadata({**event.metadata, "dagster/row_count": counts[event.output_name]})
