@@ -24,11 +24,8 @@ Target: the checks take at most 10% of the pipeline total.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
-import os
 import resource
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +37,7 @@ from dbt.cli.main import dbtRunner
 from benchmarks.transform_scale import (
     BUILD_WITHOUT_UNIT_TESTS,
     project_args,
+    synthetic_workdir,
     timed,
     write_raw_tables,
 )
@@ -94,18 +92,7 @@ def run_checks(warehouse: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--issues", type=int, default=1_000_000)
-    parser.add_argument("--items-per-issue", type=int, default=20)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        warehouse = work / "pmo.duckdb"
-        os.environ.update(
-            PMO_WAREHOUSE_PATH=str(warehouse),
-            DBT_TARGET_PATH=str(work / "dbt_target"),
-            DBT_LOG_PATH=str(work / "dbt_logs"),
-        )
+    with synthetic_workdir(__doc__.splitlines()[0]) as (warehouse, args):
         written = in_child(write, warehouse, args.issues, args.items_per_issue)
         print(
             f"raw write: {args.issues:,} issues, {args.issues * args.items_per_issue:,} "

@@ -21,12 +21,14 @@ Targets on 2 cores: full build <= 60 s, <= 4 GiB; the incremental build <= 10% o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import resource
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -245,8 +247,11 @@ def measure_builds(warehouse: Path, issues: int) -> None:
     print(f"dbt CLI start-up (`dbt parse`, warm), on top of every CLI invocation: {start_up:.1f} s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+@contextlib.contextmanager
+def synthetic_workdir(description: str) -> Iterator[tuple[Path, argparse.Namespace]]:
+    """Parse the scale options and point the warehouse and dbt's artefacts at a temporary
+    folder (shared with ``benchmarks/quality_checks.py``, which measures the same tables)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--issues", type=int, default=1_000_000)
     parser.add_argument("--items-per-issue", type=int, default=20)
     args = parser.parse_args()
@@ -258,6 +263,11 @@ def main() -> None:
             DBT_TARGET_PATH=str(work / "dbt_target"),
             DBT_LOG_PATH=str(work / "dbt_logs"),
         )
+        yield warehouse, args
+
+
+def main() -> None:
+    with synthetic_workdir(__doc__.splitlines()[0]) as (warehouse, args):
         started = time.perf_counter()
         # In a child process, so that this process's peak RSS is dbt's and DuckDB's alone.
         writer = multiprocessing.get_context("spawn").Process(
