@@ -22,19 +22,11 @@ from great_expectations.expectations.row_conditions import (
     OrCondition,
 )
 
+# The workbooks' enumerations are the templates' own (their data validation lists).
+from connectors.spreadsheets.layouts import MATURITY_DOMAINS, RAG_VALUES, SURVEY_DIMENSIONS
 from quality.references import References
 
 STATUS_CATEGORIES = ["new", "indeterminate", "done"]
-SURVEY_DIMENSIONS = ["satisfaction", "value"]
-PMO_DOMAINS = [
-    "Organisational Development and Alignment",
-    "PMO Strategic Elements",
-    "PMO Design and Structuring",
-    "PMO Operation and Performance",
-    "PMO Enhancement and Effectiveness",
-    "People",
-]
-RAG = ["Red", "Amber", "Green"]
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -200,7 +192,7 @@ def survey_answers(refs: References) -> ExpectationSuite:
         "raw_spreadsheets.survey_answers",
         [
             *_key("response_id", "service_id", "dimension"),
-            _in("dimension", SURVEY_DIMENSIONS),
+            _in("dimension", list(SURVEY_DIMENSIONS)),
             _between("score", 1, 5),
             _in("service_id", refs.values("raw_spreadsheets", "service_catalogue", "service_id")),
         ],
@@ -232,7 +224,7 @@ def maturity_assessments(_: References) -> ExpectationSuite:
         "raw_spreadsheets.maturity_assessments",
         [
             *_key("assessed_on", "domain"),
-            _in("domain", PMO_DOMAINS),
+            _in("domain", list(MATURITY_DOMAINS)),
             _between("level", 1, 5),
             _between("target_level", 1, 5),
         ],
@@ -256,7 +248,7 @@ def project_register(refs: References) -> ExpectationSuite:
             _between("planned_benefits", 0, 1e12, WARNING),
             _between("realised_benefits", 0, 1e12, WARNING),
             _not_before("baseline_end", "baseline_start"),
-            _in("rag", RAG, WARNING),
+            _in("rag", list(RAG_VALUES), WARNING),
         ],
     )
 
