@@ -31,8 +31,8 @@ class BuiltWarehouse:
     """A DuckDB file after `dbt build`, with the sandbox truth it was loaded from."""
 
     path: Path
-    site: JiraSite
-    portfolio: DemoPortfolio
+    site: JiraSite | None  # None: hand-made contract tables
+    portfolio: DemoPortfolio | None
     run_results: dict
     manifest: dict
 
@@ -94,14 +94,10 @@ def load_sandbox(warehouse: Path, landing: Path, site: JiraSite, portfolio: Demo
     ).run(sheets)
 
 
-@pytest.fixture(scope="session")
-def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    """The default sandbox portfolio, loaded and built once for the whole session."""
-    root = tmp_path_factory.mktemp("transforms")
-    warehouse = root / "pmo.duckdb"
-    site = generate_site()
-    portfolio = build_portfolio([project.key for project in site.projects])
-    load_sandbox(warehouse, root / "landing", site, portfolio)
+def build_warehouse(
+    warehouse: Path, site: JiraSite | None, portfolio: DemoPortfolio | None
+) -> BuiltWarehouse:
+    """`dbt build` the loaded warehouse, with the run results and manifest dbt wrote."""
     build = dbt(warehouse, "build")
     assert build.returncode == 0, build.stdout[-5000:]
     artefacts = dbt_target_dir(warehouse)
@@ -112,6 +108,17 @@ def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehous
         json.loads((artefacts / "run_results.json").read_text()),
         json.loads((artefacts / "manifest.json").read_text()),
     )
+
+
+@pytest.fixture(scope="session")
+def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The default sandbox portfolio, loaded and built once for the whole session."""
+    root = tmp_path_factory.mktemp("transforms")
+    warehouse = root / "pmo.duckdb"
+    site = generate_site()
+    portfolio = build_portfolio([project.key for project in site.projects])
+    load_sandbox(warehouse, root / "landing", site, portfolio)
+    return build_warehouse(warehouse, site, portfolio)
 
 
 @dataclass(frozen=True)
@@ -237,16 +244,7 @@ def contract_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehou
     with duckdb.connect(str(warehouse)) as con:
         con.execute((TRANSFORMS_DIR / "scripts" / "raw_contract.sql").read_text())
         con.execute(CONTRACT_ROWS)
-    build = dbt(warehouse, "build")
-    assert build.returncode == 0, build.stdout[-5000:]
-    artefacts = dbt_target_dir(warehouse)
-    return BuiltWarehouse(
-        warehouse,
-        None,
-        None,
-        json.loads((artefacts / "run_results.json").read_text()),
-        json.loads((artefacts / "manifest.json").read_text()),
-    )
+    return build_warehouse(warehouse, None, None)
 
 
 @pytest.fixture
