@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import resource
 import statistics
 import tempfile
 import time
@@ -33,6 +32,7 @@ import duckdb
 import requests
 from dlt.common import json
 
+from benchmarks.memory import peak_rss_mib
 from connectors.jira import jira_source
 from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
 from sandbox.jira.site import generate_site
@@ -124,10 +124,6 @@ def fetch_worklogs_raw(session: requests.Session, base_url: str) -> int:
         size += len(response.content) + len(listed.content)
         url = page.get("nextPage")
     return size
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass

@@ -11,13 +11,13 @@ rows), so this is a stress case: the publish is meant to stay a small share of t
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
+from benchmarks.memory import peak_rss_mib
 from warehouse.publish import publish_snapshot
 from warehouse.serving_paths import parquet_dir, serving_database_path
 from warehouse.serving_tables import ServingTable
@@ -71,7 +71,7 @@ def main() -> None:
         started = time.perf_counter()
         publication = publish_snapshot(warehouse, tables, source_run="benchmark")
         published = time.perf_counter() - started
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mib = peak_rss_mib()
         print(f"marts: {args.tables} tables of {args.rows:,} rows, built in {built:.1f} s")
         print(f"publish: {published:.1f} s wall, peak RSS {peak_mib:.0f} MiB (whole process)")
         print(f"snapshot: {megabytes(serving_database_path(warehouse)):.1f} MiB")

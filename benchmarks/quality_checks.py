@@ -25,7 +25,6 @@ Target: the checks take at most 10% of the pipeline total.
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +33,7 @@ from typing import TypeVar
 
 from dbt.cli.main import dbtRunner
 
+from benchmarks.memory import peak_rss_mib
 from benchmarks.transform_scale import (
     BUILD_WITHOUT_UNIT_TESTS,
     project_args,
@@ -55,10 +55,6 @@ def in_child(part: Callable[..., T], *args: object) -> T:
         return child.submit(part, *args).result()
 
 
-def own_peak_rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-
-
 def write(warehouse: Path, issues: int, items_per_issue: int) -> float:
     started = time.perf_counter()
     write_raw_tables(warehouse, issues, items_per_issue)
@@ -69,7 +65,7 @@ def build() -> tuple[float, str, float]:
     """dbt build of every model and data test: seconds, slowest nodes, peak RSS."""
     runner = dbtRunner(manifest=dbtRunner().invoke(["parse", *project_args()]).result)
     seconds, slowest = timed(runner, *BUILD_WITHOUT_UNIT_TESTS, "--full-refresh")
-    return seconds, slowest, own_peak_rss_gib()
+    return seconds, slowest, peak_rss_mib() / 1024
 
 
 def run_checks(warehouse: Path) -> tuple[float, float]:
@@ -88,7 +84,7 @@ def run_checks(warehouse: Path) -> tuple[float, float]:
         query(warehouse, f'select count(*) as n from "{suite.schema}"."{suite.table}"')
     volume = time.perf_counter() - started
     print(f"  volume_<table> x {len(raw):<24} {volume:19.2f} s")
-    return total + volume, own_peak_rss_gib()
+    return total + volume, peak_rss_mib() / 1024
 
 
 def main() -> None:

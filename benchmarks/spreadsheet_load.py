@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.memory import peak_rss_mib
 from connectors.spreadsheets.layouts import DEFAULT_SERVICE_IDS, SURVEY, SURVEY_DIMENSIONS
 from connectors.spreadsheets.template_writer import write_workbook
 from sandbox.workbooks.portfolio import GROUPS
@@ -117,7 +117,7 @@ def _measure(step: Callable[[Path, Path], int], landing: Path, workdir: Path, qu
     started = time.perf_counter()
     rows = step(landing, workdir)
     seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     queue.put((rows, seconds, peak_mib))
 
 

@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import multiprocessing
 import os
-import resource
 import subprocess
 import tempfile
 import time
@@ -34,6 +33,8 @@ from pathlib import Path
 import duckdb
 from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
+
+from benchmarks.memory import peak_rss_mib
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[1] / "transforms"
 RAW_CONTRACT = TRANSFORMS_DIR / "scripts" / "raw_contract.sql"
@@ -207,10 +208,6 @@ def timed(runner: dbtRunner, *args: str) -> tuple[float, str]:
     return wall, breakdown
 
 
-def peak_rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-
-
 def report(label: str, seconds: float, full: float) -> None:
     print(f"{label:<62} {seconds:6.1f} s = {100 * seconds / full:5.1f}% of the full build")
 
@@ -230,7 +227,7 @@ def measure_builds(warehouse: Path, issues: int) -> None:
         return seconds
 
     full_run = build("run", "--full-refresh", change=False)
-    full_run_rss = peak_rss_gib()
+    full_run_rss = peak_rss_mib() / 1024
     incremental_run = build("run")
     incremental_jira_run = build("run", *DOWNSTREAM_OF_JIRA)
     unchanged_run = build("run", change=False)
@@ -243,7 +240,7 @@ def measure_builds(warehouse: Path, issues: int) -> None:
     report("dbt run, nothing changed (dbt's fixed cost per run)", unchanged_run, full_run)
     print(f"dbt build --full-refresh, models and data tests: {full_build:.1f} s")
     report("dbt build, incremental, models and data tests", incremental_build, full_build)
-    print(f"peak RSS of the whole benchmark: {peak_rss_gib():.2f} GiB")
+    print(f"peak RSS of the whole benchmark: {peak_rss_mib() / 1024:.2f} GiB")
     print(f"dbt CLI start-up (`dbt parse`, warm), on top of every CLI invocation: {start_up:.1f} s")
 
 
