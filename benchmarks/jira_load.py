@@ -32,7 +32,7 @@ import duckdb
 import requests
 from dlt.common import json
 
-from benchmarks.memory import peak_rss_mib
+from benchmarks.memory import in_child, peak_rss_mib
 from connectors.jira import jira_source
 from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
 from sandbox.jira.site import generate_site
@@ -231,21 +231,14 @@ def measure(issues: int, workdir: Path) -> Figures:
     )
 
 
-def _measure_in_child(connection: Connection, issues: int) -> None:
+def _measure_in_tmp(issues: int) -> Figures:
     with tempfile.TemporaryDirectory() as workdir:
-        connection.send(measure(issues, Path(workdir)))
+        return measure(issues, Path(workdir))
 
 
 def measure_fresh(issues: int) -> Figures:
     """`measure` in a fresh (spawned) process, so each size's peak RSS is its own."""
-    parent, child = multiprocessing.Pipe()
-    worker = multiprocessing.get_context("spawn").Process(
-        target=_measure_in_child, args=(child, issues)
-    )
-    worker.start()
-    figures = parent.recv()
-    worker.join()
-    return figures
+    return in_child(_measure_in_tmp, issues)
 
 
 def rate(seconds: float, per_second: float) -> str:

@@ -24,16 +24,12 @@ Target: the checks take at most 10% of the pipeline total.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
 from dbt.cli.main import dbtRunner
 
-from benchmarks.memory import peak_rss_mib
+from benchmarks.memory import in_child, peak_rss_mib
 from benchmarks.transform_scale import (
     BUILD_WITHOUT_UNIT_TESTS,
     project_args,
@@ -45,14 +41,6 @@ from pipelines.defs.quality import quality_project_root
 from quality.suites import TABLE_SUITES
 from quality.validate import validate_table
 from warehouse.connection import query
-
-T = TypeVar("T")
-
-
-def in_child(part: Callable[..., T], *args: object) -> T:
-    """Run ``part`` in a fresh process and return its result."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-        return child.submit(part, *args).result()
 
 
 def write(warehouse: Path, issues: int, items_per_issue: int) -> float:

@@ -15,7 +15,6 @@ the ratios, and each step's peak RSS. Each step runs in a fresh process (peaks d
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import random
 import tempfile
 import time
@@ -24,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.memory import peak_rss_mib
+from benchmarks.memory import in_child, peak_rss_mib
 from connectors.spreadsheets.layouts import DEFAULT_SERVICE_IDS, SURVEY, SURVEY_DIMENSIONS
 from connectors.spreadsheets.template_writer import write_workbook
 from sandbox.workbooks.portfolio import GROUPS
@@ -107,7 +106,7 @@ def pandas_openpyxl(landing: Path, workdir: Path) -> int:
     return len(frame)
 
 
-def _measure(step: Callable[[Path, Path], int], landing: Path, workdir: Path, queue: Any) -> None:
+def _measure(step: Callable[[Path, Path], int], landing: Path, workdir: Path) -> tuple:
     import dlt  # noqa: F401  imports are not what is measured
     import pandas  # noqa: F401
 
@@ -116,23 +115,14 @@ def _measure(step: Callable[[Path, Path], int], landing: Path, workdir: Path, qu
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     rows = step(landing, workdir)
-    seconds = time.perf_counter() - started
-    peak_mib = peak_rss_mib()
-    queue.put((rows, seconds, peak_mib))
+    return rows, time.perf_counter() - started, peak_rss_mib()
 
 
 def measure(
     step: Callable[[Path, Path], int], landing: Path, workdir: Path
 ) -> tuple[int, float, float]:
     """Run ``step`` in a fresh process: (rows, seconds, peak RSS MiB)."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_measure, args=(step, landing, workdir, queue))
-    process.start()
-    process.join()
-    if process.exitcode != 0:
-        raise RuntimeError(f"{step.__name__} failed (exit code {process.exitcode})")
-    return queue.get()
+    return in_child(_measure, step, landing, workdir)
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import multiprocessing
 import os
 import subprocess
 import tempfile
@@ -34,7 +33,7 @@ import duckdb
 from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
 
-from benchmarks.memory import peak_rss_mib
+from benchmarks.memory import in_child, peak_rss_mib
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[1] / "transforms"
 RAW_CONTRACT = TRANSFORMS_DIR / "scripts" / "raw_contract.sql"
@@ -267,13 +266,7 @@ def main() -> None:
     with synthetic_workdir(__doc__.splitlines()[0]) as (warehouse, args):
         started = time.perf_counter()
         # In a child process, so that this process's peak RSS is dbt's and DuckDB's alone.
-        writer = multiprocessing.get_context("spawn").Process(
-            target=write_raw_tables, args=(warehouse, args.issues, args.items_per_issue)
-        )
-        writer.start()
-        writer.join()
-        if writer.exitcode:
-            raise SystemExit("writing the raw tables failed")
+        in_child(write_raw_tables, warehouse, args.issues, args.items_per_issue)
         print(
             f"raw tables: {args.issues:,} issues, {args.issues * args.items_per_issue:,} "
             f"changelog rows written in {time.perf_counter() - started:.1f} s"
