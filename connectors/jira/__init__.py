@@ -16,6 +16,7 @@ import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
+from connectors.gc_pause import gc_paused
 from connectors.jira.columns import (
     CHANGELOG_COLUMNS,
     FIELD_COLUMNS,
@@ -25,7 +26,6 @@ from connectors.jira.columns import (
     WORKLOG_COLUMNS,
 )
 from connectors.jira.cursor import IssueCursor
-from connectors.jira.gc_pause import gc_paused
 from connectors.jira.helpers import (
     FieldRoles,
     IsLastPaginator,

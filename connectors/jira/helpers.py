@@ -23,7 +23,7 @@ from dlt.sources.helpers.rest_client.paginators import (
 )
 from requests import Request, Response
 
-from connectors.jira.gc_pause import gc_paused
+from connectors.gc_pause import gc_paused
 from connectors.jira.retries import retrying_session
 from connectors.jira.settings import (
     BULK_CHANGELOG_ISSUES,

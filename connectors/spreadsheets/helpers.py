@@ -7,12 +7,10 @@ stops the others.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -23,6 +21,7 @@ from dlt.common.storages.exceptions import CurrentLoadPackageStateNotAvailable
 from dlt.common.storages.fsspec_filesystem import FileItemDict, glob_files
 from fsspec.core import url_to_fs
 
+from connectors.gc_pause import gc_paused
 from connectors.spreadsheets.columns import Columns, Record, block_records, single_row
 from connectors.spreadsheets.layouts import QUESTION_MAP, SERVICE_CATALOGUE
 from connectors.spreadsheets.parsing import Claims, Lineage, ParseOptions, parse_sheet
@@ -67,22 +66,6 @@ def list_landing_files(landing_url: str, file_glob: str) -> list[FileItemDict]:
         if not item["file_name"].startswith(IGNORED_PREFIXES)
     ]
     return sorted(items, key=lambda item: item["relative_path"])
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a file is read and parsed.
-
-    A large sheet is millions of cells and tuples; no cycles among them, but each allocation
-    burst triggers collections that walk them all: about a fifth of a 100,000-row survey.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def fingerprint(content: bytes) -> str:
@@ -225,7 +208,7 @@ class LandingBatch:
         """Parse a landing file once per batch, whichever table asks first."""
         path = item["relative_path"]
         if path not in self._parsed:
-            with collector_paused():
+            with gc_paused():
                 self._parsed[path] = self._parse(self._read(item))
             self._reads.pop(path, None)  # the cells are no longer needed
         return self._parsed[path]

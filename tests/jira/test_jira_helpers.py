@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.jira.gc_pause import gc_paused
+from connectors.gc_pause import gc_paused
 from connectors.jira.helpers import (
     JiraConfigError,
     detect_field_roles,
