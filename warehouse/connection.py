@@ -8,28 +8,10 @@ snapshot, never this file. Connections are closed at once so the file is never h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-
-
-def read_table(
-    path: Path,
-    schema: str,
-    table: str,
-    columns: Sequence[str] | None = None,
-    derived: Sequence[tuple[str, str]] = (),
-) -> pd.DataFrame:
-    """The table (or only ``columns`` of it, plus ``derived`` ``(name, sql)`` expressions) as a
-    DataFrame, dlt's bookkeeping columns left out."""
-    selected = ", ".join(
-        [*(f'"{c}"' for c in columns or ["*"]), *(f'{sql} as "{name}"' for name, sql in derived)]
-    ).replace('"*"', "*")
-    with duckdb.connect(str(path)) as con:
-        frame = con.sql(f'select {selected} from "{schema}"."{table}"').df()
-    return frame.drop(columns=[c for c in frame.columns if c.startswith("_dlt_")])
 
 
 def query(path: Path, sql: str) -> pd.DataFrame:
