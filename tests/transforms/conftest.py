@@ -133,6 +133,7 @@ class IncrementalRebuild:
     before: dict
     incremental: dict
     full_refresh: dict
+    wip_months_kept: set[tuple[str, date]]
 
 
 # Every model and seed: the comparison needs no dbt tests.
@@ -162,6 +163,31 @@ def snapshot(warehouse: Path) -> dict:
         return frames
 
 
+def wip_partition_versions(warehouse: Path) -> set[tuple[str, date, object]]:
+    """(project_key, month_start, source_version_at) of every row of the WIP mart."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return set(
+            con.sql(
+                "select project_key, month_start, source_version_at "
+                "from marts.mart_delivery_wip_monthly"
+            ).fetchall()
+        )
+
+
+def worked_across_a_month_end(before: dict, exclude: set[str]) -> str:
+    """The key of a done issue (no sub-task) that was in progress at the end of a month."""
+    lifecycle = before["intermediate.int_jira__issue_lifecycle"]
+    started = lifecycle["first_in_progress_at"].dt.to_period("M")
+    finished = lifecycle["first_done_at"].dt.to_period("M")
+    candidates = lifecycle[
+        (started < finished)
+        & lifecycle["is_done"]
+        & ~lifecycle["is_subtask"]
+        & ~lifecycle["issue_key"].isin(exclude)
+    ]
+    return candidates["issue_key"].iloc[0]
+
+
 def alone_in_its_done_month(site: JiraSite) -> Issue:
     """A done issue that is the only one done in its project and month: deleting it in Jira
     empties a partition of the monthly marts."""
@@ -184,8 +210,9 @@ def alone_in_its_done_month(site: JiraSite) -> Issue:
 @pytest.fixture(scope="session")
 def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRebuild:
     """Build, then in Jira reopen one done issue, delete another (alone in its month), create
-    and finish a third; reload incrementally, build incrementally, then build again with
-    --full-refresh: both builds must give the same tables."""
+    and finish a third, re-estimate a fourth that was in progress at a month end; reload
+    incrementally, build incrementally, then build again with --full-refresh: both builds must
+    give the same tables."""
     root = tmp_path_factory.mktemp("incremental")
     warehouse = root / "pmo.duckdb"
     site = generate_site(issues_per_project=20)
@@ -202,19 +229,30 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
         and not issue.issue_type.subtask
         and issue is not deleted
     )
+    reestimated = worked_across_a_month_end(before, exclude={reopened.key, deleted.key})
     workflow = reopened.project.workflow
     site.transition(reopened.key, workflow.in_progress.id, site.as_of)
+    site.set_custom_value(reestimated, site.field_for("story_points").id, 21.0, site.as_of)
     site.delete_issue(deleted.key)
     created = site.create_issue(reopened.project.key, "Late addition", site.as_of)
     site.transition(created.key, workflow.in_progress.id, site.as_of)
     site.transition(created.key, workflow.done.id, site.as_of)
     load_sandbox(warehouse, root / "landing", site, portfolio)
+    wip_before = wip_partition_versions(warehouse)
     incremental = dbt(warehouse, "build", *MODELS_AND_SEEDS)
     assert incremental.returncode == 0, incremental.stdout[-5000:]
     frames = snapshot(warehouse)
+    wip_kept = {(key, month) for key, month, _ in wip_before & wip_partition_versions(warehouse)}
     assert dbt(warehouse, "build", "--full-refresh", *MODELS_AND_SEEDS).returncode == 0
     return IncrementalRebuild(
-        reopened.key, deleted.key, emptied, created.key, before, frames, snapshot(warehouse)
+        reopened.key,
+        deleted.key,
+        emptied,
+        created.key,
+        before,
+        frames,
+        snapshot(warehouse),
+        wip_kept,
     )
 
 

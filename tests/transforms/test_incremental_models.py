@@ -67,6 +67,23 @@ def test_incremental_build_sees_the_reopening(incremental_rebuild):
     assert not reopened["is_done"].iloc[0]
 
 
+def test_a_reopening_leaves_the_wip_of_the_months_before_it_as_built(incremental_rebuild):
+    # Jira's changelog is append-only: the reopened issue's earlier moves did not change, so
+    # the WIP of the months between its first work and its reopening was not rebuilt.
+    before = incremental_rebuild.before["intermediate.int_jira__issue_lifecycle"]
+    reopened = before[before["issue_key"] == incremental_rebuild.reopened_key].iloc[0]
+    reopened_at = lifecycle_of(incremental_rebuild, incremental_rebuild.reopened_key)[
+        "last_status_change_at"
+    ].iloc[0]
+    months_before_the_reopening = {
+        month
+        for key, month in incremental_rebuild.wip_months_kept
+        if key == reopened["project_key"]
+        and reopened["first_in_progress_at"].date().replace(day=1) <= month < reopened_at.date()
+    }
+    assert months_before_the_reopening
+
+
 def test_incremental_build_drops_issues_deleted_in_jira(incremental_rebuild):
     assert lifecycle_of(incremental_rebuild, incremental_rebuild.deleted_key).empty
 

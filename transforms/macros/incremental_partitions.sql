@@ -25,16 +25,19 @@
     (select max(recorded_at) from {{ ref('int_jira__issue_versions') }})
 {%- endmacro %}
 
+{#- The issue versions newer than the mart has seen (a from clause). -#}
+{% macro newer_issue_versions() -%}
+    from {{ ref('int_jira__issue_versions') }}
+    where recorded_at > (
+        select coalesce(max(source_version_at), timestamptz '1900-01-01 00:00:00+00')
+        from {{ this }}
+    )
+{%- endmacro %}
+
 {#- The partition keys to rebuild: those of the issue versions newer than the mart has seen,
     and those of the versions before them (what the mart last aggregated the issues under). -#}
 {% macro changed_partition_keys() -%}
-    {%- set newer_versions -%}
-        from {{ ref('int_jira__issue_versions') }}
-        where recorded_at > (
-            select coalesce(max(source_version_at), timestamptz '1900-01-01 00:00:00+00')
-            from {{ this }}
-        )
-    {%- endset -%}
+    {%- set newer_versions = newer_issue_versions() -%}
     select issue_id, project_id, first_done_at, in_progress_from, in_progress_to
     {{ newer_versions }}
     union all

@@ -8,14 +8,25 @@
 -- few counts say there are some: live issues recorded − lifecycle issues + the lifecycle's
 -- newer issues not live here (a live version without previous keys makes an issue live, a
 -- deletion makes it vanish).
-{{ config(materialized='incremental', incremental_strategy='append') }}
+-- A key added to the versions is appended as a new column; the versions recorded before it
+-- have none, so their successors get null for its previous value.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+) }}
 {%- set previous_keys = {
     'project_id': 'varchar',
     'first_done_at': 'timestamp',
     'in_progress_from': 'timestamp',
     'in_progress_to': 'timestamp',
+    'story_points': 'double',
+    'is_subtask': 'boolean',
+    'status_change_count': 'bigint',
+    'last_status_change_at': 'timestamp',
 } %}
 {%- if is_incremental() %}
+{%- set recorded_keys = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 {%- set vanished_issue_count -%}
     with recorded as (
         select
@@ -54,6 +65,10 @@ with versions as (
         first_in_progress_at as in_progress_from,
         case when current_category_key = 'done' then last_status_change_at end
             as in_progress_to,
+        story_points,
+        is_subtask,
+        status_change_count,
+        last_status_change_at,
         false as is_deleted
     from {{ ref('int_jira__issue_lifecycle') }}
     where {{ is_newer_load('source_load_id') }}
@@ -63,6 +78,10 @@ with versions as (
 
     select
         issue_id,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         null,
@@ -92,8 +111,8 @@ previous_versions as (
 select
     versions.*,
 {%- for key, type in previous_keys.items() %}
-    {{ 'previous_versions.' ~ key if is_incremental() else 'cast(null as ' ~ type ~ ')' }}
-        as previous_{{ key }},
+    {{ 'previous_versions.' ~ key if is_incremental() and key in recorded_keys
+        else 'cast(null as ' ~ type ~ ')' }} as previous_{{ key }},
 {%- endfor %}
     {{ issue_source_load_id() }} as source_load_id,
     cast('{{ run_started_at }}' as timestamptz) as recorded_at

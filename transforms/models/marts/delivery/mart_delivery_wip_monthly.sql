@@ -1,6 +1,12 @@
 -- Work in progress at each month end (or now, for the current month) and its age.
--- Incremental: rebuilds the months in which the changed issues were in progress and, for every
+-- Incremental: rebuilds the months in which a changed issue's WIP may differ and, for every
 -- project with recent WIP, the months since the last build (they were measured at build time).
+-- A changed issue whose status history only grew (its previous moves unchanged, Jira's
+-- changelog being append-only) and whose WIP attributes (project, start of work, story points,
+-- sub-task) did not change can differ only from its first new move on: a reopening years
+-- after the issue was done rebuilds the months since the reopening, not the years between.
+-- Any other change rebuilds every month either version was in progress.
+-- depends_on: {{ ref('int_jira__status_transitions') }}
 -- Only intervals still open in the earliest rebuilt month are read: it is looked up first and
 -- filters as a literal, so DuckDB drops the other intervals in the scan, before any join.
 {{ config(**project_period_partitions('month')) }}
@@ -10,16 +16,53 @@
 {%- endset %}
 {%- set changed_partitions -%}
 {%- if is_incremental() %}
+    with newer_versions as (
+        select *, count(*) over (partition by issue_id) as newer_version_count
+        {{ newer_issue_versions() }}
+    ),
+
+    grown_histories as (
+        select newer_versions.issue_id, newer_versions.project_id, next_move.changed_at
+        from newer_versions
+        inner join {{ ref('int_jira__status_transitions') }} as last_seen_move
+            on newer_versions.issue_id = last_seen_move.issue_id
+            and newer_versions.previous_status_change_count = last_seen_move.transition_number
+            and newer_versions.previous_last_status_change_at = last_seen_move.changed_at
+        left join {{ ref('int_jira__status_transitions') }} as next_move
+            on newer_versions.issue_id = next_move.issue_id
+            and newer_versions.previous_status_change_count + 1 = next_move.transition_number
+        where newer_versions.newer_version_count = 1
+            and newer_versions.previous_status_change_count > 0
+            and newer_versions.project_id = newer_versions.previous_project_id
+            and newer_versions.is_subtask = newer_versions.previous_is_subtask
+            and newer_versions.in_progress_from
+                is not distinct from newer_versions.previous_in_progress_from
+            and newer_versions.story_points
+                is not distinct from newer_versions.previous_story_points
+    ),
+
+    changed_stretches as (
+        select project_id, changed_at as stretch_from, null as stretch_to
+        from grown_histories
+        where changed_at is not null
+
+        union all
+
+        select project_id, in_progress_from, in_progress_to
+        from ({{ changed_partition_keys() }}) as versions
+        where in_progress_from is not null
+            and issue_id not in (select issue_id from grown_histories)
+    )
+
     select distinct
-        versions.project_id as partition_project_id,
+        changed_stretches.project_id as partition_project_id,
         cast(unnest(generate_series(
-            date_trunc('month', versions.in_progress_from),
-            date_trunc('month', coalesce(versions.in_progress_to, build_time.built_at)),
+            date_trunc('month', changed_stretches.stretch_from),
+            date_trunc('month', coalesce(changed_stretches.stretch_to, build_time.built_at)),
             interval 1 month
         )) as date) as partition_start
-    from ({{ changed_partition_keys() }}) as versions
+    from changed_stretches
     cross join build_time
-    where versions.in_progress_from is not null
 
     union
 
