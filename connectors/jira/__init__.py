@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 import dlt
-import pyarrow as pa
+from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 
 from connectors.gc_pause import gc_paused
@@ -34,6 +34,7 @@ from connectors.jira.helpers import (
     board_row,
     detect_field_roles,
     field_row,
+    is_truncated,
     issues_jql,
     parse_project_keys,
     project_row,
@@ -42,8 +43,10 @@ from connectors.jira.helpers import (
     status_row,
     user_row,
 )
+from connectors.jira.page_worker import IssuePage, page_builder
 from connectors.jira.settings import (
     AGILE_PAGE_SIZE,
+    BUILD_IN_WORKER_FROM,
     BULK_CHANGELOG_ISSUES,
     DEFAULT_BACKOFF_FACTOR,
     DEFAULT_LOOKBACK_MINUTES,
@@ -59,6 +62,7 @@ from connectors.jira.settings import (
 from connectors.jira.tables import (
     CustomFieldColumns,
     TableBatch,
+    changelog_changes,
     changelog_table,
     issue_sprints_table,
     issues_table,
@@ -136,6 +140,7 @@ def jira_source(
     backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
     request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    build_in_worker_from: int = BUILD_IN_WORKER_FROM,
 ) -> Sequence[DltResource]:
     """Projects, statuses, fields, issues with their complete changelog and sprints, boards,
     sprints, worklogs and users of a Jira site.
@@ -144,7 +149,9 @@ def jira_source(
     `jql_filter` narrows the scope with the operator's own JQL; `lookback_minutes` re-reads recently
     updated issues because Jira's index lags and JQL dates have minute precision;
     `reconcile_hours` is how often ids are listed to remove issues deleted in Jira (0: each
-    run); `*_field` override the custom field ids found by schema type.
+    run); `*_field` override the custom field ids found by schema type; a full load of at least
+    `build_in_worker_from` issues (Cloud's approximate count) builds its tables in a worker
+    process (see `page_worker`).
     """
     scope = JiraScope(dict(locals()))
 
@@ -171,33 +178,35 @@ def jira_source(
     batches = {name: TableBatch() for name in ("issues", "changelog_items", "issue_sprints")}
 
     @dlt.resource(name="issue_pages", selected=False, parallelized=True)
-    def issue_pages() -> Iterator[list[JsonDict]]:
+    def issue_pages() -> Iterator[IssuePage]:
         """Changed issues since the cursor minus the lookback, then tombstones of deleted
         issues, then an end-of-pages marker (so transformers can flush their batches).
 
         Parallelized: dlt fetches the next page in a worker thread while the transformers turn
-        the previous one into Arrow. Pages are acyclic, so the garbage collector is paused
-        while they are read (see `gc_pause`)."""
+        the previous one into Arrow (in a large full load, a worker process builds most of it).
+        Pages are acyclic, so the garbage collector is paused while they are read (see
+        `gc_pause`)."""
         started = datetime.now(UTC)
         truncated.clear()
-        for batch in batches.values():
-            batch.clear()
         cursor = IssueCursor(dlt.current.resource_state(), scope.lookback)
+        for batch in batches.values():
+            batch.start(replace=not cursor.incremental)
         time_zone = scope.api.time_zone
         jql = issues_jql(scope.project_keys, cursor.since, time_zone, jql_filter)
-        scope.api.log_expected_count(jql)
-        with gc_paused():
+        expected = scope.api.expected_count(jql) or 0
+        in_worker = not cursor.incremental and expected >= build_in_worker_from
+        with gc_paused(), page_builder(in_worker) as build:
             for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
                 changed = [issue for issue in page if cursor.observe(issue)]
                 if changed:
-                    yield changed
+                    yield IssuePage(changed, build(page.response.content, changed, scope.roles))
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
             everything = issues_jql(scope.project_keys, None, time_zone, jql_filter)
             gone = cursor.reconcile(scope.api.issue_ids(everything), started)
             last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
         cursor.save(started)
-        yield last
+        yield IssuePage(last)
 
     @dlt.transformer(
         **MERGED,
@@ -205,11 +214,11 @@ def jira_source(
         primary_key="id",
         columns=ISSUE_COLUMNS,
     )
-    def issues(page: list[JsonDict]) -> Iterator[pa.Table]:
+    def issues(page: IssuePage) -> Iterator[DataItemWithMeta]:
         custom = CustomFieldColumns(dlt.current.resource_state())
         live, deleted = split_page(page)
         with gc_paused():
-            table = issues_table(live, scope.roles, custom, deleted)
+            table = issues_table(live, page.issue_fields(live, scope.roles), custom, deleted)
         yield from batches["issues"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.transformer(
@@ -218,19 +227,21 @@ def jira_source(
         merge_key="issue_id",
         columns=CHANGELOG_COLUMNS,
     )
-    def changelog_items(page: list[JsonDict]) -> Iterator[pa.Table]:
+    def changelog_items(page: IssuePage) -> Iterator[DataItemWithMeta]:
         """Each changed issue's whole changelog replaces its rows (merge key `issue_id`).
 
         Truncated embedded changelogs are completed in bulk, 1000 issues a request; only the
         issue's id, key and count wait for the batch, not the issue itself."""
         live, deleted = split_page(page)
-        complete = [issue for issue in live if not _is_truncated(issue)]
-        truncated.extend(pending_changelog(issue) for issue in live if _is_truncated(issue))
+        complete = [issue for issue in live if not is_truncated(issue)]
+        truncated.extend(pending_changelog(issue) for issue in live if is_truncated(issue))
+        completed: list[JsonDict] = []
         if len(truncated) >= BULK_CHANGELOG_ISSUES or page[-1] is END_OF_PAGES:
-            complete += scope.api.with_full_changelogs(truncated)
+            completed = scope.api.with_full_changelogs(list(truncated))
             truncated.clear()
         with gc_paused():
-            table = changelog_table(complete, deleted)
+            changes = [page.embedded_changes(complete), changelog_changes(completed)]
+            table = changelog_table(changes, deleted)
         yield from batches["changelog_items"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.transformer(
@@ -239,7 +250,7 @@ def jira_source(
         merge_key="issue_id",
         columns=ISSUE_SPRINT_COLUMNS,
     )
-    def issue_sprints(page: list[JsonDict]) -> Iterator[pa.Table]:
+    def issue_sprints(page: IssuePage) -> Iterator[DataItemWithMeta]:
         """Current sprint membership of each changed issue, replacing its previous rows."""
         live, deleted = split_page(page)
         table = issue_sprints_table(live, scope.roles, deleted)
@@ -277,7 +288,7 @@ def jira_source(
                 yield [sprint_row(s, board["id"]) for s in sprint_page]
 
     @dlt.resource(**MERGED, primary_key="id", columns=WORKLOG_COLUMNS)
-    def worklogs() -> Iterator[pa.Table]:
+    def worklogs() -> Iterator[DataItemWithMeta]:
         """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk, then
         tombstones of those deleted since (`/worklog/deleted`); both cursors are Jira's
         change times in ms.
@@ -285,8 +296,9 @@ def jira_source(
         Site-wide, as Jira lists them: join on `issue_id` to scope them to the loaded issues.
         """
         state = dlt.current.resource_state()
-        batch = TableBatch()
         since = int(state.get("since", 0))
+        batch = TableBatch()
+        batch.start(replace=since == 0)
         for page in scope.api.worklog_changes("updated", since):
             ids = [entry["worklogId"] for entry in page]
             for start in range(0, len(ids), WORKLOG_LIST_SIZE):
@@ -324,11 +336,6 @@ def jira_source(
 
 
 END_OF_PAGES: JsonDict = {"end_of_pages": True}
-
-
-def _is_truncated(issue: JsonDict) -> bool:
-    changelog = issue.get("changelog") or {}
-    return changelog.get("total", 0) > len(changelog.get("histories") or [])
 
 
 def newest_change(since: int, page: list[JsonDict]) -> int:

@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.common import json, logger
 from dlt.common.utils import many_uniq_ids_base64
+from dlt.extract.items import DataItemWithMeta
 
-from connectors.jira.helpers import FieldRoles, JsonDict, account_id, sprint_ids
+from connectors.jira.helpers import FieldRoles, JsonDict, account_id, sprint_ids, without_emails
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 LOAD_ID = pa.field("_dlt_load_id", pa.string(), nullable=False)
@@ -116,31 +117,49 @@ KIND_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "boo
 VARIANT_SUFFIXES = {"str": "text", "int": "bigint", "float": "double", "bool": "bool"}
 
 
-class JsonHintNotice(logging.Filter):
-    """dlt warns, for every Arrow item of `issues`, that the resource's hints differ from the
-    Arrow types: they do on purpose (JSON documents travel as Arrow strings and the `json`
-    hint types the columns), so that one notice is dropped; every other record passes."""
+class ExpectedNotices(logging.Filter):
+    """Drops two dlt warnings about what this connector does on purpose; every other record
+    passes. For every Arrow item of `issues`, dlt warns that the resource's hints differ from
+    the Arrow types: they do (JSON documents travel as Arrow strings and the `json` hint types
+    the columns). In a full load it warns that `is_deleted`'s hard-delete hint is ignored by
+    `replace`: a full load sends no tombstones (see `TableBatch`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not message.startswith("In resource: issues, when merging arrow schema")
+        return not (
+            message.startswith("In resource: issues, when merging arrow schema")
+            or message.startswith('The "hard_delete" column hint for column "is_deleted"')
+        )
 
 
-logging.getLogger("dlt").addFilter(JsonHintNotice())
+logging.getLogger("dlt").addFilter(ExpectedNotices())
 
 
 class TableBatch:
-    """Per-page tables of one resource, released as one table once large enough or flushed."""
+    """Per-page tables of one resource, released as one table once large enough or flushed.
+
+    In a full load (`replace`) the released tables replace the stored table rather than merge
+    into it: DuckDB then writes each row once, instead of into a staging table and again by the
+    merge (the merge took a third of a large full load). There is nothing to delete, so
+    tombstones are dropped. Every released table carries its run's write disposition: dlt keeps
+    hints on the resource, so a source object run again must not inherit `replace`.
+    """
 
     def __init__(self, max_bytes: int = BATCH_BYTES) -> None:
         self.max_bytes = max_bytes
+        self.replace = False
         self.tables: list[pa.Table] = []
         self.size = 0
+
+    def start(self, replace: bool) -> None:
+        """Begin a run: a full load (`replace`) or an incremental one."""
+        self.replace = replace
+        self.clear()
 
     def clear(self) -> None:
         self.tables, self.size = [], 0
 
-    def add(self, table: pa.Table, flush: bool) -> Iterator[pa.Table]:
+    def add(self, table: pa.Table, flush: bool) -> Iterator[DataItemWithMeta]:
         """Pages may differ in custom field columns: missing ones are filled with nulls.
         The batch is taken before yielding: dlt may call `add` again before resuming."""
         self.tables.append(table)
@@ -148,7 +167,14 @@ class TableBatch:
         if flush or self.size >= self.max_bytes:
             ready = self.tables
             self.clear()
-            yield pa.concat_tables(ready, promote_options="default")
+            yield self.marked(pa.concat_tables(ready, promote_options="default"))
+
+    def marked(self, table: pa.Table) -> DataItemWithMeta:
+        """The table to merge, or its live rows to replace the stored table."""
+        if self.replace:
+            table = table.filter(pc.invert(table["is_deleted"]))
+        disposition = "replace" if self.replace else "merge"
+        return dlt.mark.with_hints(table, dlt.mark.make_hints(write_disposition=disposition))
 
 
 def table_from_rows(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
@@ -176,7 +202,7 @@ def with_dlt_columns(table: pa.Table, row_ids: bool = False) -> pa.Table:
 
 def issue_values(issue: JsonDict, roles: FieldRoles) -> tuple[Any, ...]:
     """The fields analysts query, in ISSUE_SCHEMA order, plus the whole issue (minus its
-    changelog, loaded separately) as `raw`."""
+    changelog, loaded separately, and email addresses) as `raw`."""
     fields = issue.get("fields") or {}
     status = fields.get("status") or {}
     issue_type = fields.get("issuetype") or {}
@@ -209,7 +235,7 @@ def issue_values(issue: JsonDict, roles: FieldRoles) -> tuple[Any, ...]:
         json.dumpb(sprints),
         account_id(fields.get("assignee")),
         account_id(fields.get("reporter")),
-        json.dumpb({k: v for k, v in issue.items() if k != "changelog"}),
+        without_emails(json.dumpb({k: v for k, v in issue.items() if k != "changelog"})),
         False,
     )
 
@@ -258,25 +284,31 @@ class CustomFieldColumns:
         return f"{field_id}__v_{VARIANT_SUFFIXES[kind]}"
 
 
+def issue_fields_table(issues: Sequence[JsonDict], roles: FieldRoles) -> pa.Table:
+    """The ISSUE_SCHEMA columns of live issues: the costly part of `issues_table`, which needs
+    no dlt state, so a worker process may build it (see `page_worker`)."""
+    return table_from_rows([issue_values(issue, roles) for issue in issues], ISSUE_SCHEMA)
+
+
 def issues_table(
     issues: Sequence[JsonDict],
-    roles: FieldRoles,
+    fields: pa.Table,
     custom: CustomFieldColumns,
     deleted_ids: Sequence[str] = (),
 ) -> pa.Table:
-    """Changed issues, then `is_deleted` tombstones of issues deleted in Jira."""
+    """Changed issues (their `issue_fields_table` and custom field columns), then
+    `is_deleted` tombstones of issues deleted in Jira."""
     tombstone = (None,) * (len(ISSUE_SCHEMA) - 2) + (True,)
-    rows = [issue_values(issue, roles) for issue in issues]
-    rows += [(issue_id, *tombstone) for issue_id in deleted_ids]
-    table = table_from_rows(rows, ISSUE_SCHEMA)
+    tombstones = table_from_rows([(issue_id, *tombstone) for issue_id in deleted_ids], ISSUE_SCHEMA)
+    table = pa.concat_tables([fields, tombstones])
     for column, array in custom.arrays(issues).items():
         padding = pa.nulls(len(deleted_ids), array.type)
         table = table.append_column(column, pa.concat_arrays([array, padding]))
     return with_dlt_columns(table, row_ids=True)
 
 
-def changelog_table(issues: Sequence[JsonDict], deleted_ids: Sequence[str] = ()) -> pa.Table:
-    """One row per changed field per history; deleted issues become `is_deleted` tombstones.
+def changelog_changes(issues: Sequence[JsonDict]) -> pa.Table:
+    """One row per changed field per history of the issues' changelogs (CHANGELOG_SCHEMA).
 
     Arrow converts the histories as they came (nested dicts) in C, then flattens their items;
     Python only gathers the histories and their issues (millions of items per large load)."""
@@ -308,9 +340,14 @@ def changelog_table(issues: Sequence[JsonDict], deleted_ids: Sequence[str] = ())
         item.field("toString"),
         pa.nulls(len(item), pa.bool_()).fill_null(False),
     ]
-    changes = pa.Table.from_arrays(columns, schema=CHANGELOG_SCHEMA)
+    return pa.Table.from_arrays(columns, schema=CHANGELOG_SCHEMA)
+
+
+def changelog_table(changes: Sequence[pa.Table], deleted_ids: Sequence[str] = ()) -> pa.Table:
+    """The `changelog_changes` of changed issues; deleted issues become `is_deleted`
+    tombstones."""
     tombstones = [("", -1, issue_id, *([None] * 10), True) for issue_id in deleted_ids]
-    table = pa.concat_tables([changes, table_from_rows(tombstones, CHANGELOG_SCHEMA)])
+    table = pa.concat_tables([*changes, table_from_rows(tombstones, CHANGELOG_SCHEMA)])
     return with_dlt_columns(table)
 
 

@@ -17,8 +17,10 @@ import dagster as dg
 import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from connectors.jira import jira_source
+from connectors.jira.settings import DUCKDB_LOAD_CONFIG
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
 from pipelines.settings import DUCKDB_POOL
@@ -51,18 +53,22 @@ def _resource_doc(data: DltResourceTranslatorData) -> str | None:
     return getattr(function, "__doc__", None)
 
 
-def raw_pipeline(pipeline_name: str, dataset_name: str) -> dlt.Pipeline:
-    """A dlt pipeline into the configured warehouse (resolved when called, not at import)."""
+def raw_pipeline(
+    pipeline_name: str, dataset_name: str, duckdb_config: dict[str, Any] | None = None
+) -> dlt.Pipeline:
+    """A dlt pipeline into the configured warehouse (resolved when called, not at import),
+    with the source's DuckDB settings for the load."""
     path = warehouse_path()
+    credentials = DuckDbCredentials(str(path), global_config=duckdb_config)
     return dlt.pipeline(
         pipeline_name=pipeline_name,
-        destination=dlt.destinations.duckdb(str(path)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=dataset_name,
         pipelines_dir=str(dlt_pipelines_dir(path)),
     )
 
 
-JIRA_PIPELINE = ("pmo_jira", "raw_jira")
+JIRA_PIPELINE = ("pmo_jira", "raw_jira", DUCKDB_LOAD_CONFIG)
 # A run tagged ``pmo/jira_refresh: drop_data`` truncates and reloads the Jira tables in one load
 # (the weekly reconciliation); any other run is incremental.
 JIRA_REFRESH_TAG = "pmo/jira_refresh"

@@ -263,6 +263,8 @@ class JiraSite:
     deployment: str = "Cloud"
     next_history_id: int = 0
     revision: int = 0
+    # Bumped by worklog changes only, so that the emulator's worklog index survives issue edits.
+    worklog_revision: int = 0
     deleted_worklogs: dict[int, datetime] = field(default_factory=dict)
 
     def next_worklog_id(self) -> int:
@@ -374,6 +376,7 @@ class JiraSite:
         worklog = Worklog(self.next_worklog_id(), issue.id, author, at, seconds, at, at)
         self.worklogs.append(worklog)
         self.revision += 1
+        self.worklog_revision += 1
         issue.updated = max(issue.updated, at)
         return worklog
 
@@ -382,6 +385,7 @@ class JiraSite:
         self.worklogs = [w for w in self.worklogs if w.id != worklog_id]
         self.deleted_worklogs[worklog_id] = to_millis(at)
         self.revision += 1
+        self.worklog_revision += 1
 
     def delete_issue(self, key: str, at: datetime | None = None) -> Issue:
         """Remove an issue like a Jira delete: it vanishes from every search without a trace;

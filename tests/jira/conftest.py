@@ -63,6 +63,19 @@ def pipeline(tmp_path: Path, warehouse_path: Path) -> dlt.Pipeline:
 
 
 @pytest.fixture
+def other_pipeline(tmp_path: Path) -> tuple[dlt.Pipeline, Callable[[str], list[tuple[Any, ...]]]]:
+    """A second pipeline into its own warehouse, and its reader: two ways to load one site."""
+    path = tmp_path / "other.duckdb"
+    pipeline = dlt.pipeline(
+        pipeline_name="jira_other",
+        destination=dlt.destinations.duckdb(str(path)),
+        dataset_name="raw_jira",
+        pipelines_dir=str(tmp_path / "dlt_other"),
+    )
+    return pipeline, reader(path)
+
+
+@pytest.fixture
 def dc_site() -> JiraSite:
     return generate_site(projects=2, issues_per_project=60, deployment="Server")
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import dlt
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -12,7 +13,7 @@ from connectors.jira import jira_source
 from connectors.jira.helpers import JiraConfigError
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
-from tests.jira.conftest import EMAIL, TOKEN, FullLoad, root_cause
+from tests.jira.conftest import EMAIL, TOKEN, FullLoad, cloud_settings, root_cause
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 
@@ -96,6 +97,21 @@ def test_second_run_without_changes_writes_nothing(
     assert query("select count(*), max(_dlt_load_id) from raw_jira.issues") == before
     assert count(query, "changelog_items") == changelog_before
     assert emulator.request_counts["/rest/api/3/search/jql"] == 1
+
+
+def test_a_source_run_again_merges_its_changes_into_the_full_load(
+    pipeline: dlt.Pipeline, emulator: JiraEmulator, query: Query, site: JiraSite
+) -> None:
+    """The full load replaces the tables; the same source object, run again, must merge."""
+    source = jira_source(**cloud_settings(emulator))
+    pipeline.run(source)
+    key = next(iter(site.issues))
+    site.edit_summary(key, "edited after the full load", site.as_of + timedelta(hours=1))
+    pipeline.run(source)
+    assert count(query, "issues") == len(site.issues)
+    assert query(f"select summary from raw_jira.issues where key = '{key}'") == [
+        ("edited after the full load",)
+    ]
 
 
 def test_changed_issue_is_updated_not_duplicated(

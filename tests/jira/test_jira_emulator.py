@@ -1,14 +1,18 @@
 """The emulator speaks Jira Cloud's REST API over real HTTP, shapes and paging included."""
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 
 from sandbox.jira.emulator import JiraEmulator
-from sandbox.jira.site import JiraSite
+from sandbox.jira.payloads import Renderer
+from sandbox.jira.site import JiraSite, Status
 
 JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 Api = Callable[..., requests.Response]
@@ -163,6 +167,44 @@ def test_counts_requests_per_path(api: Api, emulator: JiraEmulator) -> None:
     api("GET", "/rest/api/3/status")
     assert emulator.request_counts["/rest/api/3/field"] == 2
     assert emulator.request_count == 3
+
+
+def test_small_replies_are_not_held_back_by_delayed_acks(emulator: JiraEmulator) -> None:
+    """With Nagle's algorithm on, each small reply waited ~40 ms for the client's delayed ACK:
+    20 replies on one connection would take 0.8 s, a cost no real Jira adds to a run."""
+    with requests.Session() as session:
+        session.auth = ("demo@example.com", "demo-token")
+        url = f"{emulator.base_url}/rest/api/3/myself"
+        session.get(url, timeout=5)
+        started = time.perf_counter()
+        for _ in range(20):
+            session.get(url, timeout=5)
+        assert time.perf_counter() - started < 0.4
+
+
+def test_a_small_request_is_served_while_a_slow_one_runs(
+    emulator: JiraEmulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jira serves requests concurrently: a small one does not wait for a large search."""
+    entered, release = threading.Event(), threading.Event()
+    render = Renderer.status
+
+    def slow_status(renderer: Renderer, status: Status) -> dict:
+        entered.set()
+        release.wait(5)
+        return render(renderer, status)
+
+    monkeypatch.setattr(Renderer, "status", slow_status)
+    slow = threading.Thread(target=api, args=("GET", "/rest/api/3/status"))
+    slow.start()
+    try:
+        assert entered.wait(5)
+        url = f"{emulator.base_url}/rest/api/3/myself"
+        response = requests.get(url, auth=("demo@example.com", "demo-token"), timeout=1)
+        assert response.status_code == 200
+    finally:
+        release.set()
+        slow.join()
 
 
 def test_deleted_issue_disappears_from_search(api: Api, site: JiraSite) -> None:

@@ -89,3 +89,15 @@ def test_delete_issue_lists_its_worklogs_as_deleted(site: JiraSite) -> None:
     issue = next(i for i in site.issues.values() if i.id == worklog.issue_id)
     site.delete_issue(issue.key, at=site.as_of + timedelta(hours=1))
     assert site.deleted_worklogs[worklog.id] == site.as_of + timedelta(hours=1)
+
+
+def test_worklog_revision_moves_with_worklog_changes_only(site: JiraSite) -> None:
+    """The emulator rebuilds its worklog index on this revision, not on every issue edit."""
+    key = next(iter(site.issues))
+    at = site.as_of + timedelta(hours=1)
+    before = site.worklog_revision
+    site.edit_summary(key, "renamed", at)
+    assert site.worklog_revision == before
+    worklog = site.log_work(key, 600, at)
+    site.delete_worklog(worklog.id, at)
+    assert site.worklog_revision == before + 2

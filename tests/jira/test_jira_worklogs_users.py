@@ -54,6 +54,18 @@ def test_a_worklog_deleted_in_jira_is_removed_on_the_next_run(
     assert query("select count(*) from raw_jira.worklogs") == [(len(site.worklogs),)]
 
 
+def test_a_worklog_deleted_before_the_first_load_leaves_no_row(
+    load: Callable, query: Query, site: JiraSite
+) -> None:
+    """A full load replaces the table: Jira's deletions so far have nothing to remove, and
+    their tombstones are not stored."""
+    gone = site.worklogs[0]
+    site.delete_worklog(gone.id, site.as_of + timedelta(hours=2))
+    load(("worklogs",))
+    assert query(f"select count(*) from raw_jira.worklogs where id = '{gone.id}'") == [(0,)]
+    assert query("select count(*) from raw_jira.worklogs") == [(len(site.worklogs),)]
+
+
 def test_deleted_worklogs_are_read_from_the_last_deletion_seen(
     load: Callable, pipeline: dlt.Pipeline, site: JiraSite
 ) -> None:
