@@ -52,27 +52,26 @@ def warehouse_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
+def raw_jira_pipeline(name: str, warehouse: Path, pipelines_dir: Path) -> dlt.Pipeline:
+    """A dlt pipeline loading the `raw_jira` dataset into a DuckDB file."""
+    return dlt.pipeline(
+        pipeline_name=name,
+        destination=dlt.destinations.duckdb(str(warehouse)),
+        dataset_name="raw_jira",
+        pipelines_dir=str(pipelines_dir),
+    )
+
+
 @pytest.fixture
 def pipeline(tmp_path: Path, warehouse_path: Path) -> dlt.Pipeline:
-    return dlt.pipeline(
-        pipeline_name="jira_test",
-        destination=dlt.destinations.duckdb(str(warehouse_path)),
-        dataset_name="raw_jira",
-        pipelines_dir=str(tmp_path / "dlt"),
-    )
+    return raw_jira_pipeline("jira_test", warehouse_path, tmp_path / "dlt")
 
 
 @pytest.fixture
 def other_pipeline(tmp_path: Path) -> tuple[dlt.Pipeline, Callable[[str], list[tuple[Any, ...]]]]:
     """A second pipeline into its own warehouse, and its reader: two ways to load one site."""
     path = tmp_path / "other.duckdb"
-    pipeline = dlt.pipeline(
-        pipeline_name="jira_other",
-        destination=dlt.destinations.duckdb(str(path)),
-        dataset_name="raw_jira",
-        pipelines_dir=str(tmp_path / "dlt_other"),
-    )
-    return pipeline, reader(path)
+    return raw_jira_pipeline("jira_other", path, tmp_path / "dlt_other"), reader(path)
 
 
 @pytest.fixture
@@ -143,11 +142,6 @@ def full_load(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FullLoad]:
     directory = tmp_path_factory.mktemp("full_load")
     site = generate_site()
     with JiraEmulator(site, email=EMAIL, api_token=TOKEN) as server:
-        pipeline = dlt.pipeline(
-            pipeline_name="jira_full",
-            destination=dlt.destinations.duckdb(str(directory / "warehouse.duckdb")),
-            dataset_name="raw_jira",
-            pipelines_dir=str(directory / "dlt"),
-        )
+        pipeline = raw_jira_pipeline("jira_full", directory / "warehouse.duckdb", directory / "dlt")
         pipeline.run(jira_source(**cloud_settings(server)))
         yield FullLoad(site, Counter(server.request_counts), reader(directory / "warehouse.duckdb"))

@@ -6,12 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import dlt
-
 from connectors.jira import jira_source
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
-from tests.jira.conftest import cloud_settings, reader
+from tests.jira.conftest import cloud_settings, raw_jira_pipeline, reader
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 TABLES = ("issues", "changelog_items", "issue_sprints")
@@ -29,11 +27,8 @@ def snapshot(query: Query) -> dict[str, set[tuple[Any, ...]]]:
 
 
 def full_snapshot(emulator: JiraEmulator, directory: Path) -> dict[str, set[tuple[Any, ...]]]:
-    pipeline = dlt.pipeline(
-        pipeline_name="jira_reference",
-        destination=dlt.destinations.duckdb(str(directory / "reference.duckdb")),
-        dataset_name="raw_jira",
-        pipelines_dir=str(directory / "reference_dlt"),
+    pipeline = raw_jira_pipeline(
+        "jira_reference", directory / "reference.duckdb", directory / "reference_dlt"
     )
     pipeline.run(jira_source(**cloud_settings(emulator)).with_resources(*TABLES))
     return snapshot(reader(directory / "reference.duckdb"))

@@ -13,7 +13,13 @@ import pytest
 from connectors.jira import jira_source
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
-from tests.jira.conftest import EMAIL, FAST_RETRIES, PROJECT_KEYS, FullLoad
+from tests.jira.conftest import (
+    EMAIL,
+    FAST_RETRIES,
+    PROJECT_KEYS,
+    FullLoad,
+    raw_jira_pipeline,
+)
 
 CANARY = f"canary-{uuid.uuid4().hex}"
 
@@ -52,11 +58,8 @@ def canary_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanaryRun]:
         env.setenv("SOURCES__JIRA__EMAIL", EMAIL)
         env.setenv("SOURCES__JIRA__API_TOKEN", CANARY)
         env.setenv("SOURCES__JIRA__PROJECTS", PROJECT_KEYS)
-        pipeline = dlt.pipeline(
-            pipeline_name="jira_canary",
-            destination=dlt.destinations.duckdb(str(directory / "warehouse.duckdb")),
-            dataset_name="raw_jira",
-            pipelines_dir=str(directory / "dlt"),
+        pipeline = raw_jira_pipeline(
+            "jira_canary", directory / "warehouse.duckdb", directory / "dlt"
         )
         root.addHandler(recorder)
         root.setLevel(logging.DEBUG)
