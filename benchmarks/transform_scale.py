@@ -16,6 +16,9 @@ nothing changed (the fixed cost per run: compiling, one transaction and a dozen 
 node, artefacts, the WIP of the current month measured anew); and peak RSS of
 the process (dbt and DuckDB run in it). Each build also prints where its time went: the time
 spent in nodes (summed over dbt's threads) and its ten slowest nodes.
+Side by side, dbt's own cost of that many nodes: a throwaway project with as many one-row table
+models as the models downstream of raw_jira, run the same way (what any incremental run of
+those models pays before its SQL does any work).
 Targets on 2 cores: full build <= 60 s, <= 4 GiB; the incremental build <= 10% of the full one.
 """
 
@@ -24,13 +27,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
+import yaml
 from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
 
@@ -188,11 +194,20 @@ def cli_start_up_seconds() -> float:
     return time.perf_counter() - started
 
 
-def timed(runner: dbtRunner, *args: str) -> tuple[float, str]:
-    """Run a dbt command in process; return its wall seconds and a breakdown: the time spent
-    in nodes, and its ten slowest nodes (where an incremental run's time goes)."""
+class Timing(NamedTuple):
+    """A dbt command's wall seconds, how many nodes it ran, and where the time went."""
+
+    seconds: float
+    nodes: int
+    breakdown: str
+
+
+def timed(runner: dbtRunner, *args: str, project: list[str] | None = None) -> Timing:
+    """Run a dbt command in process (on the PMO project unless ``project`` says otherwise);
+    return its wall seconds, node count and a breakdown: the time spent in nodes, and its ten
+    slowest nodes (where an incremental run's time goes)."""
     started = time.perf_counter()
-    result = runner.invoke([*args, "--quiet", *project_args()])
+    result = runner.invoke([*args, "--quiet", *(project or project_args())])
     wall = time.perf_counter() - started
     if not result.success:
         failures = result.exception or "\n".join(
@@ -205,7 +220,37 @@ def timed(runner: dbtRunner, *args: str) -> tuple[float, str]:
         f"\n      {node.execution_time:6.2f} s  {node.node.name}" for node in nodes[:SLOWEST]
     )
     breakdown = f"{wall:.1f} s, {len(nodes)} nodes ({in_nodes:.1f} s in nodes); slowest:{slowest}"
-    return wall, breakdown
+    return Timing(wall, len(nodes), breakdown)
+
+
+def trivial_models_seconds(count: int, work: Path) -> float:
+    """dbt's own cost of running ``count`` models, none of which computes anything: a throwaway
+    project with one one-row table model and ``count`` - 1 copying it (so that dbt's threads can
+    run them side by side), with the PMO profile's threads, run in process on a parsed manifest
+    like the builds; the median of three runs after a warm-up."""
+    project = work / "trivial_dbt"
+    (project / "models").mkdir(parents=True)
+    settings = {"name": "trivial", "profile": "trivial", "models": {"+materialized": "table"}}
+    (project / "dbt_project.yml").write_text(yaml.safe_dump(settings))
+    pmo_output = yaml.safe_load((TRANSFORMS_DIR / "profiles.yml").read_text())["pmo"]["outputs"]
+    trivial_output = {
+        "type": "duckdb",
+        "path": str(work / "trivial.duckdb"),
+        "threads": pmo_output["dev"]["threads"],
+    }
+    profile = {"trivial": {"target": "dev", "outputs": {"dev": trivial_output}}}
+    (project / "profiles.yml").write_text(yaml.safe_dump(profile))
+    (project / "models" / "model_0.sql").write_text("select 1 as one")
+    for index in range(1, count):
+        (project / "models" / f"model_{index}.sql").write_text("select * from {{ ref('model_0') }}")
+    args = [
+        *("--project-dir", str(project), "--profiles-dir", str(project)),
+        *("--target-path", str(project / "target"), "--log-path", str(project / "logs")),
+    ]
+    manifest = dbtRunner().invoke(["parse", "--quiet", *args]).result
+    runner = dbtRunner(manifest=manifest)
+    runs = [timed(runner, "run", project=args) for _ in range(4)]
+    return statistics.median(run.seconds for run in runs[1:])
 
 
 def report(label: str, seconds: float, full: float) -> None:
@@ -220,26 +265,32 @@ def measure_builds(warehouse: Path, issues: int) -> None:
     timed(runner, "seed")
     changes = iter(CHANGES)
 
-    def build(*command: str, change: bool = True) -> float:
+    def build(*command: str, change: bool = True) -> Timing:
         changed = change_one_percent(warehouse, issues, next(changes)) if change else 0
-        seconds, breakdown = timed(runner, *command)
-        print(f"  {changed:,} issues changed, dbt {' '.join(command)}: {breakdown}")
-        return seconds
+        timing = timed(runner, *command)
+        print(f"  {changed:,} issues changed, dbt {' '.join(command)}: {timing.breakdown}")
+        return timing
 
-    full_run = build("run", "--full-refresh", change=False)
+    full_run = build("run", "--full-refresh", change=False).seconds
     full_run_rss = peak_rss_mib() / 1024
-    incremental_run = build("run")
-    incremental_jira_run = build("run", *DOWNSTREAM_OF_JIRA)
-    unchanged_run = build("run", change=False)
-    unchanged_jira_run = build("run", *DOWNSTREAM_OF_JIRA, change=False)
-    full_build = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=False)
-    incremental_build = build(*BUILD_WITHOUT_UNIT_TESTS)
+    incremental_run = build("run").seconds
+    jira_run = build("run", *DOWNSTREAM_OF_JIRA)
+    unchanged_run = build("run", change=False).seconds
+    unchanged_jira_run = build("run", *DOWNSTREAM_OF_JIRA, change=False).seconds
+    full_build = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=False).seconds
+    incremental_build = build(*BUILD_WITHOUT_UNIT_TESTS).seconds
+    trivial_run = trivial_models_seconds(jira_run.nodes, warehouse.parent)
 
     print(f"dbt run --full-refresh, every model: {full_run:.1f} s, peak RSS {full_run_rss:.2f} GiB")
     report("dbt run, incremental, every model", incremental_run, full_run)
-    report("dbt run, incremental, models downstream of raw_jira", incremental_jira_run, full_run)
+    report("dbt run, incremental, models downstream of raw_jira", jira_run.seconds, full_run)
     report("dbt run, nothing changed (dbt's fixed cost per run)", unchanged_run, full_run)
     report("dbt run, nothing changed, models downstream of raw_jira", unchanged_jira_run, full_run)
+    report(
+        f"dbt run of {jira_run.nodes} one-row models (dbt's own cost of as many)",
+        trivial_run,
+        full_run,
+    )
     print(f"dbt build --full-refresh, models and data tests: {full_build:.1f} s")
     report("dbt build, incremental, models and data tests", incremental_build, full_build)
     print(f"peak RSS of the whole benchmark: {peak_rss_mib() / 1024:.2f} GiB")
