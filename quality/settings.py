@@ -20,6 +20,10 @@ class QualitySettings:
     """A file with a larger share of quarantined rows fails the quarantine check."""
     freshness_max_hours: float = 26.0
     """Ingestion and marts older than this miss the nightly SLA."""
+    validation_history_days: float = 30.0
+    """Stored Great Expectations results (and their Data Docs pages) older than this are deleted
+    when their suite is next validated: every check stores one of each, and GE walks every
+    stored result whenever it rebuilds the Data Docs index."""
 
 
 def quality_settings() -> QualitySettings:

@@ -5,12 +5,14 @@ inside DuckDB (:mod:`quality.pushdown`): the table never leaves the warehouse, w
 checks cheap at a million issues. ``validate_frame`` runs GE's pandas engine on a DataFrame: for
 ad-hoc checks and crafted tables, and as the reference the DuckDB translation is tested against.
 With a ``project_root`` the result is stored in GE's file context there and Data Docs are
-rebuilt for that suite and validation only (plus the index); without one nothing is written.
+rebuilt for that suite and validation only (plus the index); the suite's results older than
+``quality.validation_history_days`` are deleted with their pages. Without one nothing is written.
 GE contexts are built once per process and reused by every check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import logging
@@ -36,6 +38,7 @@ from great_expectations.render.renderer.site_builder import SiteBuilder
 
 from quality.pushdown import evaluate
 from quality.references import References, WarehouseReferences
+from quality.settings import quality_settings
 from quality.suites import TableSuite
 
 SAMPLE_SIZE = 5
@@ -225,11 +228,35 @@ def _record(
     key = ValidationResultIdentifier(suite_id, run_id, f"warehouse-{suite.name}")
     workspace.context.suites.add_or_update(suite)
     workspace.context.validation_results_store.set(key, result)
+    _forget_before(workspace, suite_id, run_id.run_time - _history_window())
     # SiteBuilder.build minus copying the static assets again (done once, in _workspace).
     for section in workspace.site.site_section_builders.values():
         section.build(resource_identifiers=[key, suite_id])
     workspace.site.site_index_builder.build()
     return Path(workspace.site.get_resource_url(only_if_exists=False).removeprefix("file://"))
+
+
+def _history_window() -> datetime.timedelta:
+    return datetime.timedelta(days=quality_settings().validation_history_days)
+
+
+def _forget_before(
+    workspace: _DocsWorkspace, suite_id: ExpectationSuiteIdentifier, cutoff: datetime.datetime
+) -> None:
+    """Delete the suite's stored results and Data Docs pages of validations before ``cutoff``,
+    and the folders they leave empty (GE's own clean-up leaves every run's folder behind)."""
+    results = workspace.context.validation_results_store.store_backend
+    pages = workspace.site.target_store.store_backends[ValidationResultIdentifier]
+    # Page keys lead with their site section: ("validations", *result key).
+    for store, section in ((results, ()), (pages, ("validations",))):
+        for key in store.list_keys(prefix=(*section, *suite_id.to_tuple())):
+            result_key = ValidationResultIdentifier.from_tuple(key[len(section) :])
+            if result_key.run_id.run_time >= cutoff:
+                continue
+            folder = Path(store.get_url_for_key(key).removeprefix("file://")).parent
+            store.remove_key(key)
+            with contextlib.suppress(OSError):  # not empty: another result of that run time
+                folder.rmdir()
 
 
 def _failure(result: Any) -> FailedExpectation:

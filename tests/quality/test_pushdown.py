@@ -87,3 +87,64 @@ def test_the_data_docs_index_lists_only_the_newest_validations(
     ]
     index = runs[-1].docs_index.read_text()
     assert index.count("validations/marts/mart_value_delivery_rate/") == 2
+
+
+def stored_validations(root: Path) -> list[Path]:
+    """The stored results (.json) and Data Docs pages (.html) of validations under ``root``."""
+    return [
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "validations" in path.parts and path.suffix in (".json", ".html")
+    ]
+
+
+@pytest.fixture
+def no_validation_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep no stored validation but the newest of each suite."""
+    monkeypatch.setenv("QUALITY__VALIDATION_HISTORY_DAYS", "0")
+
+
+def test_results_and_pages_older_than_the_history_window_are_deleted(
+    write_table, delivery_rates, tmp_path: Path, no_validation_history
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    runs = [
+        validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+        for _ in range(3)
+    ]
+    assert sorted(path.suffix for path in stored_validations(tmp_path)) == [".html", ".json"]
+    assert runs[-1].docs_index.read_text().count("validations/marts/") == 1
+
+
+def test_deleted_validations_leave_no_empty_folders(
+    write_table, delivery_rates, tmp_path: Path, no_validation_history
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    for _ in range(3):
+        validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+    folders = [
+        path for path in tmp_path.rglob("*") if path.is_dir() and "validations" in path.parts
+    ]
+    assert [folder for folder in folders if not any(folder.iterdir())] == []
+
+
+def test_validations_within_the_history_window_are_kept(
+    write_table, delivery_rates, tmp_path: Path
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    for _ in range(3):
+        validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+    assert len(stored_validations(tmp_path)) == 6
+
+
+def test_a_suite_deletes_only_its_own_old_validations(
+    write_table, delivery_rates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    projects = write_table("raw_jira", "projects", pd.DataFrame({"id": ["1"], "key": ["A"]}))
+    validate_table(projects, SUITES["raw_jira.projects"], tmp_path / "gx", NO_REFERENCES)
+    monkeypatch.setenv("QUALITY__VALIDATION_HISTORY_DAYS", "0")
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    for _ in range(2):
+        validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
+    kept = {path.parent.parent.parent.name for path in stored_validations(tmp_path)}
+    assert kept == {"projects", "mart_value_delivery_rate"}
