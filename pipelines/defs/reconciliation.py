@@ -5,7 +5,8 @@ projects, or whose history Jira rewrote without touching ``updated`` stays stale
 the ``jira_raw`` assets run with the ``drop_data`` refresh tag: the Jira tables are truncated
 and reloaded in one dlt load (the truncation and the new rows commit together, the cursors
 restart), so deleted issues disappear and every changelog is complete. The same run then checks
-the reloaded tables, rebuilds the marts and publishes, exactly like an incremental run.
+the reloaded tables, rebuilds the models in full (`--full-refresh`: every issue is new to them
+anyway) and publishes.
 """
 
 import dagster as dg

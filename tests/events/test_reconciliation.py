@@ -51,3 +51,16 @@ def test_the_reload_is_reported_as_raw_jira_materialisations(reconciled) -> None
         for event in reconciled[1].get_asset_materialization_events()
     }
     assert {"raw_jira/issues", "raw_jira/changelog_items"} <= materialized
+
+
+def test_the_reconciliation_rebuilds_the_issue_versions_compacted(
+    reconciled, loaded_sandbox: LoadedSandbox
+) -> None:
+    counts = query(
+        loaded_sandbox.warehouse,
+        "select count(*) as versions, count(distinct issue_id) as issues "
+        "from intermediate.int_jira__issue_versions",
+    )
+    assert (counts["versions"][0], counts["issues"][0]) == (
+        len(loaded_sandbox.sandbox.site.issues),
+    ) * 2

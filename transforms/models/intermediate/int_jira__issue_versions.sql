@@ -3,7 +3,8 @@
 -- the keys of its previous version. The incremental marts rebuild the partitions of the
 -- versions newer than they have seen, under both keys, so an issue that moved between periods
 -- or projects, or was deleted, leaves no stale figure; they read only the newest rows.
--- Append-only: it grows with the changes and is compacted by a --full-refresh.
+-- Append-only: it grows with the changes and is compacted by a --full-refresh, which the
+-- weekly Jira reconciliation (a full reload) runs.
 -- Issues vanished from the lifecycle are looked for (an anti-join of all issues) only when a
 -- few counts say there are some: live issues recorded − lifecycle issues + the lifecycle's
 -- newer issues not live here (a live version without previous keys makes an issue live, a
