@@ -86,9 +86,9 @@ def _build_args(context: dg.AssetExecutionContext) -> list[str]:
 
     Every issue arrives in the reload's new dlt load, so an incremental build would recompute
     all of them through delete+insert (13.0 s against 9.7 s in full at 1M issues, measured by
-    ``benchmarks/transform_scale.py``) and
-    append a version of every issue to ``int_jira__issue_versions``, which a full build
-    compacts to one row per issue: the table grows by a week of changes at most.
+    ``benchmarks/transform_scale.py``) and append a version of every issue to
+    ``int_jira__issue_versions``, which a full build compacts to one row per issue: the table
+    grows by a week of changes at most.
     """
     if context.run.tags.get(JIRA_REFRESH_TAG) in JIRA_REFRESH_MODES:
         return [*BUILD_ARGS, "--full-refresh"]
