@@ -38,7 +38,7 @@ from benchmarks.transform_scale import (
     write_raw_tables,
 )
 from pipelines.defs.quality import quality_project_root
-from quality.suites import TABLE_SUITES
+from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
 from warehouse.connection import query
 

@@ -1,15 +1,14 @@
 """Expectation suites, one per validated table, built in code so that they are reviewed like code.
 
 Each expectation carries a severity: ``critical`` failures block everything downstream,
-``warning`` ones are reported but let the pipeline continue. Suites that check references to
-other tables take a :class:`~quality.references.References` and name the tables they read, so
-the Dagster check runs after those tables are loaded.
+``warning`` ones are reported but let the pipeline continue. Which table each suite validates,
+what it checks in words and which other tables its references read is in
+:mod:`quality.tables`, which Dagster loads without importing Great Expectations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import great_expectations as gx
 from great_expectations.core.expectation_suite import ExpectationSuite
@@ -31,36 +30,6 @@ CRITICAL = "critical"
 WARNING = "warning"
 
 gxe = gx.expectations
-Table = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class TableSuite:
-    """A suite, the warehouse table it validates and the tables its references read.
-
-    ``derived`` columns are SQL expressions DuckDB computes while the table is checked: a
-    reference into a large table (a changelog row's issue) is a join there, and a boolean the
-    suite checks, instead of a set of a million values to test every row against.
-    """
-
-    schema: str
-    table: str
-    build: Callable[[References], ExpectationSuite]
-    reads: tuple[Table, ...] = ()
-    derived: tuple[tuple[str, str], ...] = ()
-
-    def columns(self, suite: ExpectationSuite) -> list[str]:
-        """Stored columns ``suite`` checks (derived ones are computed, not stored)."""
-        computed = {name for name, _ in self.derived}
-        return [c for c in columns_of(suite) if c not in computed]
-
-    @property
-    def name(self) -> str:
-        return f"{self.schema}.{self.table}"
-
-    @property
-    def description(self) -> str:
-        return (self.build.__doc__ or self.name).strip()
 
 
 def columns_of(suite: ExpectationSuite) -> list[str]:
@@ -114,19 +83,16 @@ def _not_before(later: str, earlier: str, severity: str = CRITICAL):
 
 
 def jira_projects(_: References) -> ExpectationSuite:
-    """Projects have unique ids and keys: every delivery KPI is grouped by them."""
     return ExpectationSuite("raw_jira.projects", [*_key("id"), *_key("key")[1:]])
 
 
 def jira_statuses(_: References) -> ExpectationSuite:
-    """Every status maps to a statusCategory: flow logic uses categories, never names."""
     return ExpectationSuite(
         "raw_jira.statuses", [*_key("id"), _in("status_category_key", STATUS_CATEGORIES)]
     )
 
 
 def jira_fields(_: References) -> ExpectationSuite:
-    """Field ids are unique and at most one field plays each role (story points, sprint...)."""
     return ExpectationSuite(
         "raw_jira.fields",
         [
@@ -137,7 +103,6 @@ def jira_fields(_: References) -> ExpectationSuite:
 
 
 def jira_issues(refs: References) -> ExpectationSuite:
-    """Issue keys are unique, flow fields valid, dates ordered, projects known."""
     return ExpectationSuite(
         "raw_jira.issues",
         [
@@ -155,7 +120,6 @@ def jira_issues(refs: References) -> ExpectationSuite:
 
 
 def jira_changelog_items(_: References) -> ExpectationSuite:
-    """Changelog entries are unique per history and item, and belong to loaded issues."""
     return ExpectationSuite(
         "raw_jira.changelog_items",
         [
@@ -167,7 +131,6 @@ def jira_changelog_items(_: References) -> ExpectationSuite:
 
 
 def survey_responses(refs: References) -> ExpectationSuite:
-    """Responses are pseudonymised, on their scales, from known stakeholder groups."""
     groups = refs.split_values("raw_spreadsheets", "service_catalogue", "customer_groups")
     groups += refs.values("raw_spreadsheets", "needs_register", "customer_group")
     return ExpectationSuite(
@@ -187,7 +150,6 @@ def survey_responses(refs: References) -> ExpectationSuite:
 
 
 def survey_answers(refs: References) -> ExpectationSuite:
-    """Ratings stay on their 1-5 scale and name services of the catalogue."""
     return ExpectationSuite(
         "raw_spreadsheets.survey_answers",
         [
@@ -200,7 +162,6 @@ def survey_answers(refs: References) -> ExpectationSuite:
 
 
 def service_catalogue(_: References) -> ExpectationSuite:
-    """Services have unique ids and a satisfaction target on the 1-5 scale."""
     return ExpectationSuite(
         "raw_spreadsheets.service_catalogue",
         [*_key("service_id"), _between("target_satisfaction", 1, 5, WARNING)],
@@ -208,7 +169,6 @@ def service_catalogue(_: References) -> ExpectationSuite:
 
 
 def needs_register(_: References) -> ExpectationSuite:
-    """Needs have unique ids and a customer group."""
     return ExpectationSuite(
         "raw_spreadsheets.needs_register",
         [
@@ -219,7 +179,6 @@ def needs_register(_: References) -> ExpectationSuite:
 
 
 def maturity_assessments(_: References) -> ExpectationSuite:
-    """One rating per domain and assessment, levels 1-5, domains of PMI-PMOCP."""
     return ExpectationSuite(
         "raw_spreadsheets.maturity_assessments",
         [
@@ -232,7 +191,6 @@ def maturity_assessments(_: References) -> ExpectationSuite:
 
 
 def project_register(refs: References) -> ExpectationSuite:
-    """Projects are unique, money is not negative, dates ordered, keys known to Jira."""
     return ExpectationSuite(
         "raw_spreadsheets.project_register",
         [
@@ -254,22 +212,27 @@ def project_register(refs: References) -> ExpectationSuite:
 
 
 def strategic_objectives(_: References) -> ExpectationSuite:
-    """Objectives are unique and weighted between 0 and 1."""
     return ExpectationSuite(
         "raw_spreadsheets.strategic_objectives", [*_key("objective_id"), _between("weight", 0, 1)]
     )
 
 
 def _mart_key(name: str, *columns: str) -> Callable[[References], ExpectationSuite]:
+    """A suite checking only a mart's key."""
+
     def build(_: References) -> ExpectationSuite:
         return ExpectationSuite(f"marts.{name}", _key(*columns))
 
-    build.__doc__ = f"One row per {', '.join(columns)}: BI tools join and filter on it."
     return build
 
 
+delivery_throughput_monthly = _mart_key(
+    "mart_delivery_throughput_monthly", "project_id", "month_start"
+)
+service_csat = _mart_key("mart_service_csat", "service_id", "wave")
+
+
 def value_delivery_rate(_: References) -> ExpectationSuite:
-    """One row per wave, rates are percentages, suppressed waves show no number."""
     return ExpectationSuite(
         "marts.mart_value_delivery_rate",
         [
@@ -287,7 +250,6 @@ def value_delivery_rate(_: References) -> ExpectationSuite:
 
 
 def pmo_value_scorecard(_: References) -> ExpectationSuite:
-    """One row per quarter, composite score 0-100, a known benchmark class."""
     return ExpectationSuite(
         "marts.mart_pmo_value_scorecard_quarterly",
         [
@@ -296,48 +258,3 @@ def pmo_value_scorecard(_: References) -> ExpectationSuite:
             _in("benchmark_class", ["high_performing", "between", "low_performing"]),
         ],
     )
-
-
-RAW_JIRA = "raw_jira"
-RAW_SHEETS = "raw_spreadsheets"
-
-TABLE_SUITES: tuple[TableSuite, ...] = (
-    TableSuite(RAW_JIRA, "projects", jira_projects),
-    TableSuite(RAW_JIRA, "statuses", jira_statuses),
-    TableSuite(RAW_JIRA, "fields", jira_fields),
-    TableSuite(RAW_JIRA, "issues", jira_issues, reads=((RAW_JIRA, "projects"),)),
-    TableSuite(
-        RAW_JIRA,
-        "changelog_items",
-        jira_changelog_items,
-        reads=((RAW_JIRA, "issues"),),
-        derived=(("issue_is_loaded", "issue_id in (select id from raw_jira.issues)"),),
-    ),
-    TableSuite(
-        RAW_SHEETS,
-        "survey_responses",
-        survey_responses,
-        reads=((RAW_SHEETS, "service_catalogue"), (RAW_SHEETS, "needs_register")),
-    ),
-    TableSuite(
-        RAW_SHEETS, "survey_answers", survey_answers, reads=((RAW_SHEETS, "service_catalogue"),)
-    ),
-    TableSuite(RAW_SHEETS, "service_catalogue", service_catalogue),
-    TableSuite(RAW_SHEETS, "needs_register", needs_register),
-    TableSuite(RAW_SHEETS, "maturity_assessments", maturity_assessments),
-    TableSuite(
-        RAW_SHEETS,
-        "project_register",
-        project_register,
-        reads=((RAW_JIRA, "projects"), (RAW_SHEETS, "strategic_objectives")),
-    ),
-    TableSuite(RAW_SHEETS, "strategic_objectives", strategic_objectives),
-    TableSuite(
-        "marts",
-        "mart_delivery_throughput_monthly",
-        _mart_key("mart_delivery_throughput_monthly", "project_id", "month_start"),
-    ),
-    TableSuite("marts", "mart_service_csat", _mart_key("mart_service_csat", "service_id", "wave")),
-    TableSuite("marts", "mart_value_delivery_rate", value_delivery_rate),
-    TableSuite("marts", "mart_pmo_value_scorecard_quarterly", pmo_value_scorecard),
-)

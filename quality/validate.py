@@ -39,7 +39,8 @@ from great_expectations.render.renderer.site_builder import SiteBuilder
 from quality.pushdown import evaluate
 from quality.references import References, WarehouseReferences
 from quality.settings import quality_settings
-from quality.suites import TableSuite
+from quality.suites import columns_of
+from quality.tables import TableSuite
 
 SAMPLE_SIZE = 5
 DOCS_SITE = "local_site"
@@ -148,7 +149,8 @@ def validate_table(
 def _require_columns(
     con: duckdb.DuckDBPyConnection, table_suite: TableSuite, suite: ExpectationSuite
 ) -> None:
-    """Refuse, naming them, columns the suite checks that the table lacks (a broken contract)."""
+    """Refuse, naming them, stored columns the suite checks that the table lacks (a broken
+    contract); derived columns are computed while the table is checked."""
     present = {
         name
         for (name,) in con.execute(
@@ -157,7 +159,8 @@ def _require_columns(
             [table_suite.schema, table_suite.table],
         ).fetchall()
     }
-    missing = [c for c in table_suite.columns(suite) if c not in present]
+    computed = {name for name, _ in table_suite.derived}
+    missing = [c for c in columns_of(suite) if c not in present | computed]
     if missing:
         raise LookupError(f"{table_suite.name} has no column {', '.join(missing)} to check")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 import pytest
 
 from pipelines.settings import DUCKDB_POOL, REFRESH_JOB
+from warehouse.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +90,15 @@ def test_nightly_schedule_runs_the_refresh_job(definitions: dg.Definitions) -> N
     schedule = definitions.resolve_schedule_def("nightly_refresh")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.job_name == REFRESH_JOB
+
+
+def test_loading_the_code_location_does_not_import_great_expectations() -> None:
+    """GE takes ~2 s to import: the checks import it when they run, not every load does."""
+    probe = (
+        "import sys; from pipelines.definitions import defs; defs(); "
+        "print('great_expectations' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO_ROOT
+    )
+    assert loaded.stdout.splitlines()[-1] == "False"

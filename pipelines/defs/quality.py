@@ -7,17 +7,20 @@ warehouse on every validation and linked from the check's metadata.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import quality_settings
-from quality.suites import TABLE_SUITES, TableSuite
-from quality.validate import ValidationSummary, validate_table
+from quality.tables import TABLE_SUITES, TableSuite
 from quality.volume import VolumeChange
 from warehouse.connection import query
 from warehouse.settings import warehouse_path
+
+if TYPE_CHECKING:
+    from quality.validate import ValidationSummary
 
 CHECK_AUTOMATION = dg.AutomationCondition.eager()
 
@@ -27,7 +30,7 @@ def quality_project_root(warehouse: Path) -> Path:
     return warehouse.parent / "quality" / warehouse.stem
 
 
-def _suite_result(summary: ValidationSummary) -> dg.AssetCheckResult:
+def _suite_result(summary: "ValidationSummary") -> dg.AssetCheckResult:
     metadata: dict[str, object] = {
         "suite": summary.suite,
         "rows": summary.rows,
@@ -59,6 +62,10 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         pool=DUCKDB_POOL,
     )
     def _suite_check() -> dg.AssetCheckResult:
+        # Great Expectations (~2 s to import) is loaded by the first check that runs, not by
+        # every code-location load.
+        from quality.validate import validate_table
+
         path = warehouse_path()
         return _suite_result(validate_table(path, suite, quality_project_root(path)))
 

@@ -10,7 +10,7 @@ import pytest
 
 from quality.pushdown import Sql, rule_for
 from quality.references import StaticReferences
-from quality.suites import TABLE_SUITES
+from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
 
 SUITES = {suite.name: suite for suite in TABLE_SUITES}

@@ -1,7 +1,8 @@
 """Checks load only the columns their suite reads (raw JSON payloads stay on disk)."""
 
 from quality.references import StaticReferences
-from quality.suites import TABLE_SUITES, columns_of
+from quality.suites import columns_of
+from quality.tables import TABLE_SUITES
 
 NO_REFERENCES = StaticReferences({})
 SUITES = {suite.name: suite for suite in TABLE_SUITES}

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from quality.references import WarehouseReferences
-from quality.suites import TABLE_SUITES, TableSuite
+from quality.tables import TABLE_SUITES, TableSuite
 from quality.validate import ValidationSummary, validate_frame, validate_table
 from warehouse.connection import query
 
