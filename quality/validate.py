@@ -231,16 +231,13 @@ def _record(
     key = ValidationResultIdentifier(suite_id, run_id, f"warehouse-{suite.name}")
     workspace.context.suites.add_or_update(suite)
     workspace.context.validation_results_store.set(key, result)
-    _forget_before(workspace, suite_id, run_id.run_time - _history_window())
+    history = datetime.timedelta(days=quality_settings().validation_history_days)
+    _forget_before(workspace, suite_id, run_id.run_time - history)
     # SiteBuilder.build minus copying the static assets again (done once, in _workspace).
     for section in workspace.site.site_section_builders.values():
         section.build(resource_identifiers=[key, suite_id])
     workspace.site.site_index_builder.build()
     return Path(workspace.site.get_resource_url(only_if_exists=False).removeprefix("file://"))
-
-
-def _history_window() -> datetime.timedelta:
-    return datetime.timedelta(days=quality_settings().validation_history_days)
 
 
 def _forget_before(
