@@ -1,4 +1,5 @@
-"""Checks load only the columns their suite reads (raw JSON payloads stay on disk)."""
+"""Checks load only the columns their suite reads (raw JSON payloads stay on disk), and every
+table builds its own suite."""
 
 from quality.references import StaticReferences
 from quality.suites import columns_of
@@ -17,3 +18,8 @@ def test_issue_suite_never_loads_the_raw_payload() -> None:
 def test_row_condition_columns_are_loaded() -> None:
     columns = columns_of(SUITES["marts.mart_value_delivery_rate"].build(NO_REFERENCES))
     assert "is_suppressed" in columns
+
+
+def test_every_table_builds_the_suite_named_after_it() -> None:
+    built = {suite.name: suite.build(NO_REFERENCES).name for suite in TABLE_SUITES}
+    assert built == {name: name for name in built}
