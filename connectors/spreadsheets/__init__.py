@@ -44,7 +44,7 @@ def spreadsheet_source(
     max_file_bytes: int = MAX_FILE_BYTES,
     max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
     default_timezone: str = DEFAULT_TIMEZONE,
-    day_first: bool = DAY_FIRST,
+    day_first: bool | None = DAY_FIRST,
     require_respondent: bool = REQUIRE_RESPONDENT,
     deleted_files: str = DELETED_FILES,
 ) -> list[DltResource]:

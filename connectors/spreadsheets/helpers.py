@@ -24,7 +24,13 @@ from fsspec.core import url_to_fs
 from connectors.gc_pause import gc_paused
 from connectors.spreadsheets.columns import Columns, Record, block_records, single_row
 from connectors.spreadsheets.layouts import QUESTION_MAP, SERVICE_CATALOGUE
-from connectors.spreadsheets.parsing import Claims, Lineage, ParseOptions, parse_sheet
+from connectors.spreadsheets.parsing import (
+    Claims,
+    Lineage,
+    ParseOptions,
+    parse_sheet,
+    with_file_date_order,
+)
 from connectors.spreadsheets.question_map import QuestionMap
 from connectors.spreadsheets.readers import ReadLimits, RejectedFile, Sheets, read_sheets
 from connectors.spreadsheets.recognise import recognise_sheet
@@ -236,12 +242,17 @@ class LandingBatch:
 
     def _reference_rows(self, read: ReadFile) -> dict[str, list[Any]]:
         found: dict[str, list[Any]] = {"service_ids": [], "questions": []}
-        for sheet, rows in (read.sheets or {}).items():
-            match = recognise_sheet(sheet, rows)
-            if match is None or match.layout not in (SERVICE_CATALOGUE, QUESTION_MAP):
-                continue
+        sheets = read.sheets or {}
+        matches = [
+            match
+            for sheet, rows in sheets.items()
+            if (match := recognise_sheet(sheet, rows)) is not None
+            and match.layout in (SERVICE_CATALOGUE, QUESTION_MAP)
+        ]
+        options = with_file_date_order(self.options, matches, sheets)
+        for match in matches:
             lineage = Lineage(read.path, read.file_hash, self.seen_at)
-            result = parse_sheet(match, rows, lineage, self.options)
+            result = parse_sheet(match, sheets[match.sheet], lineage, options)
             for block in result.tables["service_catalogue"]:
                 found["service_ids"] += block["service_id"]
             for block in result.tables["survey_question_map"]:
@@ -283,7 +294,9 @@ class LandingBatch:
                 "no sheet with a recognised PMO workbook header (see connectors/spreadsheets/"
                 "templates)"
             )
-        options = replace(self.options, known_services=references.service_ids)
+        options = with_file_date_order(
+            replace(self.options, known_services=references.service_ids), matches, sheets
+        )
         parsed = ParsedFile.replacing(read.path, read.file_hash)
         lineage = Lineage(read.path, read.file_hash, self.seen_at)
         totals: dict[str, int] = defaultdict(int)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, partial
 from itertools import repeat
@@ -33,6 +33,7 @@ from connectors.spreadsheets.pseudonymise import respondent_token
 from connectors.spreadsheets.question_map import QuestionMap
 from connectors.spreadsheets.recognise import SheetMatch
 from connectors.spreadsheets.settings import DAY_FIRST, DEFAULT_TIMEZONE, REQUIRE_RESPONDENT
+from connectors.spreadsheets.timestamps import date_order
 from connectors.spreadsheets.values import (
     CellError,
     as_date,
@@ -55,6 +56,7 @@ CLOSED_LISTS = {
 }
 PLAIN_TEXT = (Kind.TEXT, Kind.PERSONAL)
 PERSONAL_COLUMNS = ("respondent_email", "respondent_name")
+Sheet = Sequence[Sequence[Any]]
 ROWS = "__rows__"
 """Pseudo column of a table block while parsing: the data row each of its rows comes from."""
 
@@ -63,7 +65,10 @@ ROWS = "__rows__"
 class ParseOptions:
     pseudonymisation_key: str
     timezone: str = DEFAULT_TIMEZONE
-    day_first: bool = DAY_FIRST
+    day_first: bool | None = DAY_FIRST
+    """The file's day/month order; None: a text date whose day and month could swap is refused."""
+    date_hint: str = ""
+    """Why ``day_first`` is None for this file, for the quarantine reason."""
     require_respondent: bool = REQUIRE_RESPONDENT
     known_services: frozenset[str] | None = None  # None: any SVC-* id is accepted
 
@@ -120,6 +125,22 @@ class SheetRows:
 
     def valid(self) -> list[int]:
         return [index for index in range(len(self.row_numbers)) if index not in self.problems]
+
+
+def with_file_date_order(
+    options: ParseOptions, matches: Sequence[SheetMatch], sheets: Mapping[str, Sheet]
+) -> ParseOptions:
+    """``options`` with the day/month order of this file's text dates, else the configured one."""
+    cells = (
+        row[position]
+        for match in matches
+        for position, column in match.columns.items()
+        if column.kind in (Kind.DATE, Kind.DATETIME)
+        for row in sheets[match.sheet][match.header_row + 1 :]
+        if position < len(row)
+    )
+    order = date_order(cells)
+    return replace(options, day_first=order.day_first(options.day_first), date_hint=order.hint)
 
 
 def parse_sheet(
@@ -251,9 +272,9 @@ def typed_value(column: Column, raw: Any, options: ParseOptions) -> Any:
         text = as_text(raw)
         return _closed_choice(column, text) if column.choices in CLOSED_LISTS else text
     if column.kind is Kind.DATE:
-        return as_date(raw, options.day_first)
+        return as_date(raw, options.day_first, options.date_hint)
     if column.kind is Kind.DATETIME:
-        return as_datetime(raw, options.timezone, options.day_first)
+        return as_datetime(raw, options.timezone, options.day_first, options.date_hint)
     if column.scale:
         number = likert_score(raw, column.scale)
     else:

@@ -16,8 +16,10 @@ IGNORED_PREFIXES = ("~$", ".")
 DEFAULT_TIMEZONE = "UTC"
 """Time zone of naive timestamps (Excel has none)."""
 
-DAY_FIRST = True
-"""Read ambiguous text dates like 03/04/2026 as day/month (set False for US exports)."""
+DAY_FIRST: bool | None = None
+"""How to read text dates like 03/04/2026 in a file whose own dates cannot tell (every one fits
+both orders): True day/month, False month/day, None (default) quarantine them with a hint.
+A file with a date such as 13/03/2026 or 3/14/2026 settles its own order."""
 
 REQUIRE_RESPONDENT = True
 """A survey row without respondent email or name is quarantined."""

@@ -12,13 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from connectors.spreadsheets.timestamps import NotATimestamp, parse_export_timestamp
+
 EXCEL_EPOCH = datetime(1899, 12, 30)
 FIRST_SERIAL, LAST_SERIAL = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
-DATE_FORMATS_DAY_FIRST = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y")
-DATE_FORMATS_MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
-DATE_FORMATS_UNAMBIGUOUS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
+DATE_FORMATS_NAMED_MONTH = (
     "%d %b %Y",
     "%d %B %Y",
     "%b %d, %Y",
@@ -96,8 +94,12 @@ def from_excel_serial(serial: float) -> datetime:
     return EXCEL_EPOCH + timedelta(days=serial)
 
 
-def as_datetime(value: Any, timezone: str, day_first: bool) -> datetime:
-    """An aware UTC timestamp; naive values are read in ``timezone``."""
+def as_datetime(value: Any, timezone: str, day_first: bool | None, hint: str = "") -> datetime:
+    """An aware UTC timestamp; naive values are read in ``timezone``.
+
+    ``day_first`` is the file's day/month order (``timestamps.date_order``); None refuses a
+    text date whose day and month could swap, with ``hint`` as the reason.
+    """
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
@@ -105,7 +107,7 @@ def as_datetime(value: Any, timezone: str, day_first: bool) -> datetime:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         parsed = from_excel_serial(float(value))
     elif isinstance(value, str):
-        parsed = _parse_text_datetime(value.strip(), day_first)
+        parsed = _parse_text_datetime(value.strip(), day_first, hint)
     else:
         raise CellError(f"not a date: {value!r}")
     return to_utc(parsed, ZoneInfo(timezone))
@@ -118,15 +120,15 @@ def to_utc(moment: datetime, zone: tzinfo) -> datetime:
     return moment.astimezone(UTC)
 
 
-def as_date(value: Any, day_first: bool) -> date:
+def as_date(value: Any, day_first: bool | None, hint: str = "") -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return as_datetime(value, "UTC", day_first).date()
+    return as_datetime(value, "UTC", day_first, hint).date()
 
 
-def _parse_text_datetime(text: str, day_first: bool) -> datetime:
+def _parse_text_datetime(text: str, day_first: bool | None, hint: str) -> datetime:
     if not text:
         raise CellError("blank date")
     try:
@@ -134,13 +136,18 @@ def _parse_text_datetime(text: str, day_first: bool) -> datetime:
     except ValueError:
         pass
     try:
+        parsed = parse_export_timestamp(text, day_first, hint)
+    except NotATimestamp as error:
+        raise CellError(f"not a date: {text!r} ({error})") from None
+    if parsed is not None:
+        return parsed
+    try:
         return from_excel_serial(float(text))
     except ValueError:
         pass
     offset = OFFSET_SUFFIX.search(text)
     body = text[: offset.start()] if offset else text
-    ambiguous = DATE_FORMATS_DAY_FIRST if day_first else DATE_FORMATS_MONTH_FIRST
-    for date_format in (*DATE_FORMATS_UNAMBIGUOUS, *ambiguous):
+    for date_format in DATE_FORMATS_NAMED_MONTH:
         for time_suffix in TIME_SUFFIXES:
             try:
                 parsed = datetime.strptime(body, date_format + time_suffix)
