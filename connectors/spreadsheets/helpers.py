@@ -308,6 +308,7 @@ class LandingBatch:
             totals["rows_loaded"] += result.rows_loaded
             totals["rows_quarantined"] += result.rows_quarantined
             totals["rows_skipped"] += result.rows_skipped
+            totals["answers_quarantined"] += result.answers_quarantined
         self._response_claims = claims
         workbooks = ";".join(sorted({match.layout.workbook for match in matches}))
         parsed.tables["source_files"].append(
@@ -327,6 +328,7 @@ class LandingBatch:
             "rows_loaded": totals.get("rows_loaded", 0),
             "rows_quarantined": totals.get("rows_quarantined", 0),
             "rows_skipped": totals.get("rows_skipped", 0),
+            "answers_quarantined": totals.get("answers_quarantined", 0),
             "size_bytes": read.size,
             "seen_at": self.seen_at,
         }

@@ -1,7 +1,10 @@
 """Rows of a recognised sheet to raw-table columns, or to quarantine with reasons.
 
-A row with any invalid cell is quarantined whole (one quarantine row per bad cell) so that a
-PMO lead fixes it at the source; every other row of the file still loads. Exact duplicate and
+A register row with any invalid cell is quarantined whole (one quarantine row per bad cell) so
+that a PMO lead fixes it at the source; every other row of the file still loads. In a survey,
+a bad answer (a rating, overall value or likelihood to recommend) is quarantined alone: the
+response loads with its other answers. Only what makes the response itself unknowable
+(respondent, date, wave, group, a duplicate id) quarantines the whole row. Exact duplicate and
 blank rows are skipped and counted. Cells are typed column by column and the tables are
 built as columns (``columns.py``): a large survey never becomes a million dicts.
 """
@@ -29,7 +32,7 @@ from connectors.spreadsheets.layouts import (
     Kind,
 )
 from connectors.spreadsheets.likert import likert_score, scale_labels
-from connectors.spreadsheets.pseudonymise import respondent_token
+from connectors.spreadsheets.pseudonymise import mask_emails, respondent_token
 from connectors.spreadsheets.question_map import QuestionMap
 from connectors.spreadsheets.recognise import SheetMatch
 from connectors.spreadsheets.settings import DAY_FIRST, DEFAULT_TIMEZONE, REQUIRE_RESPONDENT
@@ -95,6 +98,7 @@ class SheetResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_skipped: int = 0
+    answers_quarantined: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,9 @@ class Problem:
 
 
 Problems = dict[int, list[Problem]]
-"""Data row index to the problems that quarantine it, in column order."""
+"""Data row index to its problems, in column order."""
+ANSWER_FIELDS = ("overall_value", "likelihood_to_recommend")
+"""Survey columns quarantined alone, with the per-service ratings (``SVC-GOV|value``)."""
 Claims = dict[tuple[Any, ...], tuple[str, int]]
 """A key to the file and spreadsheet row that loaded it first."""
 
@@ -118,6 +124,11 @@ class SheetRows:
     values: dict[str, list[Any]]
     row_numbers: list[int]
     problems: Problems
+    """Problems that quarantine their whole row."""
+    answer_problems: Problems
+    """Bad survey answers: quarantined alone, their row still loads."""
+    response_ids: list[str | None] = field(default_factory=list)
+    """Survey rows' stored response ids (None for rows quarantined whole)."""
 
     def column(self, name: str) -> list[Any]:
         """A contracted column's values; all None when the sheet lacks it."""
@@ -159,22 +170,26 @@ def parse_sheet(
     """
     result = SheetResult()
     cells, row_numbers = _data_rows(match, rows, result)
-    problems: Problems = defaultdict(list)
+    sheet = SheetRows(match, {}, row_numbers, defaultdict(list), defaultdict(list))
     raw_columns = zip(*cells, strict=True) if cells else repeat((), len(match.columns))
-    values = {
-        column.name: _typed_column(column, match.headers[position], raw, options, problems)
-        for (position, column), raw in zip(match.columns.items(), raw_columns, strict=True)
-    }
-    sheet = SheetRows(match, values, row_numbers, problems)
+    for (position, column), raw in zip(match.columns.items(), raw_columns, strict=True):
+        answer = match.layout is SURVEY and _is_answer(column.name)
+        problems = sheet.answer_problems if answer else sheet.problems
+        sheet.values[column.name] = _typed_column(
+            column, match.headers[position], raw, options, problems
+        )
     if match.layout is SURVEY:
         claims = {} if response_claims is None else response_claims
         tables = _survey_tables(sheet, options, lineage, claims)
     else:
         tables = _register_tables(sheet, options, lineage)
-    if problems:
+    if sheet.problems or sheet.answer_problems:
         tables["quarantine"] = [_quarantine_block(sheet, lineage)]
-    result.rows_quarantined = len(problems)
-    result.rows_loaded = len(row_numbers) - len(problems)
+    result.rows_quarantined = len(sheet.problems)
+    result.rows_loaded = len(row_numbers) - len(sheet.problems)
+    result.answers_quarantined = sum(
+        len(found) for index, found in sheet.answer_problems.items() if index not in sheet.problems
+    )
     for table, blocks in tables.items():
         for block in blocks:
             row_numbers_of_block = take(row_numbers, block.pop(ROWS))
@@ -182,6 +197,10 @@ def parse_sheet(
                 block.update(lineage.columns(match.sheet, row_numbers_of_block))
                 result.tables[table].append(block)
     return result
+
+
+def _is_answer(name: str) -> bool:
+    return "|" in name or name in ANSWER_FIELDS
 
 
 def _data_rows(
@@ -355,11 +374,14 @@ def _survey_tables(
             wave = as_wave(wave) if wave else wave_of(submitted[index])
         except CellError as error:
             problems.append(Problem(_header(match, "wave"), wave, str(error)))
-        problems += [
-            Problem(_header(match, name), values[name][index], f"unknown service {service_id}")
-            for name, service_id in unknown
-            if values[name][index] is not None
-        ]
+        for name, service_id in unknown:
+            if values[name][index] is not None:
+                sheet.answer_problems[index].append(
+                    Problem(
+                        _header(match, name), values[name][index], f"unknown service {service_id}"
+                    )
+                )
+                values[name][index] = None
         if problems:
             sheet.problems[index] = problems
             continue
@@ -370,6 +392,7 @@ def _survey_tables(
         )
     keys = [(response_id,) for response_id in response_ids]
     valid = _unique_keys(sheet, keys, lineage.source_file, claims)
+    sheet.response_ids = response_ids
     responses = {
         name: take(column, valid)
         for name, column in values.items()
@@ -412,16 +435,24 @@ def _unique_keys(
 
 
 def _quarantine_block(sheet: SheetRows, lineage: Lineage) -> Columns:
-    """One row per problem of each quarantined row."""
+    """One row per problem: of each row quarantined whole (scope ``row``), and of each bad
+    answer of a loaded response (scope ``answer``, with the response's id)."""
+    rows = sorted({*sheet.problems, *sheet.answer_problems})
     problems = [
-        (index, problem) for index in sorted(sheet.problems) for problem in sheet.problems[index]
+        (index, problem, index in sheet.problems)
+        for index in rows
+        for problem in (*sheet.problems.get(index, ()), *sheet.answer_problems.get(index, ()))
     ]
     return {
-        "source_column": [problem.column for _, problem in problems],
-        "value": [as_text(problem.value) for _, problem in problems],
-        "reason": [problem.reason for _, problem in problems],
+        "source_column": [problem.column for _, problem, _ in problems],
+        "value": [mask_emails(as_text(problem.value)) for _, problem, _ in problems],
+        "reason": [problem.reason for _, problem, _ in problems],
+        "scope": ["row" if whole else "answer" for _, _, whole in problems],
+        "response_id": [
+            None if whole else sheet.response_ids[index] for index, _, whole in problems
+        ],
         "quarantined_at": Repeated(lineage.quarantined_at, len(problems)),
-        ROWS: [index for index, _ in problems],
+        ROWS: [index for index, _, _ in problems],
     }
 
 

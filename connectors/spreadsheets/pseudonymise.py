@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import re
+
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_MASK = "[email]"
 
 
 def respondent_token(key: str, email: str | None, name: str | None) -> str | None:
@@ -19,3 +23,9 @@ def respondent_token(key: str, email: str | None, name: str | None) -> str | Non
     if identity is None:
         return None
     return hmac.digest(key.encode(), identity.encode(), "sha256").hex()
+
+
+def mask_emails(text: str | None) -> str | None:
+    """``text`` with every e-mail address replaced by ``[email]``: respondents type their own
+    or a colleague's address into comments, and a bad cell's value lands in quarantine."""
+    return EMAIL.sub(EMAIL_MASK, text) if text and "@" in text else text

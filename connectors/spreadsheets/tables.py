@@ -158,6 +158,8 @@ QUARANTINE = RawTable(
         "source_column": "text",
         "value": "text",
         "reason": "text",
+        "scope": "text",  # row: the row was not loaded; answer: only this survey answer
+        "response_id": "text",  # the loaded response an answer belongs to
         "quarantined_at": "timestamp",
     },
 )
@@ -173,6 +175,7 @@ SOURCE_FILES = RawTable(
         "rows_loaded": "bigint",
         "rows_quarantined": "bigint",
         "rows_skipped": "bigint",
+        "answers_quarantined": "bigint",
         "size_bytes": "bigint",
         "seen_at": "timestamp",
         "deleted_at": "timestamp",

@@ -40,7 +40,7 @@ def survey_row(number: int, **overrides: Any) -> dict[str, Any]:
     return {**row, **overrides}
 
 
-A_ROWS = [survey_row(1), survey_row(2), survey_row(3, overall_value=9)]
+A_ROWS = [survey_row(1), survey_row(2), survey_row(3, wave="2026-Q5")]
 """Two good survey rows and one to quarantine."""
 
 

@@ -19,19 +19,7 @@ BAD_ROW = GOOD_ROWS + 2  # spreadsheet row: header is row 1
 
 FIRST_ID = "{first_id}"  # stands for the case file's first response id
 
-SURVEY_CASES = {
-    "rating out of range": (
-        {"SVC-GOV|satisfaction": 7},
-        [("SVC-GOV satisfaction", "7", "out of range 1..5")],
-    ),
-    "nps out of range": (
-        {"likelihood_to_recommend": 11},
-        [("Likelihood to recommend", "11", "out of range 0..10")],
-    ),
-    "rating that is not a number": (
-        {"SVC-REP|value": "great"},
-        [("SVC-REP value", "great", "not a number")],
-    ),
+ROW_CASES = {
     "missing respondent": (
         {"respondent_email": None, "respondent_name": None},
         [("Respondent email", None, "missing respondent")],
@@ -49,6 +37,21 @@ SURVEY_CASES = {
         {"response_id": FIRST_ID},
         [("Response ID", FIRST_ID, "duplicate response_id (first on row 2)")],
     ),
+}
+"""Cases that leave no response to keep: the whole row is quarantined."""
+ANSWER_CASES = {
+    "rating out of range": (
+        {"SVC-GOV|satisfaction": 7},
+        [("SVC-GOV satisfaction", "7", "out of range 1..5")],
+    ),
+    "nps out of range": (
+        {"likelihood_to_recommend": 11},
+        [("Likelihood to recommend", "11", "out of range 0..10")],
+    ),
+    "rating that is not a number": (
+        {"SVC-REP|value": "great"},
+        [("SVC-REP value", "great", "not a number")],
+    ),
     "two bad cells": (
         {"SVC-GOV|value": 0, "overall_value": 9},
         [
@@ -57,6 +60,9 @@ SURVEY_CASES = {
         ],
     ),
 }
+"""Cases of bad answers: only the answer is quarantined, the response and its other answers load."""
+SURVEY_CASES = {**ROW_CASES, **ANSWER_CASES}
+ANSWERS_PER_ROW = 4  # survey_row rates two services on two dimensions
 
 
 def quarantined(warehouse: Warehouse, source_file: str = "%") -> list[tuple]:
@@ -95,7 +101,7 @@ def survey_cases(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return warehouse
 
 
-@pytest.mark.parametrize("case", SURVEY_CASES, ids=str)
+@pytest.mark.parametrize("case", ROW_CASES, ids=str)
 def test_a_bad_survey_row_is_quarantined_and_the_rest_loads(survey_cases: Warehouse, case: str):
     _, expected = SURVEY_CASES[case]
     name = case_file(case)
@@ -110,19 +116,73 @@ def test_a_bad_survey_row_is_quarantined_and_the_rest_loads(survey_cases: Wareho
         assert reason in row[5]
 
 
+@pytest.mark.parametrize("case", ANSWER_CASES, ids=str)
+def test_a_bad_answer_is_quarantined_and_the_response_keeps_its_other_answers(
+    survey_cases: Warehouse, case: str
+):
+    _, expected = SURVEY_CASES[case]
+    name = case_file(case)
+    bad = survey_cases.rows(
+        "select response_id, overall_value, likelihood_to_recommend from survey_responses "
+        f"where source_file = '{name}' and source_row = {BAD_ROW}"
+    )
+    assert len(bad) == 1, "the response with a bad answer is loaded"
+    (bad_response, overall, nps), bad_ratings = bad[0], len(expected)
+    assert (overall, nps) == (
+        None if "overall_value" in SURVEY_CASES[case][0] else 4,
+        None if "likelihood_to_recommend" in SURVEY_CASES[case][0] else 8,
+    )
+    rated_fields = {
+        "SVC-GOV|satisfaction",
+        "SVC-GOV|value",
+        "SVC-REP|satisfaction",
+        "SVC-REP|value",
+    }
+    bad_rating_count = len(rated_fields & set(SURVEY_CASES[case][0]))
+    assert survey_cases.rows(
+        f"select count(*) from survey_answers where response_id = '{bad_response}'"
+    ) == [(ANSWERS_PER_ROW - bad_rating_count,)]
+    found = survey_cases.rows(
+        "select source_row, source_column, value, reason, scope, response_id from quarantine "
+        f"where source_file = '{name}' order by source_column"
+    )
+    assert len(found) == bad_ratings
+    for (column, value, reason), row in zip(sorted(expected), found, strict=True):
+        assert row[:3] == (BAD_ROW, column, value)
+        assert reason in row[3]
+        assert row[4:] == ("answer", bad_response)
+
+
+def test_rows_quarantined_whole_say_so(survey_cases: Warehouse):
+    assert survey_cases.rows(
+        f"select distinct scope, response_id from quarantine where source_file = "
+        f"'{case_file('bad wave')}'"
+    ) == [("row", None)]
+
+
+def test_source_files_counts_quarantined_answers_apart_from_rows(survey_cases: Warehouse):
+    assert survey_cases.rows(
+        "select rows_loaded, rows_quarantined, answers_quarantined from source_files "
+        f"where source_file = '{case_file('two bad cells')}'"
+    ) == [(GOOD_ROWS + 1, 0, 2)]
+
+
 def test_quarantine_never_holds_a_respondent_email(survey_cases: Warehouse):
     assert survey_cases.count("quarantine") > 0
     assert survey_cases.rows("select count(*) from quarantine where value like '%@%'") == [(0,)]
 
 
-def test_a_rating_of_a_service_missing_from_the_catalogue_is_quarantined(
+def test_a_rating_of_a_service_missing_from_the_catalogue_is_quarantined_alone(
     landing: Path, warehouse: Warehouse
 ):
     write_catalogue(landing / "service_catalogue.xlsx")
     rows = [survey_row(1), survey_row(2, **{"SVC-XYZ|value": 4})]
     write_survey(landing / "survey.xlsx", rows, services=("SVC-GOV", "SVC-REP", "SVC-XYZ"))
     warehouse.load()
-    assert warehouse.count("survey_responses") == 1
+    assert warehouse.count("survey_responses") == 2
+    assert warehouse.rows("select count(*) from survey_answers where service_id = 'SVC-XYZ'") == [
+        (0,)
+    ]
     assert [row[3:] for row in quarantined(warehouse)] == [
         ("SVC-XYZ value", "4", "unknown service SVC-XYZ")
     ]
@@ -175,7 +235,7 @@ def test_register_values_are_normalised_not_quarantined(landing: Path, warehouse
 def test_source_files_counts_loaded_quarantined_and_skipped_rows(
     landing: Path, warehouse: Warehouse
 ):
-    rows = [survey_row(1), survey_row(2), survey_row(2), {}, survey_row(3, overall_value=0)]
+    rows = [survey_row(1), survey_row(2), survey_row(2), {}, survey_row(3, wave="2026-Q5")]
     write_survey(landing / "survey.xlsx", rows)
     warehouse.load()
     assert warehouse.rows(
