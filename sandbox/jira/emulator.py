@@ -5,7 +5,7 @@ error shapes, counts requests per path and injects faults on demand (429, 5xx, s
 dropped connections, malformed pages) so the connector's resilience is tested for real.
 
 Run by hand: `python -m sandbox.jira.emulator --port 8080` (Cloud demo site, demo@example.com /
-demo-token).
+demo-token); `--profile messy` serves the real-world site of `sandbox/jira/messy.py`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from sandbox.jira.jql import JqlError, JqlQuery, parse_jql
+from sandbox.jira.messy import MESSY_QUIRKS, generate_messy_site
 from sandbox.jira.payloads import JsonDict, Renderer
 from sandbox.jira.site import Issue, JiraSite, User, Worklog, generate_site
 
@@ -48,7 +49,13 @@ REMOVED_SEARCH = (
     "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
 )
 PAGE_FAULTS = ("malformed", "repeat_token", "empty_page_with_token", "lost_token")
-FAULT_KINDS = ("rate_limit", "server_error", "drop_connection", "slow", *PAGE_FAULTS)
+FAULT_KINDS = ("rate_limit", "server_error", "drop_connection", "slow", "html", *PAGE_FAULTS)
+# What a proxy, a load balancer or a login redirect answers in front of a Jira site.
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>{status} {phrase}</title></head>"
+    "<body><h1>{phrase}</h1><p>The server is temporarily unable to service your request."
+    "</p></body></html>"
+)
 
 
 class ApiError(Exception):
@@ -64,7 +71,9 @@ class Fault:
     """The next `times` requests whose path starts with `path` misbehave as `kind`.
 
     Rate limits send `Retry-After: retry_after` (omitted when 0) and an `X-RateLimit-Reset`
-    `reset_after` seconds ahead; `slow` sleeps `delay` seconds before answering.
+    `reset_after` seconds ahead; `slow` sleeps `delay` seconds before answering; `html`
+    answers an HTML page with HTTP `status` (e.g. 503 from a proxy, 404, or 200 from a login
+    page) instead of Jira's JSON.
     """
 
     kind: str
@@ -73,6 +82,7 @@ class Fault:
     retry_after: int = 1
     reset_after: float = 1.0
     delay: float = 0.0
+    status: int = 503
 
 
 @dataclass
@@ -138,7 +148,10 @@ class JiraEmulator:
         embedded_changelog_limit: int = EMBEDDED_CHANGELOG_LIMIT,
         data_center_changelog_limit: int = EMBED_ALL,
         faults: list[Fault] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`clock` gives the server's time (`serverTime`, the `Date` header); default now.
+        The site's `Quirks.transient_faults` are injected from the start."""
         self.site = site
         self.email = email
         self.api_token = api_token
@@ -146,7 +159,11 @@ class JiraEmulator:
         self.port = port
         self.embedded_changelog_limit = embedded_changelog_limit
         self.data_center_changelog_limit = data_center_changelog_limit
-        self.faults: list[Fault] = list(faults or [])
+        self.faults: list[Fault] = list(faults or []) + [
+            Fault(kind, path, times, status=status)
+            for kind, path, times, status in site.quirks.transient_faults
+        ]
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.request_counts: Counter[str] = Counter()
         # Caches that keep big benchmark sites fast; keyed so that any site change refreshes.
         self._searches: dict[str, tuple[int, list[Issue]]] = {}
@@ -288,7 +305,7 @@ class JiraEmulator:
     # endpoints -------------------------------------------------------------------------
 
     def _server_info(self, match: re.Match[str], query: Query, body: JsonDict) -> JsonDict:
-        return self.renderer().server_info(datetime.now(UTC))
+        return self.renderer().server_info(self.clock())
 
     def _myself(self, match: re.Match[str], query: Query, body: JsonDict) -> JsonDict:
         return self.renderer().myself()
@@ -304,7 +321,9 @@ class JiraEmulator:
             "startAt": start,
             "total": len(projects),
             "isLast": is_last,
-            "values": [self.renderer().project(p) for p in page],
+            "values": [
+                self.renderer().project(p, _csv(query.get("expand", [""])[0])) for p in page
+            ],
         }
         if not is_last:
             payload["nextPage"] = (
@@ -449,18 +468,21 @@ class JiraEmulator:
 
         def board(b: Any) -> JsonDict:
             project = projects[b.project_key]
+            location = {
+                "projectId": int(project.id),
+                "projectKey": project.key,
+                "projectName": project.name,
+                "projectTypeKey": project.project_type_key,
+                "displayName": f"{project.name} ({project.key})",
+            }
+            if not self.site.quirks.board_project_id:
+                del location["projectId"]
             return {
                 "id": b.id,
                 "self": f"{self.base_url}/rest/agile/1.0/board/{b.id}",
                 "name": b.name,
                 "type": b.type,
-                "location": {
-                    "projectId": int(project.id),
-                    "projectKey": project.key,
-                    "projectName": project.name,
-                    "projectTypeKey": project.project_type_key,
-                    "displayName": f"{project.name} ({project.key})",
-                },
+                "location": location,
             }
 
         return self._agile_page(query, [board(b) for b in self.site.boards], with_total=True)
@@ -559,10 +581,11 @@ class JiraEmulator:
         return self._user_page(query, users)
 
     def _user_page(self, query: Query, users: list[User]) -> list[JsonDict]:
-        start = _int(query, "startAt", 0)
+        """A page of users; a site with `Quirks.users_ignore_start_at` always sends the first."""
+        start = 0 if self.site.quirks.users_ignore_start_at else _int(query, "startAt", 0)
         size = _int(query, "maxResults", 50, 1000)
         renderer = self.renderer()
-        return [renderer.user(u, with_email=True) for u in users[start : start + size]]
+        return [renderer.listed_user(u) for u in users[start : start + size]]
 
 
 def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
@@ -611,6 +634,11 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
             if fault and fault.kind in ("rate_limit", "server_error"):
                 self.reply(_fault_reply(fault))
                 return
+            if fault and fault.kind == "html":
+                phrase = HTTPStatus(fault.status).phrase
+                page = HTML_PAGE.format(status=fault.status, phrase=phrase).encode()
+                self.reply(Reply(fault.status, page), content_type="text/html;charset=UTF-8")
+                return
             try:
                 body = json.loads(raw_body) if raw_body else {}
                 reply = emulator.dispatch(method, url.path, parse_qs(url.query), body)
@@ -622,10 +650,17 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
                 reply = _corrupt(fault.kind, reply, self.path, raw_body)
             self.reply(reply)
 
-        def reply(self, reply: Reply) -> None:
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            """The `Date` header tells the emulator's clock, as Jira's tells the server's."""
+            moment = emulator.clock() if timestamp is None else timestamp
+            return super().date_time_string(
+                moment.timestamp() if isinstance(moment, datetime) else moment
+            )
+
+        def reply(self, reply: Reply, content_type: str = "application/json;charset=UTF-8") -> None:
             data = reply.body if isinstance(reply.body, bytes) else _encode(reply.body)
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json;charset=UTF-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in (reply.headers or {}).items():
                 self.send_header(name, value)
@@ -686,12 +721,30 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=4)
     parser.add_argument("--issues-per-project", type=int, default=80)
     parser.add_argument("--deployment", choices=["Cloud", "Server"], default="Cloud")
-    args = parser.parse_args()
-    site = generate_site(
-        args.seed, args.projects, args.issues_per_project, deployment=args.deployment
+    parser.add_argument(
+        "--profile",
+        choices=["default", "messy"],
+        default="default",
+        help="messy: the real-world site of sandbox/jira/messy.py (Cloud, 4 projects)",
     )
+    parser.add_argument(
+        "--users-ignore-start-at",
+        action="store_true",
+        help="with --profile messy: /users/search answers its first page whatever startAt says",
+    )
+    args = parser.parse_args()
+    if args.profile == "messy":
+        quirks = replace(MESSY_QUIRKS, users_ignore_start_at=args.users_ignore_start_at)
+        site = generate_messy_site(args.seed, args.issues_per_project, quirks=quirks)
+    else:
+        site = generate_site(
+            args.seed, args.projects, args.issues_per_project, deployment=args.deployment
+        )
     with JiraEmulator(site, port=args.port) as emulator:
-        print(f"Jira emulator ({args.deployment}) on {emulator.base_url}")
+        print(
+            f"Jira emulator ({site.deployment}, {args.profile} site) on {emulator.base_url}",
+            flush=True,
+        )
         print("  user demo@example.com, API token demo-token, PAT demo-pat")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

@@ -81,7 +81,7 @@ class Renderer:
             payload: JsonDict = {
                 "self": f"{self.api}/user?accountId={user.account_id}",
                 "accountId": user.account_id,
-                "accountType": "atlassian",
+                "accountType": user.account_type,
             }
         else:
             payload = {
@@ -98,13 +98,24 @@ class Renderer:
             "timeZone": user.time_zone,
         }
 
+    def listed_user(self, user: User) -> JsonDict:
+        """A user as `/users/search` lists it; without details when the site's quirks say so
+        (as the recorded sample: no displayName, active or timeZone)."""
+        payload = self.user(user, with_email=True)
+        assert payload is not None
+        if self.site.quirks.user_details:
+            return payload
+        return {k: v for k, v in payload.items() if k not in ("displayName", "active", "timeZone")}
+
     def myself(self) -> JsonDict:
         me = self.user(self.site.api_user, with_email=True)
         assert me is not None
         return me | {"locale": "en_US", "groups": {"size": 1, "items": []}}
 
-    def project(self, project: Project) -> JsonDict:
-        return {
+    def project(self, project: Project, expand: list[str] | None = None) -> JsonDict:
+        """A project of `/project/search`; `lead` as the site's quirks say (Jira Cloud sends it
+        only with `expand=lead`)."""
+        payload = {
             "expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
             "self": f"{self.api}/project/{project.id}",
             "id": project.id,
@@ -119,9 +130,21 @@ class Renderer:
             "isPrivate": False,
             "properties": {},
         }
+        wanted = {
+            "always": True,
+            "expanded": "lead" in (expand or []),
+            "never": False,
+        }[self.site.quirks.project_lead]
+        if not wanted:
+            del payload["lead"]
+        return payload
 
-    def status(self, status: Status) -> JsonDict:
+    def status(self, status: Status, embedded: bool = False) -> JsonDict:
+        """A status as `/status` lists it, or as issues embed it (`embedded`), where a status
+        recategorised since may still carry its old category (`Quirks.stale_categories`)."""
         category = status.category
+        if embedded:
+            category = dict(self.site.quirks.stale_categories).get(status.id, category)
         return {
             "self": f"{self.api}/status/{status.id}",
             "description": "",
@@ -220,7 +243,8 @@ class Renderer:
 
     def issue_fields(self, issue: Issue) -> JsonDict:
         site = self.site
-        project, issue_type = issue.project, issue.issue_type
+        project = issue.project
+        issue_type = project.shown_type(issue.issue_type)
         sprints = {s.id: s for s in site.sprints}
         last_category_change = next(
             (
@@ -237,7 +261,7 @@ class Renderer:
                 "self": f"{self.api}/issuetype/{issue_type.id}",
                 "id": issue_type.id,
                 "description": "",
-                "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue_type.name}.svg",
+                "iconUrl": f"{self.base_url}/images/icons/issuetypes/{issue.issue_type.name}.svg",
                 "name": issue_type.name,
                 "subtask": issue_type.subtask,
                 "hierarchyLevel": issue_type.hierarchy_level,
@@ -252,7 +276,9 @@ class Renderer:
                 "avatarUrls": {"48x48": f"{self.base_url}/avatar/project/{project.id}.png"},
             },
             "status": {
-                k: v for k, v in self.status(issue.status).items() if k != "untranslatedName"
+                k: v
+                for k, v in self.status(issue.status, embedded=True).items()
+                if k != "untranslatedName"
             },
             "statuscategorychangedate": self.datetime(last_category_change),
             "priority": {
@@ -298,8 +324,13 @@ class Renderer:
                 "id": parent.id,
                 "key": parent.key,
                 "self": f"{self.api}/issue/{parent.id}",
-                "fields": {"summary": parent.summary, "status": self.status(parent.status)},
+                "fields": {
+                    "summary": parent.summary,
+                    "status": self.status(parent.status, embedded=True),
+                },
             }
+        if self.site.quirks.omit_empty:
+            return {k: v for k, v in fields.items() if v is not None}
         return fields
 
     def _user_by_id(self, account_id: str | None) -> JsonDict | None:

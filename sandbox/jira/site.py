@@ -66,17 +66,19 @@ class Status:
 
 @dataclass(frozen=True)
 class Workflow:
-    """The five statuses one project uses, named in the project's language."""
+    """The five statuses one project uses, named in the project's language; `retired` are
+    statuses its issues passed through before the workflow changed (changelogs keep them)."""
 
     todo: Status
     in_progress: Status
     blocked: Status
     review: Status
     done: Status
+    retired: tuple[Status, ...] = ()
 
     @property
     def statuses(self) -> list[Status]:
-        return [self.todo, self.in_progress, self.blocked, self.review, self.done]
+        return [self.todo, self.in_progress, self.blocked, self.review, self.done, *self.retired]
 
 
 WORKFLOWS = [
@@ -120,6 +122,7 @@ class User:
     email: str
     time_zone: str
     active: bool = True
+    account_type: str = "atlassian"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,14 @@ class Project:
     lead_account_id: str
     workflow: Workflow
     project_type_key: str = "software"
+    # Localised projects name their issue types in their language: base type id -> the type
+    # as this project shows it (its own id and name, same hierarchy level).
+    localised_types: tuple[tuple[str, IssueType], ...] = ()
+
+    def shown_type(self, issue_type: IssueType) -> IssueType:
+        """The issue type as Jira shows it in this project (the site objects keep the base
+        type, e.g. `BUG`, as the language-free truth)."""
+        return dict(self.localised_types).get(issue_type.id, issue_type)
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,31 @@ class Issue:
         return any(c.from_status.category is DONE for c in self.status_changes)
 
 
+@dataclass(frozen=True)
+class Quirks:
+    """How a site's answers depart from the tidy default, each as real Jira sites do; all off
+    by default (see `sandbox.jira.messy` for a site with every one on).
+
+    `omit_empty`: keys without a value are absent rather than null (issue fields, statuses,
+    users, sprints); `project_lead`: `/project/search` sends `lead` "always", only when asked
+    ("expand=lead", as Jira Cloud) or "never"; `board_project_id`: boards' `location` carries
+    `projectId`; `user_details`: `/users/search` entries carry `displayName`, `active` and
+    `timeZone` (the recorded sample has none); `users_ignore_start_at`: `/users/search`
+    answers the first page whatever `startAt` says; `stale_categories`: status id -> the
+    category issues embed for it, which `/status` no longer says (recategorised since);
+    `transient_faults`: (kind, path prefix, times, HTTP status) faults the emulator starts
+    with, e.g. `("html", "/rest/api/3/status", 1, 503)` (see `JiraEmulator.inject`).
+    """
+
+    omit_empty: bool = False
+    project_lead: str = "always"
+    board_project_id: bool = True
+    user_details: bool = True
+    users_ignore_start_at: bool = False
+    stale_categories: tuple[tuple[str, StatusCategory], ...] = ()
+    transient_faults: tuple[tuple[str, str, int, int], ...] = ()
+
+
 @dataclass
 class JiraSite:
     """The whole site; mutators let tests play Jira activity between two loads."""
@@ -266,12 +302,21 @@ class JiraSite:
     # Bumped by worklog changes only, so that the emulator's worklog index survives issue edits.
     worklog_revision: int = 0
     deleted_worklogs: dict[int, datetime] = field(default_factory=dict)
+    # Status ids that changelogs reference but `/status` does not list (see `sandbox.jira.messy`).
+    hidden_status_ids: frozenset[str] = frozenset()
+    quirks: Quirks = field(default_factory=lambda: Quirks())
 
     def next_worklog_id(self) -> int:
         return 100000 + len(self.worklogs) + len(self.deleted_worklogs)
 
     @property
     def statuses(self) -> list[Status]:
+        """What `/status` lists: every workflow's statuses but the hidden ones."""
+        return [s for s in self.all_statuses if s.id not in self.hidden_status_ids]
+
+    @property
+    def all_statuses(self) -> list[Status]:
+        """Every status the site's issues can be or have been in, hidden ones included."""
         unique = {s.id: s for p in self.projects for s in p.workflow.statuses}
         return list(unique.values())
 
@@ -297,8 +342,9 @@ class JiraSite:
         target = next(s for s in issue.project.workflow.statuses if s.id == to_status_id)
         self.record(issue, at, _status_items(issue.status, target))
         issue.status_changes.append(StatusChange(at, issue.status, target))
+        if target.category is not DONE or issue.status.category is not DONE:
+            issue.resolution_date = at if target.category is DONE else None
         issue.status = target
-        issue.resolution_date = at if target.category is DONE else None
         return issue
 
     def edit_summary(self, key: str, summary: str, at: datetime) -> Issue:
@@ -406,9 +452,9 @@ def _status_items(current: Status, target: Status) -> list[ChangeItem]:
     items = [
         ChangeItem("status", "status", "jira", current.id, current.name, target.id, target.name)
     ]
-    if target.category is DONE:
+    if target.category is DONE and current.category is not DONE:
         items.append(ChangeItem("resolution", "resolution", "jira", None, None, "10000", "Done"))
-    elif current.category is DONE:
+    elif current.category is DONE and target.category is not DONE:
         items.append(ChangeItem("resolution", "resolution", "jira", "10000", "Done", None, None))
     return items
 
@@ -679,13 +725,26 @@ def generate_site(
         for n, (key, name) in enumerate(catalogue[:projects])
     ]
     site = JiraSite(as_of, api_user, users, project_list, fields, {}, [], [], [], deployment)
+    populate(rng, site, issues_per_project, long_changelog_every, extra_histories)
+    return site
+
+
+def populate(
+    rng: random.Random,
+    site: JiraSite,
+    issues_per_project: int,
+    long_changelog_every: int,
+    extra_histories: tuple[int, int],
+    builder: type[_IssueBuilder] = _IssueBuilder,
+) -> None:
+    """Give each project of `site` a scrum board, its sprints and issues played to `as_of`."""
     issue_id = 10000
-    for n, project in enumerate(project_list):
+    for n, project in enumerate(site.projects):
         board = Board(n + 1, f"{project.key} board", project.key)
-        sprints = _sprints_for(board, 1 + len(site.sprints), as_of)
+        sprints = _sprints_for(board, 1 + len(site.sprints), site.as_of)
         site.boards.append(board)
         site.sprints += sprints
-        builder = _IssueBuilder(rng, site, sprints, extra_histories)
+        player = builder(rng, site, sprints, extra_histories)
         epics: list[Issue] = []
         parents: list[Issue] = []
         for number in range(1, issues_per_project + 1):
@@ -693,8 +752,7 @@ def generate_site(
             issue = _new_issue(rng, site, project, issue_id, number, epics, parents)
             site.issues[issue.key] = issue
             (epics if issue.issue_type is EPIC else parents).append(issue)
-            builder.play(issue, long_changelog=(issue_id % long_changelog_every == 0))
-    return site
+            player.play(issue, long_changelog=(issue_id % long_changelog_every == 0))
 
 
 def _new_issue(

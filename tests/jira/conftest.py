@@ -16,10 +16,12 @@ from dlt.common.pipeline import LoadInfo
 
 from connectors.jira import jira_source
 from sandbox.jira.emulator import JiraEmulator
+from sandbox.jira.messy import generate_messy_site
 from sandbox.jira.site import JiraSite, generate_site
 
 EMAIL, TOKEN, PAT = "demo@example.com", "demo-token", "demo-pat"
 PROJECT_KEYS = "APOLLO,HERMES,ATLAS,ZEUS"
+MESSY_PROJECT_KEYS = "MIGR,KUNDE,CLIENT,WEIXIN"
 ISSUES_ONLY = ("issues", "changelog_items")
 FAST_RETRIES = {"backoff_factor": 0.01, "max_retry_delay": 0.5, "max_attempts": 4}
 
@@ -36,15 +38,18 @@ def emulator(site: JiraSite) -> Iterator[JiraEmulator]:
         yield server
 
 
-@pytest.fixture
-def api(emulator: JiraEmulator) -> Callable[..., requests.Response]:
-    """Authenticated raw HTTP calls to the emulator: `api("GET", path, params=...)`."""
-
+def http_caller(emulator: JiraEmulator) -> Callable[..., requests.Response]:
     def call(method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("auth", (EMAIL, TOKEN))
         return requests.request(method, emulator.base_url + path, timeout=10, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def api(emulator: JiraEmulator) -> Callable[..., requests.Response]:
+    """Authenticated raw HTTP calls to the emulator: `api("GET", path, params=...)`."""
+    return http_caller(emulator)
 
 
 @pytest.fixture
@@ -72,6 +77,37 @@ def other_pipeline(tmp_path: Path) -> tuple[dlt.Pipeline, Callable[[str], list[t
     """A second pipeline into its own warehouse, and its reader: two ways to load one site."""
     path = tmp_path / "other.duckdb"
     return raw_jira_pipeline("jira_other", path, tmp_path / "dlt_other"), reader(path)
+
+
+@pytest.fixture
+def messy_site() -> JiraSite:
+    """The real-world site (`sandbox.jira.messy`): hidden and recategorised statuses,
+    localised names, absent keys, transient HTML answers (160 issues)."""
+    return generate_messy_site()
+
+
+@pytest.fixture
+def messy_emulator(messy_site: JiraSite) -> Iterator[JiraEmulator]:
+    with JiraEmulator(messy_site, email=EMAIL, api_token=TOKEN, pat=PAT) as server:
+        yield server
+
+
+@pytest.fixture
+def messy_api(messy_emulator: JiraEmulator) -> Callable[..., requests.Response]:
+    """Authenticated raw HTTP calls to the messy site's emulator."""
+    return http_caller(messy_emulator)
+
+
+@pytest.fixture
+def messy_load(pipeline: dlt.Pipeline, messy_emulator: JiraEmulator) -> Callable[..., LoadInfo]:
+    """Run the Jira source against the messy site; keyword arguments override settings."""
+
+    def run(resources: Sequence[str] = (), **overrides: Any) -> LoadInfo:
+        settings = cloud_settings(messy_emulator, projects=MESSY_PROJECT_KEYS, **overrides)
+        source = jira_source(**settings)
+        return pipeline.run(source.with_resources(*resources) if resources else source)
+
+    return run
 
 
 @pytest.fixture
