@@ -1,20 +1,33 @@
 """Publish the marts as a read-only serving snapshot that BI tools can always open.
 
 DuckDB allows one writer process per file, so BI tools never open the working warehouse. Each
-publish writes a complete new DuckDB file in the serving folder, in a storage format that
-DuckDB 1.x drivers read, closes it and renames it over ``serving/pmo.duckdb``. The rename is
-atomic on POSIX: a reader that opened the old file keeps reading the old snapshot until it
-reconnects, a new reader gets the new one, nobody sees a half-written file. Parquet files (one
-per table) and ``manifest.json`` follow; the manifest is replaced last and describes them.
+publish writes a complete release (a DuckDB file in a storage format that DuckDB 1.x drivers
+read, one Parquet file per table and ``manifest.json``) into a hidden folder under
+``serving/releases/``, flushes it to disk and renames the folder to its release name. Only then
+does one atomic rename of a symlink switch ``serving/current`` to it: the snapshot, its Parquet
+files and the manifest change together, and a publish that fails on the way (a full disk, a
+crash) leaves the previous release whole and current. The stable paths BI tools open
+(``serving/pmo.duckdb``, ``serving/parquet/``, ``serving/manifest.json``) are relative
+symlinks through ``current``: a reader that opened the old file keeps reading it (an open file
+outlives its unlinking), a new reader gets the new release.
+
+Publishes of one serving folder take turns under a lock on ``releases/`` that the kernel drops
+when its holder dies; so whatever a publish finds staged there was left by a writer that is
+gone (a killed run) and is removed, with the release before the current one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
+import shutil
+import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +35,14 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.serving_paths import (
-    parquet_dir,
+    CURRENT_LINK_NAME,
+    MANIFEST_NAME,
+    PARQUET_DIR_NAME,
+    RELEASE_ENTRIES,
+    RELEASES_DIR_NAME,
+    SERVING_DATABASE_NAME,
+    current_release_link,
+    releases_dir,
     serving_database_path,
     serving_dir,
     serving_manifest_path,
@@ -38,6 +58,20 @@ SERVING_ALIAS = "serving"
 BI_TYPE_CASTS = {"HUGEINT": "BIGINT", "UHUGEINT": "BIGINT", "JSON": "VARCHAR"}
 KPI_CATALOGUE = "kpi_catalogue"
 PUBLISH_INFO = "publish_info"
+STAGING_SUFFIX = ".publishing"
+# Staging names of the single-file layout before releases (a run killed before the upgrade).
+LEGACY_STAGING = (
+    f".{SERVING_DATABASE_NAME}.*{STAGING_SUFFIX}*",
+    f".{MANIFEST_NAME}{STAGING_SUFFIX}",
+)
+PUBLISH_LOCK_TIMEOUT_SECONDS = 600.0
+LOCK_POLL_SECONDS = 0.1
+
+logger = logging.getLogger(__name__)
+
+
+class PublishInProgressError(RuntimeError):
+    """Another live process is publishing into the same serving folder."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +86,15 @@ class PublishedTable:
 
 @dataclass(frozen=True)
 class Publication:
-    """What one publish wrote."""
+    """What one publish wrote, and what it removed that interrupted publishes had left."""
 
     database: Path
     manifest: Path
     published_at: datetime
     source_run: str
     tables: list[PublishedTable]
+    release: Path
+    removed: list[str] = field(default_factory=list)
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -68,32 +104,69 @@ class Publication:
 def publish_snapshot(
     warehouse: Path, tables: Sequence[ServingTable], source_run: str
 ) -> Publication:
-    """Copy ``tables`` from ``warehouse`` into a new serving snapshot and swap it in."""
-    target = serving_database_path(warehouse)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.publishing")
+    """Copy ``tables`` from ``warehouse`` into a new release and make it the current one."""
+    releases = releases_dir(warehouse)
+    releases.mkdir(parents=True, exist_ok=True)
     published_at = datetime.now(UTC)
-    try:
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute(
-                f"attach '{staging}' as {SERVING_ALIAS} "
-                f"(storage_version '{SERVING_STORAGE_VERSION}')"
-            )
-            try:
-                for table in tables:
-                    _copy_table(con, table)
-                _write_kpi_catalogue(con, tables)
-                _write_publish_info(con, published_at, source_run)
-                published = _describe(con, tables)
-                _write_parquet(con, warehouse, published)
-            finally:
-                con.execute(f"detach {SERVING_ALIAS}")
-        _durable_replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
-        staging.with_name(f"{staging.name}.wal").unlink(missing_ok=True)
-    manifest = _write_manifest(warehouse, published, published_at, source_run)
-    return Publication(target, manifest, published_at, source_run, published)
+    release = releases / f"{published_at:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
+    staging = _staging(release)
+    with _publish_lock(releases):
+        removed = _remove_leftovers(warehouse)
+        try:
+            staging.mkdir()
+            published = _write_release(warehouse, tables, release, published_at, source_run)
+            os.rename(staging, release)
+            _fsync_folder(releases)
+            _switch_current(warehouse, release)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if _live_release(warehouse) != release:
+                shutil.rmtree(release, ignore_errors=True)
+            raise
+        _link_stable_paths(warehouse)
+    return Publication(
+        serving_database_path(warehouse),
+        serving_manifest_path(warehouse),
+        published_at,
+        source_run,
+        published,
+        release,
+        removed,
+    )
+
+
+def _staging(release: Path) -> Path:
+    """Where ``release`` is written before it is renamed to its name."""
+    return release.with_name(f".{release.name}{STAGING_SUFFIX}")
+
+
+def _write_release(
+    warehouse: Path,
+    tables: Sequence[ServingTable],
+    release: Path,
+    published_at: datetime,
+    source_run: str,
+) -> list[PublishedTable]:
+    """The snapshot, its Parquet files and the manifest in ``release``'s staging folder,
+    flushed to disk."""
+    folder = _staging(release)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            f"attach {_literal(folder / SERVING_DATABASE_NAME)} as {SERVING_ALIAS} "
+            f"(storage_version '{SERVING_STORAGE_VERSION}')"
+        )
+        try:
+            for table in tables:
+                _copy_table(con, table)
+            _write_kpi_catalogue(con, tables)
+            _write_publish_info(con, published_at, source_run)
+            published = _describe(con, tables)
+            _write_parquet(con, folder / PARQUET_DIR_NAME, published)
+        finally:
+            con.execute(f"detach {SERVING_ALIAS}")  # checkpoints: fails on a full disk
+    _write_manifest(folder, release.name, published, published_at, source_run)
+    _fsync_tree(folder)
+    return published
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, table: ServingTable) -> None:
@@ -192,60 +265,147 @@ def _describe(
 
 
 def _write_parquet(
-    con: duckdb.DuckDBPyConnection, warehouse: Path, tables: Sequence[PublishedTable]
+    con: duckdb.DuckDBPyConnection, folder: Path, tables: Sequence[PublishedTable]
 ) -> None:
-    """One Parquet file per table, each swapped in by rename; stale files removed."""
-    folder = parquet_dir(warehouse)
-    folder.mkdir(parents=True, exist_ok=True)
+    """One Parquet file per table."""
+    folder.mkdir()
     for table in tables:
-        staging = folder / f".{table.name}.parquet.publishing"
-        con.execute(f"copy {_serving(table.name)} to '{staging}' (format parquet)")
-        os.replace(staging, folder / f"{table.name}.parquet")
-    current = {f"{table.name}.parquet" for table in tables}
-    for stale in folder.glob("*.parquet"):
-        if stale.name not in current:
-            stale.unlink()
+        con.execute(
+            f"copy {_serving(table.name)} to {_literal(folder / f'{table.name}.parquet')} "
+            "(format parquet)"
+        )
 
 
 def _write_manifest(
-    warehouse: Path, tables: Sequence[PublishedTable], published_at: datetime, source_run: str
-) -> Path:
-    manifest = serving_manifest_path(warehouse)
-    folder = serving_dir(warehouse)
+    folder: Path,
+    release: str,
+    tables: Sequence[PublishedTable],
+    published_at: datetime,
+    source_run: str,
+) -> None:
+    """Paths in the manifest are relative to it: they hold in the release and through the
+    stable paths alike; ``release`` names the folder to pin for reads across several files."""
     document = {
         "published_at": published_at.isoformat(),
         "source_run": source_run,
-        "database": serving_database_path(warehouse).name,
+        "release": f"{RELEASES_DIR_NAME}/{release}",
+        "database": SERVING_DATABASE_NAME,
         "storage_version": SERVING_STORAGE_VERSION,
         "tables": [
             {
                 "name": table.name,
                 "kind": table.kind,
                 "rows": table.rows,
-                "parquet": (parquet_dir(warehouse) / f"{table.name}.parquet")
-                .relative_to(folder)
-                .as_posix(),
+                "parquet": f"{PARQUET_DIR_NAME}/{table.name}.parquet",
                 "columns": table.columns,
             }
             for table in tables
         ],
     }
-    staging = manifest.with_name(f".{manifest.name}.publishing")
-    staging.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    os.replace(staging, manifest)
-    return manifest
+    (folder / MANIFEST_NAME).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def _durable_replace(source: Path, target: Path) -> None:
-    """Flush ``source`` to disk, then rename it over ``target`` and flush the folder entry."""
-    with source.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(source, target)
-    folder = os.open(target.parent, os.O_RDONLY)
+@contextmanager
+def _publish_lock(releases: Path) -> Iterator[None]:
+    """Hold the serving folder's publish lock (a ``flock`` on ``releases/``, dropped by the
+    kernel when the holder dies, so a killed run never blocks the next publish)."""
+    handle = os.open(releases, os.O_RDONLY)
     try:
-        os.fsync(folder)
+        deadline = time.monotonic() + PUBLISH_LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PublishInProgressError(
+                        f"another process is still publishing into {releases.parent}"
+                    ) from None
+                time.sleep(LOCK_POLL_SECONDS)
+        yield
     finally:
-        os.close(folder)
+        os.close(handle)
+
+
+def _remove_leftovers(warehouse: Path) -> list[str]:
+    """Remove what no live writer owns (the caller holds the publish lock): releases other
+    than the current one, staging folders of killed publishes and the single-file layout's
+    staging files. Returns the names removed."""
+    folder, live = serving_dir(warehouse), _live_release(warehouse)
+    stale = [path for path in releases_dir(warehouse).iterdir() if path != live]
+    stale += [path for pattern in LEGACY_STAGING for path in folder.glob(pattern)]
+    stale += list(folder.glob(f".{CURRENT_LINK_NAME}.*.link"))
+    legacy_parquet = folder / PARQUET_DIR_NAME
+    if legacy_parquet.is_dir() and not legacy_parquet.is_symlink():
+        stale += list(legacy_parquet.glob(f".*{STAGING_SUFFIX}"))
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    interrupted = [p.name for p in stale if p.name.startswith(".")]
+    if interrupted:
+        logger.warning("removed what interrupted publishes left: %s", ", ".join(interrupted))
+    return [p.name for p in stale]
+
+
+def _live_release(warehouse: Path) -> Path | None:
+    link = current_release_link(warehouse)
+    return releases_dir(warehouse) / Path(os.readlink(link)).name if link.is_symlink() else None
+
+
+def _switch_current(warehouse: Path, release: Path) -> None:
+    """Point ``current`` at ``release`` with one atomic rename of a new symlink over it."""
+    _replace_with_link(current_release_link(warehouse), Path(RELEASES_DIR_NAME) / release.name)
+
+
+def _link_stable_paths(warehouse: Path) -> None:
+    """Make the paths BI tools open symlinks through ``current`` (once; also replaces the
+    files of the single-file layout)."""
+    folder = serving_dir(warehouse)
+    for name in RELEASE_ENTRIES:
+        path, target = folder / name, Path(CURRENT_LINK_NAME) / name
+        if not (path.is_symlink() and Path(os.readlink(path)) == target):
+            _replace_with_link(path, target)
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    """Atomically make ``path`` a symlink to ``target``; a real folder there (the old
+    ``parquet/``) is moved aside first, as rename cannot replace a folder by a link."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.link")
+    temporary.symlink_to(target)
+    try:
+        if path.is_dir() and not path.is_symlink():
+            aside = path.parent / RELEASES_DIR_NAME / f".{path.name}.{uuid.uuid4().hex}.old"
+            os.rename(path, aside)
+            shutil.rmtree(aside)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file under ``folder``, then the folders' entries."""
+    for root, _, files in os.walk(folder, topdown=False):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_folder(Path(root))
+
+
+def _fsync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _literal(path: Path) -> str:
+    """A path as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _serving(name: str) -> str:

@@ -26,6 +26,7 @@ from warehouse.serving_tables import ServingTable, load_manifest, serving_tables
 from warehouse.settings import REPO_ROOT
 
 from .browser import CHROMIUM, headless_page
+from .synthetic import SYNTHETIC_TABLES, build_synthetic_marts
 
 DBT_MANIFEST = REPO_ROOT / "transforms" / "target" / "manifest.json"
 README_SCREENSHOT = REPO_ROOT / "docs" / "img" / "kpi_report.png"
@@ -122,22 +123,8 @@ def synthetic_warehouse(
 ) -> Callable[[int], tuple[Path, list[ServingTable]]]:
     """Build (or rebuild) a small warehouse whose marts have ``rows`` and twice as many."""
     warehouse = tmp_path_factory.mktemp("synthetic") / "pmo.duckdb"
-    tables = [
-        ServingTable("orders_by_day", "marts", "mart_orders_by_day", "kpi", "Orders per day."),
-        ServingTable("orders_by_hour", "marts", "mart_orders_by_hour", "kpi", "Orders per hour."),
-    ]
 
     def build(rows: int) -> tuple[Path, list[ServingTable]]:
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("create schema if not exists marts")
-            con.execute(
-                "create or replace table marts.mart_orders_by_day as "
-                f"select range as day, range * 2 as orders from range({rows})"
-            )
-            con.execute(
-                "create or replace table marts.mart_orders_by_hour as "
-                f"select range as hour, 'x' || range as label from range({2 * rows})"
-            )
-        return warehouse, tables
+        return build_synthetic_marts(warehouse, rows), SYNTHETIC_TABLES
 
     return build
