@@ -36,12 +36,37 @@ LANDING_URL = Setting("sources.spreadsheets.landing_url")
 PSEUDONYMISATION_KEY = Setting("sources.spreadsheets.pseudonymisation_key", secret=True)
 
 
-def missing_settings() -> list[str]:
-    """Environment names of the required settings that are not set, in the order to fix them."""
+JIRA_SETTINGS = (JIRA_BASE_URL, JIRA_PROJECTS, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PAT)
+SPREADSHEET_SETTINGS = (LANDING_URL, PSEUDONYMISATION_KEY)
+
+
+def jira_configured() -> bool:
+    """Jira is a source of this install once any of its settings is given."""
+    return any(s.is_set() for s in JIRA_SETTINGS)
+
+
+def spreadsheets_configured() -> bool:
+    """Spreadsheets are a source of this install once any of their settings is given."""
+    return any(s.is_set() for s in SPREADSHEET_SETTINGS)
+
+
+def _missing_jira() -> list[str]:
     missing = [s.env_name for s in (JIRA_BASE_URL, JIRA_PROJECTS) if not s.is_set()]
     if not JIRA_PAT.is_set():
         missing += [s.env_name for s in (JIRA_EMAIL, JIRA_API_TOKEN) if not s.is_set()]
-    missing += [s.env_name for s in (LANDING_URL, PSEUDONYMISATION_KEY) if not s.is_set()]
+    return missing
+
+
+def missing_settings() -> list[str]:
+    """Environment names of the required settings that are not set, in the order to fix them.
+
+    Every source is optional (a Jira-only or a spreadsheets-only install), but a source that
+    is started on must be complete, and at least one is needed: with none, all are named.
+    """
+    jira, sheets = jira_configured(), spreadsheets_configured()
+    missing = _missing_jira() if jira or not sheets else []
+    if sheets or not jira:
+        missing += [s.env_name for s in SPREADSHEET_SETTINGS if not s.is_set()]
     return missing
 
 
@@ -53,5 +78,6 @@ def require_settings() -> None:
             "missing required setting(s): "
             + ", ".join(missing)
             + " (set them in the environment or in .dlt/config.toml / .dlt/secrets.toml;"
-            " Data Center sites use SOURCES__JIRA__PAT instead of EMAIL + API_TOKEN)"
+            " Data Center sites use SOURCES__JIRA__PAT instead of EMAIL + API_TOKEN;"
+            " either source may be left out entirely)"
         )

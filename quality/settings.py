@@ -5,19 +5,30 @@ Environment variables override: ``QUALITY__VOLUME_CHANGE_MAX_PCT=80`` and so on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import dlt
+
+BLOCK = "block"
+WARN = "warn"
+GATE_MODES = (BLOCK, WARN)
 
 
 @dataclass(frozen=True)
 class QualitySettings:
-    """Thresholds that turn observations into failed checks."""
+    """Thresholds that turn observations into failed checks, and whether those block."""
 
     volume_change_max_pct: float = 50.0
     """A table whose row count moves more than this (up or down) since the last check warns."""
+    volume_drop: str = BLOCK
+    """``block``: a survey or register table that shrinks more than ``volume_change_max_pct``
+    stops the marts and the publish (an unmounted share, a wrong file); ``warn``: it only
+    warns."""
     quarantine_max_pct: float = 5.0
     """A file with a larger share of quarantined rows fails the quarantine check."""
+    quarantine_over_limit: str = BLOCK
+    """``block``: a quarantine check over the limit stops the publish (no silently smaller
+    truth); ``warn``: the snapshot is published and the KPI report flags the KPIs it touches."""
     freshness_max_hours: float = 26.0
     """Ingestion and marts older than this miss the nightly SLA."""
     validation_history_days: float = 30.0
@@ -27,10 +38,17 @@ class QualitySettings:
 
 
 def quality_settings() -> QualitySettings:
-    """The configured thresholds, defaults where unset."""
+    """The configured thresholds, defaults where unset; a gate mode other than block or warn
+    is refused, naming the setting."""
     defaults = QualitySettings()
-    values = {
-        name: float(dlt.config.get(f"quality.{name}") or getattr(defaults, name))
-        for name in QualitySettings.__dataclass_fields__
-    }
+    values: dict[str, object] = {}
+    for setting in fields(QualitySettings):
+        value = dlt.config.get(f"quality.{setting.name}") or getattr(defaults, setting.name)
+        if setting.type == "str":
+            value = str(value).strip().lower()
+            if value not in GATE_MODES:
+                raise ValueError(
+                    f"QUALITY__{setting.name.upper()}={value!r}: use one of {GATE_MODES}"
+                )
+        values[setting.name] = float(value) if setting.type == "float" else value
     return QualitySettings(**values)

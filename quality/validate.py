@@ -62,17 +62,26 @@ class FailedExpectation:
     unexpected_count: int | None
     observed: Any
     sample: list[Any] = field(default_factory=list)
+    expected: dict[str, Any] = field(default_factory=dict)
+    """The expectation's own arguments (bounds, allowed values, pattern): what should hold."""
 
     def describe(self) -> str:
+        """One line a terminal can print: what should hold, and what was seen instead."""
         where = f" on {self.column}" if self.column else ""
+        wanted = ", ".join(f"{k}={_short(v)}" for k, v in self.expected.items())
         count = f", {self.unexpected_count} rows" if self.unexpected_count else ""
-        return f"{self.expectation}{where} ({self.severity}{count}); sample {self.sample}"
+        seen = f"; observed {_short(self.observed)}" if self.observed is not None else ""
+        return (
+            f"{self.expectation}{where}{f' ({wanted})' if wanted else ''} "
+            f"[{self.severity}{count}]{seen}; sample {_short(self.sample)}"
+        )
 
     def as_metadata(self) -> dict[str, Any]:
         return {
             "expectation": self.expectation,
             "column": self.column,
             "severity": self.severity,
+            "expected": _plain(self.expected),
             "unexpected_count": self.unexpected_count,
             "observed": _plain(self.observed),
             "sample": self.sample,
@@ -259,6 +268,24 @@ def _forget_before(
                 folder.rmdir()
 
 
+# Expectation arguments that say where or how to evaluate, not what should hold.
+NOT_EXPECTED_VALUES = {
+    "column",
+    "column_list",
+    "column_A",
+    "column_B",
+    "batch_id",
+    "result_format",
+    "catch_exceptions",
+    "meta",
+    "notes",
+    "rendered_content",
+    "severity",
+    "condition_parser",
+}
+SHORT_TEXT = 120
+
+
 def _failure(result: Any) -> FailedExpectation:
     config = result.expectation_config
     details = result.result or {}
@@ -273,7 +300,18 @@ def _failure(result: Any) -> FailedExpectation:
         unexpected_count=details.get("unexpected_count"),
         observed=details.get("observed_value"),
         sample=[_plain(v) for v in details.get("partial_unexpected_list", [])[:SAMPLE_SIZE]],
+        expected={
+            k: _plain(v)
+            for k, v in kwargs.items()
+            if k not in NOT_EXPECTED_VALUES and v is not None and v is not False
+        },
     )
+
+
+def _short(value: Any) -> str:
+    """A value cut to one readable piece of a line (long value sets stay in the metadata)."""
+    text = str(_plain(value))
+    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
 
 
 def _plain(value: Any) -> Any:

@@ -23,8 +23,15 @@ class VolumeChange:
 
     @property
     def is_anomaly(self) -> bool:
+        """A move beyond the limit; the first rows of a table that had none are not one (a
+        source that starts delivering, e.g. the first workbook after an empty landing)."""
         change = self.change_pct
-        return change is not None and abs(change) > self.max_change_pct
+        return bool(self.previous) and change is not None and abs(change) > self.max_change_pct
+
+    @property
+    def is_drop(self) -> bool:
+        """An anomaly that lost rows: what an unmounted share or a truncated file looks like."""
+        return self.is_anomaly and self.current < (self.previous or 0)
 
     def describe(self) -> str:
         if self.previous is None:

@@ -9,7 +9,7 @@ made before extraction); each run builds the real one, whose settings dlt resolv
 environment and ``.dlt/*.toml`` at that moment.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +18,15 @@ import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.extract import DltSource
 
 from connectors.jira import jira_source
 from connectors.jira.settings import DUCKDB_LOAD_CONFIG
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
+from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
+from warehouse.connection import execute, query
 from warehouse.settings import dlt_pipelines_dir, warehouse_path
 
 INGESTION_GROUP = "ingestion"
@@ -86,10 +89,80 @@ def _jira_refresh(context: dg.AssetExecutionContext) -> dict[str, str]:
 
 
 SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
+# The sources with empty settings: never run, they declare the assets and the tables' columns.
+JIRA_DECLARED = jira_source(base_url=None, email=None, api_token=None, pat=None, projects=None)
+SPREADSHEETS_DECLARED = spreadsheet_source(landing_url="", pseudonymisation_key="")
+DLT_OWN_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
+
+
+def declared_tables(source: DltSource) -> dict[str, dict[str, str]]:
+    """Each table the source's resources declare, with its columns' dlt data types (columns
+    declared without a type, like a bare primary key, are text)."""
+    tables = {}
+    for resource in source.resources.values():
+        schema = resource.compute_table_schema()
+        columns = {name: c.get("data_type") or "text" for name, c in schema["columns"].items()}
+        if columns:
+            tables[schema["name"]] = {**columns, **DLT_OWN_COLUMNS}
+    return tables
+
+
+def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
+    """Create, empty, every table ``source`` declares that the warehouse does not hold yet.
+
+    Every source is optional: before its first delivery (no workbook landed, Jira not
+    configured, a site without boards) its tables exist with their full column contract and
+    no rows, so the checks, the models and the marts after them build, empty. The columns
+    come from the dlt resources' own declarations (one contract); dlt adopts the tables on
+    the source's first real load and adds any column it lacks.
+    """
+    path = warehouse_path()
+    existing = set(
+        query(
+            path,
+            f"select table_name from information_schema.tables where table_schema = '{dataset}'",
+        )["table_name"]
+    )
+    missing = {t: c for t, c in declared_tables(source).items() if t not in existing}
+    statements = [f'create schema if not exists "{dataset}"']
+    statements += [_create_table(dataset, table, columns) for table, columns in missing.items()]
+    execute(path, ";\n".join(statements))
+    return sorted(missing)
+
+
+def _create_table(dataset: str, table: str, columns: dict[str, str]) -> str:
+    """DuckDB DDL for an empty table with the types dlt itself gives these columns."""
+    mapper = dlt.destinations.duckdb().capabilities().get_type_mapper()
+    names = ", ".join(
+        f'"{name}" {mapper.to_destination_type({"name": name, "data_type": kind}, {"name": table})}'
+        for name, kind in columns.items()
+    )
+    return f'create table if not exists "{dataset}"."{table}" ({names})'
+
+
+def _not_configured(
+    context: dg.AssetExecutionContext, dataset: str, source: DltSource, setting: str
+) -> Iterator[dg.MaterializeResult]:
+    """A source this install does not use: its tables exist, empty, and each asset says why."""
+    created = create_missing_tables(dataset, source)
+    note = f"not configured ({setting} is not set): nothing loaded, its tables stay empty"
+    context.log.info(f"{dataset}: {note}; created {', '.join(created) or 'no table'}")
+    for key in sorted(context.selected_asset_keys):
+        yield dg.MaterializeResult(asset_key=key, metadata={"source": note, "dagster/row_count": 0})
+
+
+def _load_then_complete(
+    context: dg.AssetExecutionContext, dataset: str, source: DltSource, load: Callable[[], Any]
+) -> Iterator[Any]:
+    """The dlt load's events, then the declared tables it did not create, empty."""
+    yield from load()
+    created = create_missing_tables(dataset, source)
+    if created:
+        context.log.info(f"{dataset}: nothing delivered yet for {', '.join(created)}: empty")
 
 
 @dlt_assets(
-    dlt_source=jira_source(base_url=None, email=None, api_token=None, pat=None, projects=None),
+    dlt_source=JIRA_DECLARED,
     dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
     name="jira_raw",
     dagster_dlt_translator=RawTableTranslator(system="jira"),
@@ -98,16 +171,25 @@ SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
 def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
     """Jira projects, statuses, fields, issues and their complete changelogs, incrementally
     (or reloaded in full when the run is tagged ``pmo/jira_refresh: drop_data``)."""
-    yield from dlt_resource.run(
-        context=context,
-        dlt_source=jira_source(),
-        dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
-        **_jira_refresh(context),
+    dataset = JIRA_PIPELINE[1]
+    if not jira_configured():
+        yield from _not_configured(context, dataset, JIRA_DECLARED, "SOURCES__JIRA__BASE_URL")
+        return
+    yield from _load_then_complete(
+        context,
+        dataset,
+        JIRA_DECLARED,
+        lambda: dlt_resource.run(
+            context=context,
+            dlt_source=jira_source(),
+            dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
+            **_jira_refresh(context),
+        ),
     )
 
 
 @dlt_assets(
-    dlt_source=spreadsheet_source(landing_url="", pseudonymisation_key=""),
+    dlt_source=SPREADSHEETS_DECLARED,
     dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
     name="spreadsheets_raw",
     dagster_dlt_translator=RawTableTranslator(system="excel"),
@@ -117,10 +199,21 @@ def spreadsheets_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
 ) -> Iterator[Any]:
     """PMO surveys, service catalogue, needs, maturity and portfolio registers, with quarantine."""
-    yield from dlt_resource.run(
-        context=context,
-        dlt_source=spreadsheet_source(),
-        dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
-        # Survey answers are many narrow rows: parquet load files are ~60x faster than inserts.
-        loader_file_format="parquet",
+    dataset = SPREADSHEETS_PIPELINE[1]
+    if not spreadsheets_configured():
+        setting = "SOURCES__SPREADSHEETS__LANDING_URL"
+        yield from _not_configured(context, dataset, SPREADSHEETS_DECLARED, setting)
+        return
+    yield from _load_then_complete(
+        context,
+        dataset,
+        SPREADSHEETS_DECLARED,
+        lambda: dlt_resource.run(
+            context=context,
+            dlt_source=spreadsheet_source(),
+            dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
+            # Survey answers are many narrow rows: parquet load files are ~60x faster than
+            # inserts.
+            loader_file_format="parquet",
+        ),
     )

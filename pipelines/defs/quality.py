@@ -2,19 +2,24 @@
 
 A failed ``critical`` expectation gives an ERROR check, which is blocking: downstream assets
 in the run are skipped, and declarative automation waits for it to pass. ``warning`` failures
-and volume anomalies are WARN checks that never block. Data Docs (HTML) are rebuilt beside the
-warehouse on every validation and linked from the check's metadata.
+and volume anomalies are WARN checks that never block, except a survey or register table that
+shrinks beyond the limit (``quality.volume_drop``, blocking by default). A table nothing has
+been delivered to yet passes and says so. Data Docs (HTML) are rebuilt beside the warehouse on
+every validation and linked from the check's metadata.
 """
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.asset_check_execution_record import (
+    COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
+)
 
+from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
-from quality.settings import quality_settings
-from quality.tables import TABLE_SUITES, TableSuite
+from quality.settings import BLOCK, quality_settings
+from quality.tables import RAW_JIRA, RAW_SHEETS, TABLE_SUITES, TableSuite
 from quality.volume import VolumeChange
 from warehouse.connection import query
 from warehouse.settings import warehouse_path
@@ -30,7 +35,22 @@ def quality_project_root(warehouse: Path) -> Path:
     return warehouse.parent / "quality" / warehouse.stem
 
 
-def _suite_result(summary: "ValidationSummary") -> dg.AssetCheckResult:
+def nothing_delivered(schema: str) -> str:
+    """Why a table has no rows yet, as the checks on it report it."""
+    if schema == RAW_SHEETS:
+        return "nothing landed yet" + ("" if spreadsheets_configured() else " (not configured)")
+    if schema == RAW_JIRA:
+        return "nothing loaded from Jira yet" + ("" if jira_configured() else " (not configured)")
+    return "no rows yet: its sources have delivered nothing it counts"
+
+
+def _suite_result(summary: "ValidationSummary", schema: str) -> dg.AssetCheckResult:
+    if summary.rows == 0 and not summary.failures:
+        return dg.AssetCheckResult(
+            passed=True,
+            description=nothing_delivered(schema),
+            metadata={"suite": summary.suite, "rows": 0, "nothing_delivered": True},
+        )
     metadata: dict[str, object] = {
         "suite": summary.suite,
         "rows": summary.rows,
@@ -67,33 +87,46 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         from quality.validate import validate_table
 
         path = warehouse_path()
-        return _suite_result(validate_table(path, suite, quality_project_root(path)))
+        return _suite_result(validate_table(path, suite, quality_project_root(path)), suite.schema)
 
     return _suite_check
 
 
+def latest_evaluation(
+    instance: dg.DagsterInstance, key: dg.AssetCheckKey
+) -> dg.AssetCheckEvaluation | None:
+    """The check's last completed evaluation in any run, if it ever completed one."""
+    history = instance.event_log_storage.get_asset_check_execution_history(
+        key, limit=1, status=COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
+    )
+    return next((record.event.dagster_event.event_specific_data for record in history), None)
+
+
 def _previous_rows(context: dg.AssetCheckExecutionContext) -> int | None:
     """Row count seen by this check's last completed evaluation, if any."""
-    history = context.instance.event_log_storage.get_asset_check_execution_history(
-        context.check_specs[0].key,
-        limit=1,
-        status={AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED},
-    )
-    for record in history:
-        rows = record.event.dagster_event.event_specific_data.metadata.get("rows")
-        if rows is not None:
-            return int(rows.value)
-    return None
+    evaluation = latest_evaluation(context.instance, context.check_specs[0].key)
+    rows = evaluation.metadata.get("rows") if evaluation else None
+    return int(rows.value) if rows is not None else None
+
+
+def drop_blocks(suite: TableSuite) -> bool:
+    """Survey and register tables: losing most of their rows empties the customer and
+    portfolio marts, so such a drop stops the run unless configured to warn."""
+    return suite.schema == RAW_SHEETS and quality_settings().volume_drop == BLOCK
 
 
 def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
-    """A WARN check when a table's row count jumps against the previous evaluation."""
+    """A check on a table's row count against the previous evaluation: WARN when it jumps,
+    ERROR (blocking) when a survey or register table drops."""
+    blocking = drop_blocks(suite)
 
     @dg.asset_check(
         asset=dg.AssetKey([suite.schema, suite.table]),
         name=f"volume_{suite.table}",
         description="Row count change since the last check stays within "
-        "quality.volume_change_max_pct.",
+        "quality.volume_change_max_pct"
+        + ("; a larger drop blocks (quality.volume_drop)." if blocking else "."),
+        blocking=blocking,
         automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
     )
@@ -104,10 +137,16 @@ def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         change = VolumeChange(
             _previous_rows(context), int(rows["n"][0]), quality_settings().volume_change_max_pct
         )
+        stops = blocking and change.is_drop
+        described = change.describe()
+        if change.current == 0 and not change.previous:
+            described = f"{nothing_delivered(suite.schema)}: {described}"
+        elif stops:
+            described = f"dropped beyond the limit, marts and publish held back: {described}"
         return dg.AssetCheckResult(
             passed=not change.is_anomaly,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=change.describe(),
+            severity=dg.AssetCheckSeverity.ERROR if stops else dg.AssetCheckSeverity.WARN,
+            description=described,
             metadata={"rows": change.current, "change_pct": change.change_pct},
         )
 

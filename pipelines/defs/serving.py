@@ -1,15 +1,21 @@
 """BI serving: publish the KPI marts as a read-only snapshot, then render the KPI report.
 
 The snapshot depends on every mart and the dimensions BI users join to (read from the dbt
-manifest, so new marts are published without touching this file). In a run, blocking checks
-upstream (Great Expectations suites, dbt tests of severity error) stop it; under declarative
-automation it only starts once every upstream blocking check has passed. When it does not run,
-the last good snapshot stays where BI tools read it.
+manifest, so new marts are published without touching this file), and on the quarantine
+summary. In a run, blocking checks upstream (Great Expectations suites, volume drops, the
+quarantine share, dbt tests of severity error) stop it; under declarative automation it only
+starts once every upstream blocking check has passed. And whichever job runs it (an
+event-driven run reloads one source and re-checks only that source), it publishes only when
+the latest evaluation of every blocking check upstream, in any run, passed. When it does not
+run, the last good snapshot stays where BI tools read it.
 """
 
 import dagster as dg
 
-from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS
+import pipelines.defs.quality as quality_checks
+from pipelines.defs.quality import latest_evaluation
+from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
+from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS, pmo_dbt_models
 from pipelines.settings import DUCKDB_POOL
 from warehouse.kpi_report import build_kpi_report
 from warehouse.publish import SERVING_STORAGE_VERSION, publish_snapshot
@@ -17,15 +23,46 @@ from warehouse.serving_paths import kpi_report_path, parquet_dir, serving_databa
 from warehouse.serving_tables import load_manifest, serving_tables
 from warehouse.settings import warehouse_path
 
+ERROR = dg.AssetCheckSeverity.ERROR
 SERVING_GROUP = "serving"
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
 KPI_REPORT_KEY = dg.AssetKey(["serving", "kpi_report"])
 SERVING_TABLES = serving_tables(load_manifest(DBT_PROJECT.manifest_path))
 
 
+def blocking_checks() -> list[dg.AssetCheckKey]:
+    """Every blocking check of the code location; all guard tables the snapshot is built from.
+
+    Listed from the definitions rather than from the run's job, whose graph holds only the
+    checks it selected (an event-driven run selects those of the source it reloads).
+    """
+    guarded = [
+        *quality_checks.suite_checks,
+        *quality_checks.volume_checks,
+        quarantine_share_within_limit,
+        pmo_dbt_models,
+    ]
+    keys = {spec.key for checks in guarded for spec in checks.check_specs if spec.blocking}
+    return sorted(keys, key=lambda key: key.to_user_string())
+
+
+def failing_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
+    """Blocking checks whose latest evaluation, in any run, failed with ERROR severity, as
+    ``asset:check: what it saw``; a check that never ran has stopped nothing."""
+    failing = []
+    for key in blocking_checks():
+        evaluation = latest_evaluation(instance, key)
+        if evaluation and not evaluation.passed and evaluation.severity == ERROR:
+            failing.append(f"{key.to_user_string()}: {evaluation.description or 'failed'}")
+    return failing
+
+
 @dg.asset(
     key=SNAPSHOT_KEY,
-    deps=[dg.AssetKey([table.source_schema, table.source_table]) for table in SERVING_TABLES],
+    deps=[
+        *(dg.AssetKey([table.source_schema, table.source_table]) for table in SERVING_TABLES),
+        QUARANTINE_BY_FILE,
+    ],
     group_name=SERVING_GROUP,
     kinds={"duckdb", "parquet"},
     pool=DUCKDB_POOL,
@@ -33,6 +70,14 @@ SERVING_TABLES = serving_tables(load_manifest(DBT_PROJECT.manifest_path))
 )
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Read-only DuckDB snapshot (DuckDB 1.x readable) + Parquet + manifest for BI tools."""
+    failing = failing_blocking_checks(context.instance)
+    if failing:
+        raise dg.Failure(
+            f"not published: {len(failing)} blocking check(s) upstream failed at their latest "
+            "evaluation; the previous snapshot stays",
+            metadata={"failing_checks": dg.MetadataValue.json(failing)},
+            allow_retries=False,
+        )
     warehouse = warehouse_path()
     publication = publish_snapshot(warehouse, SERVING_TABLES, source_run=context.run_id)
     return dg.MaterializeResult(
