@@ -26,6 +26,7 @@ from connectors.spreadsheets.settings import (
     DEFAULT_TIMEZONE,
     DELETED_FILES,
     FILE_GLOB,
+    MASK_COMMENT_EMAILS,
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
     MAX_UNCOMPRESSED_BYTES,
@@ -47,6 +48,7 @@ def spreadsheet_source(
     day_first: bool | None = DAY_FIRST,
     require_respondent: bool = REQUIRE_RESPONDENT,
     deleted_files: str = DELETED_FILES,
+    mask_comment_emails: bool = MASK_COMMENT_EMAILS,
 ) -> list[DltResource]:
     """All PMO workbooks under ``landing_url``; unchanged files are skipped by content hash.
 
@@ -63,6 +65,7 @@ def spreadsheet_source(
                 timezone=default_timezone,
                 day_first=day_first,
                 require_respondent=require_respondent,
+                mask_comment_emails=mask_comment_emails,
             ),
             deleted_files,
         )

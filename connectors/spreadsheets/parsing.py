@@ -32,10 +32,19 @@ from connectors.spreadsheets.layouts import (
     Kind,
 )
 from connectors.spreadsheets.likert import likert_score, scale_labels
-from connectors.spreadsheets.pseudonymise import mask_emails, respondent_token
+from connectors.spreadsheets.pseudonymise import (
+    mask_emails,
+    respondent_token,
+    response_pseudonym,
+)
 from connectors.spreadsheets.question_map import QuestionMap
 from connectors.spreadsheets.recognise import SheetMatch
-from connectors.spreadsheets.settings import DAY_FIRST, DEFAULT_TIMEZONE, REQUIRE_RESPONDENT
+from connectors.spreadsheets.settings import (
+    DAY_FIRST,
+    DEFAULT_TIMEZONE,
+    MASK_COMMENT_EMAILS,
+    REQUIRE_RESPONDENT,
+)
 from connectors.spreadsheets.timestamps import date_order
 from connectors.spreadsheets.values import (
     CellError,
@@ -74,6 +83,7 @@ class ParseOptions:
     """Why ``day_first`` is None for this file, for the quarantine reason."""
     require_respondent: bool = REQUIRE_RESPONDENT
     known_services: frozenset[str] | None = None  # None: any SVC-* id is accepted
+    mask_comment_emails: bool = MASK_COMMENT_EMAILS
 
 
 @dataclass(frozen=True)
@@ -387,7 +397,7 @@ def _survey_tables(
             continue
         waves[index] = wave
         response_ids[index] = (
-            _response_id(match, given_ids[index], token, wave)
+            _response_id(match, given_ids[index], token, wave, options.pseudonymisation_key)
             or f"{lineage.source_file}#{sheet.row_numbers[index]}"
         )
     keys = [(response_id,) for response_id in response_ids]
@@ -403,6 +413,8 @@ def _survey_tables(
         wave=take(waves, valid),
         respondent_token=take(tokens, valid),
     )
+    if options.mask_comment_emails and "comment" in responses:
+        responses["comment"] = [mask_emails(comment) for comment in responses["comment"]]
     answers = []
     for name, service_id, dimension in match.ratings:  # one block per rating column
         scores = values[name]
@@ -456,14 +468,16 @@ def _quarantine_block(sheet: SheetRows, lineage: Lineage) -> Columns:
     }
 
 
-def _response_id(match: SheetMatch, given: str | None, token: str | None, wave: str) -> str | None:
-    """Template ids are kept, prefixed with their wave unless they already start with it
-    (PMOs number responses 1, 2, 3 in every wave); exports number responses per file, so
-    theirs are derived: one per respondent per wave (the table's grain), else (None) per
-    file row.
+def _response_id(
+    match: SheetMatch, given: str | None, token: str | None, wave: str, key: str
+) -> str | None:
+    """Template ids are unique within their wave (PMOs number responses 1, 2, 3 in every
+    wave) and may identify the respondent (an e-mail): stored as a keyed pseudonym. Exports
+    number responses per file, so theirs are derived: one per respondent per wave (the
+    table's grain), else (None) per file row.
     """
     if given and not match.from_export:
-        return given if given.startswith(wave) else f"{wave}-{given}"
+        return response_pseudonym(key, wave, given)
     return f"{wave}-{token[:16]}" if token else None
 
 

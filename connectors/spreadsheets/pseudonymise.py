@@ -22,6 +22,22 @@ def respondent_token(key: str, email: str | None, name: str | None) -> str | Non
     identity = f"email:{email}" if email else f"name:{name}" if name else None
     if identity is None:
         return None
+    return _digest(key, identity)
+
+
+def response_pseudonym(key: str, wave: str, response_id: str) -> str:
+    """``<wave>-<16 hex>``: a keyed pseudonym of a survey's own response id.
+
+    Exports and PMOs use e-mails, names or staff numbers as response ids, so the id is treated
+    as identifying the respondent. ``0001`` and ``2026-Q1-0001`` in wave 2026-Q1 are one id.
+    """
+    if not key:
+        raise ValueError("a pseudonymisation key is required")
+    given = response_id if response_id.startswith(wave) else f"{wave}-{response_id}"
+    return f"{wave}-{_digest(key, f'response:{given}')[:16]}"
+
+
+def _digest(key: str, identity: str) -> str:
     return hmac.digest(key.encode(), identity.encode(), "sha256").hex()
 
 

@@ -21,6 +21,9 @@ DAY_FIRST: bool | None = None
 both orders): True day/month, False month/day, None (default) quarantine them with a hint.
 A file with a date such as 13/03/2026 or 3/14/2026 settles its own order."""
 
+MASK_COMMENT_EMAILS = True
+"""E-mail addresses typed into survey comments are stored as ``[email]``."""
+
 REQUIRE_RESPONDENT = True
 """A survey row without respondent email or name is quarantined."""
 

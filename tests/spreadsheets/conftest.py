@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,13 @@ from .builders import A_ROWS, survey_row, write_survey
 PROJECT_KEYS = ("APOLLO", "HERMES", "ATLAS", "ZEUS")
 TEST_KEY = "test-pseudonymisation-key"
 DATASET = "raw_spreadsheets"
+
+
+def stored_response_id(given: str, wave: str = "2026-Q1", key: str = TEST_KEY) -> str:
+    """The pseudonym a template response id is stored as: its wave, then a keyed HMAC."""
+    given = given if given.startswith(wave) else f"{wave}-{given}"
+    digest = hmac.new(key.encode(), f"response:{given}".encode(), hashlib.sha256).hexdigest()
+    return f"{wave}-{digest[:16]}"
 
 
 class Warehouse:

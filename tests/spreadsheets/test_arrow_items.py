@@ -14,7 +14,7 @@ from connectors.spreadsheets.arrow_items import arrow_batches, arrow_schema
 from connectors.spreadsheets.tables import SURVEY_ANSWERS, SURVEY_RESPONSES, RawTable
 
 from .builders import survey_row, write_survey
-from .conftest import Warehouse
+from .conftest import Warehouse, stored_response_id
 
 DUCKDB_TYPES = {
     "text": "VARCHAR",
@@ -113,5 +113,7 @@ def test_a_corrected_file_replaces_its_rows_through_parquet_load_files(
     warehouse.pipeline.run(spreadsheet_source(str(landing), "key"), loader_file_format="parquet")
     write_survey(path, [survey_row(2)])
     warehouse.pipeline.run(spreadsheet_source(str(landing), "key"), loader_file_format="parquet")
-    assert warehouse.rows("select distinct response_id from survey_answers") == [("2026-Q1-0002",)]
+    assert warehouse.rows("select distinct response_id from survey_answers") == [
+        (stored_response_id("2026-Q1-0002", key="key"),)
+    ]
     assert warehouse.count("quarantine") == 0

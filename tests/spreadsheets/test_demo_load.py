@@ -19,7 +19,7 @@ from connectors.spreadsheets.layouts import (
 )
 from sandbox.workbooks import write_demo_workbooks
 
-from .conftest import Warehouse
+from .conftest import Warehouse, stored_response_id
 from .workbook_files import rating_cells, sheet_records
 
 REGISTERS = (
@@ -101,7 +101,7 @@ def test_answers_keep_service_dimension_and_score(demo_landing: Path, loaded_dem
     }
     stored = loaded_demo.rows(
         "select service_id, dimension, score from survey_answers "
-        f"where response_id = '{first['Response ID']}'"
+        f"where response_id = '{stored_response_id(first['Response ID'], first['Wave'])}'"
     )
     assert set(stored) == expected
 
@@ -113,8 +113,8 @@ def test_every_row_points_back_to_its_file_sheet_and_row(
         "select response_id, source_file, source_sheet, source_row from survey_responses "
         "order by response_id limit 1"
     )[0]
-    records = sheet_records(demo_landing / source_file, sheet)
-    assert records[row - 2]["Response ID"] == response_id  # header is row 1
+    record = sheet_records(demo_landing / source_file, sheet)[row - 2]  # header is row 1
+    assert stored_response_id(record["Response ID"], record["Wave"]) == response_id
 
 
 @pytest.mark.parametrize("table", [name for name in RAW_TABLES if name != "source_files"])

@@ -11,7 +11,7 @@ import openpyxl
 from connectors.spreadsheets.layouts import LAYOUTS, PROJECT_REGISTER, SURVEY, Kind
 from connectors.spreadsheets.template_writer import TEMPLATES_DIR, layout_columns
 
-from .conftest import Warehouse
+from .conftest import Warehouse, stored_response_id
 
 TYPED_SURVEY_ROW = {
     "Response ID": "R-1",
@@ -44,7 +44,15 @@ def test_a_filled_in_survey_template_loads_what_was_typed(landing: Path, warehou
         "select response_id, wave, cast(submitted_at as varchar), stakeholder_group, "
         "overall_value, likelihood_to_recommend, comment from survey_responses"
     ) == [
-        ("2026-Q2-R-1", "2026-Q2", "2026-05-04 09:15:00+00", "Executive sponsors", 5, 9, "Useful.")
+        (
+            stored_response_id("R-1", "2026-Q2"),
+            "2026-Q2",
+            "2026-05-04 09:15:00+00",
+            "Executive sponsors",
+            5,
+            9,
+            "Useful.",
+        )
     ]
     assert warehouse.rows("select service_id, dimension, score from survey_answers order by 1") == [
         ("SVC-BEN", "value", 2),
