@@ -18,11 +18,15 @@ from dlt.sources import DltResource
 
 from connectors.gc_pause import gc_paused
 from connectors.jira.columns import (
+    BOARD_COLUMNS,
     CHANGELOG_COLUMNS,
     FIELD_COLUMNS,
     ISSUE_COLUMNS,
     ISSUE_SPRINT_COLUMNS,
+    PROJECT_COLUMNS,
     SPRINT_COLUMNS,
+    STATUS_COLUMNS,
+    USER_COLUMNS,
     WORKLOG_COLUMNS,
 )
 from connectors.jira.cursor import IssueCursor
@@ -159,18 +163,19 @@ def jira_source(
     def fields() -> Iterator[list[JsonDict]]:
         yield [field_row(f, scope.roles) for f in scope.api.fields]
 
-    @dlt.resource(**MERGED, primary_key="id")
+    @dlt.resource(**MERGED, primary_key="id", columns=PROJECT_COLUMNS)
     def projects() -> Iterator[list[JsonDict]]:
+        """Projects in scope; Jira Cloud sends a project's lead only when asked (`expand`)."""
         wanted = set(scope.project_keys)
         for page in scope.api.paginate(
             f"{scope.api.api}/project/search",
-            params={"maxResults": PROJECT_PAGE_SIZE},
+            params={"maxResults": PROJECT_PAGE_SIZE, "expand": "lead"},
             paginator=start_at_paginator(PROJECT_PAGE_SIZE),
             data_selector="values",
         ):
             yield [project_row(p) for p in page if p["key"] in wanted]
 
-    @dlt.resource(**MERGED, primary_key="id")
+    @dlt.resource(**MERGED, primary_key="id", columns=STATUS_COLUMNS)
     def statuses() -> Iterator[list[JsonDict]]:
         yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
 
@@ -256,7 +261,7 @@ def jira_source(
         table = issue_sprints_table(live, scope.roles, deleted)
         yield from batches["issue_sprints"].add(table, flush=page[-1] is END_OF_PAGES)
 
-    @dlt.resource(**MERGED, primary_key="id")
+    @dlt.resource(**MERGED, primary_key="id", columns=BOARD_COLUMNS)
     def boards() -> Iterator[list[JsonDict]]:
         wanted = set(scope.project_keys)
         for page in scope.api.paginate(
@@ -314,7 +319,7 @@ def jira_source(
         yield from batch.add(worklogs_table([], gone), flush=True)
         state["since"], state["deleted_since"] = since, deleted_since
 
-    @dlt.resource(**MERGED, primary_key="account_id")
+    @dlt.resource(**MERGED, primary_key="account_id", columns=USER_COLUMNS)
     def users() -> Iterator[list[JsonDict]]:
         """Users by accountId (Cloud) or user key (Data Center), never with their email."""
         for page in scope.api.users(USER_PAGE_SIZE):

@@ -87,3 +87,36 @@ WORKLOG_COLUMNS: dict[str, Any] = {
     "updated": {"data_type": "timestamp", "timezone": True},
     "is_deleted": {"data_type": "bool", "hard_delete": True},
 }
+# Small tables of dict rows: declared too, so that a key Jira leaves out in every row (a
+# project's `lead` without `expand=lead`, boards without `location.projectId`, users without
+# details) still lands as a column: dlt drops columns that are null in every row otherwise.
+PROJECT_COLUMNS: dict[str, Any] = {
+    "id": {"data_type": "text", "nullable": False},
+    "key": {"data_type": "text"},
+    "name": {"data_type": "text"},
+    "project_type_key": {"data_type": "text"},
+    "lead_account_id": {"data_type": "text"},
+    "is_private": {"data_type": "bool"},
+}
+STATUS_COLUMNS: dict[str, Any] = {
+    "id": {"data_type": "text", "nullable": False},
+    "name": {"data_type": "text"},
+    "untranslated_name": {"data_type": "text"},
+    "status_category_id": {"data_type": "bigint"},
+    "status_category_key": {"data_type": "text"},
+    "status_category_name": {"data_type": "text"},
+}
+BOARD_COLUMNS: dict[str, Any] = {
+    "id": {"data_type": "bigint", "nullable": False},
+    "name": {"data_type": "text"},
+    "type": {"data_type": "text"},
+    "project_id": {"data_type": "text"},
+    "project_key": {"data_type": "text"},
+}
+USER_COLUMNS: dict[str, Any] = {
+    "account_id": {"data_type": "text", "nullable": False},
+    "account_type": {"data_type": "text"},
+    "display_name": {"data_type": "text"},
+    "active": {"data_type": "bool"},
+    "time_zone": {"data_type": "text"},
+}
