@@ -11,7 +11,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -56,6 +56,8 @@ def create_app(spool: WebhookSpool, secret: str, max_body_bytes: int = MAX_BODY_
             body = await _read_capped(request, max_body_bytes)
         except BodyTooLargeError:
             return _error(413, f"body over {max_body_bytes} bytes")
+        except ClientDisconnect:  # gone, or cut off by the read deadline: nobody to answer
+            return _error(408, "the request was not received in full")
         if not is_valid_signature(secret, body, request.headers.get(SIGNATURE_HEADER)):
             logger.warning("refused a webhook with a missing or invalid signature")
             return _error(401, f"missing or invalid {SIGNATURE_HEADER}")
@@ -74,9 +76,13 @@ def create_app(spool: WebhookSpool, secret: str, max_body_bytes: int = MAX_BODY_
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route(JIRA_WEBHOOK_PATH, receive_jira, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
         ]
     )
+    # Starlette would answer a trailing slash with a 307 to an absolute URL built from the
+    # Host header, which the caller controls: unknown paths get a plain 404 instead.
+    app.router.redirect_slashes = False
+    return app

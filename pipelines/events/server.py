@@ -10,8 +10,15 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from pipelines.events.http_protocol import request_deadline_protocol
 from pipelines.events.receiver import create_app
-from pipelines.events.settings import spool_path, webhook_host, webhook_port, webhook_secret
+from pipelines.events.settings import (
+    READ_TIMEOUT_SECONDS,
+    spool_path,
+    webhook_host,
+    webhook_port,
+    webhook_secret,
+)
 from pipelines.events.spool import WebhookSpool
 
 STARTUP_TIMEOUT_SECONDS = 10.0
@@ -22,16 +29,30 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     secret = webhook_secret()
     with WebhookSpool(spool_path()) as spool:
         app = create_app(spool, secret)
-        uvicorn.run(app, host=host or webhook_host(), port=port or webhook_port(), log_level="info")
+        uvicorn.run(
+            app,
+            host=host or webhook_host(),
+            port=port or webhook_port(),
+            http=request_deadline_protocol(READ_TIMEOUT_SECONDS),
+            log_level="info",
+        )
 
 
 @contextmanager
-def running_receiver(spool: WebhookSpool, secret: str, **app_options: int) -> Iterator[str]:
+def running_receiver(
+    spool: WebhookSpool,
+    secret: str,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+    **app_options: int,
+) -> Iterator[str]:
     """Serve the receiver on a free loopback port in a thread; yield its base URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
-        create_app(spool, secret, **app_options), log_level="warning", access_log=False
+        create_app(spool, secret, **app_options),
+        http=request_deadline_protocol(read_timeout),
+        log_level="warning",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)

@@ -18,6 +18,9 @@ SPOOL_FILE_NAME = "webhook_spool.sqlite3"
 # Jira issue payloads embed the changed issue and its changelog page: tens of KB in practice.
 # Anything far larger is refused unread (HTTP 413) rather than buffered.
 MAX_BODY_BYTES = 1024 * 1024
+# Seconds a client has to send a whole request (headers and body) once connected or answered;
+# a connection still incomplete then is closed (a stalled or slow-drip client).
+READ_TIMEOUT_SECONDS = 10.0
 
 
 class MissingWebhookSecretError(RuntimeError):

@@ -1,0 +1,130 @@
+"""The receiver's connections: stalled clients are cut off in bounded time, and the Host header
+never decides where a client is sent."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from pipelines.events.receiver import JIRA_WEBHOOK_PATH
+from pipelines.events.server import running_receiver
+from pipelines.events.signature import SIGNATURE_HEADER, sign
+from pipelines.events.spool import WebhookSpool
+from tests.events.conftest import SECRET, issue_event
+
+READ_TIMEOUT = 0.5
+GRACE = 2.0
+"""How much later than the deadline a stalled connection may close (a loaded CI machine)."""
+PATIENCE = 10.0
+"""How long a test waits for the receiver at most, so a receiver that never closes fails."""
+
+
+@pytest.fixture
+def address(spool: WebhookSpool) -> Iterator[tuple[str, int]]:
+    """Host and port of a receiver whose clients have READ_TIMEOUT to send a request."""
+    with running_receiver(spool, SECRET, read_timeout=READ_TIMEOUT) as url:
+        parts = urlsplit(url)
+        yield parts.hostname, parts.port
+
+
+def seconds_until_closed(connection: socket.socket) -> float:
+    """Wait for the receiver to close ``connection`` (bounded by PATIENCE); what it sent
+    before closing is discarded."""
+    started = time.monotonic()
+    connection.settimeout(PATIENCE)
+    try:
+        while connection.recv(4096):
+            pass
+    except TimeoutError:
+        return PATIENCE
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - started
+
+
+def signed_request(body: bytes) -> tuple[bytes, bytes]:
+    """A signed webhook request, as its head (request line and headers) and its body."""
+    head = (
+        f"POST {JIRA_WEBHOOK_PATH} HTTP/1.1\r\nHost: receiver\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"{SIGNATURE_HEADER}: {sign(SECRET, body)}\r\n\r\n"
+    ).encode()
+    return head, body
+
+
+def test_a_connection_that_sends_nothing_is_closed(address: tuple[str, int]) -> None:
+    with socket.create_connection(address) as connection:
+        assert seconds_until_closed(connection) < READ_TIMEOUT + GRACE
+
+
+def test_a_client_stalling_in_its_headers_is_disconnected(address: tuple[str, int]) -> None:
+    head, _ = signed_request(issue_event("ALPHA-7"))
+    with socket.create_connection(address) as connection:
+        connection.sendall(head[: len(head) // 2])
+        assert seconds_until_closed(connection) < READ_TIMEOUT + GRACE
+
+
+def test_a_client_stalling_in_its_body_is_disconnected_and_nothing_spooled(
+    address: tuple[str, int], spool: WebhookSpool
+) -> None:
+    head, body = signed_request(issue_event("ALPHA-7"))
+    with socket.create_connection(address) as connection:
+        connection.sendall(head + body[:10])
+        assert seconds_until_closed(connection) < READ_TIMEOUT + GRACE
+    assert spool.count() == 0
+
+
+def test_sending_slowly_does_not_extend_the_deadline(address: tuple[str, int]) -> None:
+    head, _ = signed_request(issue_event("ALPHA-7"))
+    started = time.monotonic()
+    with socket.create_connection(address) as connection:
+        try:
+            for byte in head:
+                connection.sendall(bytes([byte]))
+                time.sleep(READ_TIMEOUT / 5)
+                assert time.monotonic() - started < PATIENCE, "never disconnected"
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    assert time.monotonic() - started < READ_TIMEOUT + GRACE
+
+
+def test_a_request_sent_in_parts_within_the_deadline_is_answered(
+    address: tuple[str, int], spool: WebhookSpool
+) -> None:
+    head, body = signed_request(issue_event("ALPHA-7"))
+    with socket.create_connection(address) as connection:
+        connection.settimeout(PATIENCE)
+        connection.sendall(head)
+        time.sleep(READ_TIMEOUT / 4)
+        connection.sendall(body)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 202")
+    assert spool.count() == 1
+
+
+def test_a_kept_alive_connection_is_cut_off_when_its_next_request_stalls(
+    address: tuple[str, int],
+) -> None:
+    head, body = signed_request(issue_event("ALPHA-7"))
+    with socket.create_connection(address) as connection:
+        connection.settimeout(PATIENCE)
+        connection.sendall(head + body)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 202")
+        connection.sendall(head[:20])
+        assert seconds_until_closed(connection) < READ_TIMEOUT + GRACE
+
+
+def test_a_trailing_slash_is_not_redirected_to_the_callers_host(spool: WebhookSpool) -> None:
+    body = issue_event("ALPHA-7")
+    with running_receiver(spool, SECRET) as url, httpx.Client(base_url=url) as client:
+        response = client.post(
+            f"{JIRA_WEBHOOK_PATH}/",
+            content=body,
+            headers={"Host": "attacker.example", SIGNATURE_HEADER: sign(SECRET, body)},
+        )
+    assert response.status_code == 404
+    assert "location" not in response.headers
