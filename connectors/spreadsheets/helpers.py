@@ -63,12 +63,34 @@ class ParsedFile:
         return parsed
 
 
+class LandingUnavailable(OSError):
+    """The landing location itself is missing or unreadable (an unmounted share): the load
+    fails and changes nothing, instead of taking every file for deleted."""
+
+
 def list_landing_files(landing_url: str, file_glob: str) -> list[FileItemDict]:
-    """Files under ``landing_url`` (a folder path or any fsspec URL), Excel lock files excluded."""
-    filesystem, _ = url_to_fs(landing_url)
+    """Files under ``landing_url`` (a folder path or any fsspec URL), Excel lock files excluded.
+
+    Raises ``LandingUnavailable`` when the folder itself is missing, not a folder or
+    unreadable; an existing empty folder lists nothing.
+    """
+    filesystem, root = url_to_fs(landing_url)
+    where = f"spreadsheet landing location {landing_url}"
+    setting = "check the share is mounted and SOURCES__SPREADSHEETS__LANDING_URL"
+    try:
+        if filesystem.info(root)["type"] != "directory":
+            raise LandingUnavailable(f"{where} is not a folder: {setting}")
+        found = glob_files(filesystem, landing_url, file_glob)
+    except FileNotFoundError:
+        raise LandingUnavailable(f"{where} does not exist: {setting}") from None
+    except OSError as error:
+        if isinstance(error, LandingUnavailable):
+            raise
+        reason = error.strerror or type(error).__name__
+        raise LandingUnavailable(f"{where} is unreadable ({reason}): {setting}") from None
     items = [
         FileItemDict(item, filesystem)
-        for item in glob_files(filesystem, landing_url, file_glob)
+        for item in found
         if not item["file_name"].startswith(IGNORED_PREFIXES)
     ]
     return sorted(items, key=lambda item: item["relative_path"])
@@ -150,6 +172,7 @@ class LandingBatch:
         self._parsed: dict[str, ParsedFile] = {}
         self._gone: dict[str, ParsedFile] = {}
         self._reads: dict[str, ReadFile] = {}
+        self._warned_empty = False
         self._response_claims: Claims = {}
         """Response ids loaded by this batch's files: the survey tables never stage one twice."""
 
@@ -179,9 +202,13 @@ class LandingBatch:
 
         A deleted file is recorded in ``source_files`` (``deleted_at``). Its rows stay
         (``deleted_files = "keep"``, status ``deleted``) or are removed by replace markers
-        (``"remove"``, status ``removed``). A file that comes back loads again.
+        (``"remove"``, status ``removed``). A file that comes back loads again. An empty
+        listing deletes nothing.
         """
         listed = {item["relative_path"] for item in self.files}
+        if not listed:
+            self._warn_emptied(seen)
+            return
         for path, known in sorted(seen.items()):
             if path in listed or known.get("deleted"):
                 continue
@@ -189,6 +216,19 @@ class LandingBatch:
             if path not in self._gone:
                 self._gone[path] = self._tombstone(path, known["file_hash"])
             yield self._gone[path]
+
+    def _warn_emptied(self, seen: dict[str, dict[str, Any]]) -> None:
+        """An empty landing folder is "nothing landed yet", never "every file deleted": an
+        unmounted share often leaves its empty mount point behind."""
+        kept = [path for path, known in seen.items() if not known.get("deleted")]
+        if kept and not self._warned_empty:
+            self._warned_empty = True
+            logger.warning(
+                "spreadsheet landing location %s is empty; the %d file(s) loaded from it "
+                "before are not taken for deleted (delete them one by one to retire them)",
+                self.landing_url,
+                len(kept),
+            )
 
     def _tombstone(self, path: str, file_hash: str) -> ParsedFile:
         remove = self.deleted_files == "remove"
