@@ -19,6 +19,7 @@ import pytest
 from connectors.jira import jira_source
 from connectors.spreadsheets import spreadsheet_source
 from sandbox.jira.emulator import JiraEmulator
+from sandbox.jira.messy import generate_messy_site
 from sandbox.jira.site import Issue, JiraSite, generate_site
 from sandbox.workbooks import DemoPortfolio, build_portfolio, write_portfolio
 
@@ -116,6 +117,18 @@ def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehous
     root = tmp_path_factory.mktemp("transforms")
     warehouse = root / "pmo.duckdb"
     site = generate_site()
+    portfolio = build_portfolio([project.key for project in site.projects])
+    load_sandbox(warehouse, root / "landing", site, portfolio)
+    return build_warehouse(warehouse, site, portfolio)
+
+
+@pytest.fixture(scope="session")
+def messy_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The messy real-world site (statuses /status no longer lists, stale embedded
+    categories, localised names, absent keys), loaded and built once for the session."""
+    root = tmp_path_factory.mktemp("messy")
+    warehouse = root / "pmo.duckdb"
+    site = generate_messy_site()
     portfolio = build_portfolio([project.key for project in site.projects])
     load_sandbox(warehouse, root / "landing", site, portfolio)
     return build_warehouse(warehouse, site, portfolio)

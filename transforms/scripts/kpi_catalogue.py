@@ -27,8 +27,13 @@ Column descriptions also reach the Dagster UI and DuckDB column comments.
 
 Shared rules:
 
-- Flow logic uses Jira's statusCategory (`new`, `indeterminate`, `done`), never status names;
-  per-site overrides and waiting statuses live in the seed `status_flow_overrides`.
+- Flow logic uses Jira's statusCategory (`new`, `indeterminate`, `done`), never status names,
+  from one status dimension (`int_jira__statuses`) by precedence: the seed
+  `status_flow_overrides` (which also marks waiting statuses and may add ids), `/status`,
+  Jira's built-in statuses (seed `jira_builtin_statuses`), then a move's resolution (set in
+  the same history: done), else unknown. Figures resting on statuses of unknown category are
+  counted in `issues_with_unknown_status` / `unknown_status_issues` and a WARN check lists
+  the statuses (`int_jira__unknown_statuses`).
 - Time is UTC. An issue's month/week/quarter is that of its FIRST move to statusCategory done.
   Sub-tasks are left out of delivery KPIs.
 - Survey cells with fewer than `min_cell_size` (5) respondents are suppressed: figures null,

@@ -1,4 +1,7 @@
--- One issue with its flow milestones from the status changelog, by statusCategory only.
+-- One issue with its flow milestones from the status changelog, by statusCategory only: the
+-- categories of its moves (int_jira__status_transitions), its current one from the same
+-- status dimension, so that "currently done" and "first reached done" agree. An issue whose
+-- creation status has an unknown category is not taken to be in progress or done at creation.
 -- Incremental: only issues with new raw rows since the last build are recomputed.
 {{ config(
     materialized='incremental',
@@ -26,17 +29,31 @@ per_issue as (
         count(case when from_category_key = 'done' and to_category_key <> 'done' then 1 end)
             as reopen_count,
         count(*) as status_change_count,
-        max(changed_at) as last_status_change_at
+        max(changed_at) as last_status_change_at,
+        min(case when to_category_key is null then changed_at end) as first_moved_unknown_at,
+        arg_max_null(to_status_id, transition_number) as last_to_status_id,
+        arg_max_null(to_category_key, transition_number) as last_to_category_key,
+        any_value(case when transition_number = 1 then from_category_key end)
+            as initial_category_key
     from transitions
     group by issue_id
 ),
 
-initial_status as (
+statuses as (
+    select * from {{ ref('int_jira__statuses') }}
+),
+
+current_status as (
     select
-        issue_id,
-        from_category_key as initial_category_key
-    from transitions
-    where transition_number = 1
+        issues.issue_id,
+        case
+            when per_issue.last_to_status_id = issues.status_id
+                then per_issue.last_to_category_key
+            else statuses.status_category_key
+        end as current_category_key
+    from issues
+    left join per_issue on issues.issue_id = per_issue.issue_id
+    left join statuses on issues.status_id = statuses.status_id
 ),
 
 lifecycle as (
@@ -50,10 +67,13 @@ lifecycle as (
         issues.is_bug,
         issues.story_points,
         issues.due_date,
-        issues.status_category_key as current_category_key,
+        current_status.current_category_key,
         issues.created_at,
-        coalesce(initial_status.initial_category_key, issues.status_category_key)
-            as initial_category_key,
+        case
+            when per_issue.issue_id is null then current_status.current_category_key
+            else per_issue.initial_category_key
+        end as initial_category_key,
+        per_issue.first_moved_unknown_at,
         coalesce(per_issue.reopen_count, 0) as reopen_count,
         coalesce(per_issue.status_change_count, 0) as status_change_count,
         per_issue.first_moved_in_progress_at,
@@ -61,7 +81,7 @@ lifecycle as (
         per_issue.last_status_change_at
     from issues
     left join per_issue on issues.issue_id = per_issue.issue_id
-    left join initial_status on issues.issue_id = initial_status.issue_id
+    inner join current_status on issues.issue_id = current_status.issue_id
 ),
 
 milestones as (
@@ -74,7 +94,11 @@ milestones as (
         case
             when initial_category_key = 'done' then created_at
             else first_moved_done_at
-        end as first_done_at
+        end as first_done_at,
+        case
+            when initial_category_key is null then created_at
+            else first_moved_unknown_at
+        end as first_unknown_status_at
     from lifecycle
 )
 
@@ -97,6 +121,8 @@ select
     reopen_count,
     status_change_count,
     last_status_change_at,
+    first_unknown_status_at,
+    first_unknown_status_at is not null as has_unknown_status,
     date_diff('second', created_at, first_done_at) / 86400.0 as lead_time_days,
     case
         when first_in_progress_at <= first_done_at

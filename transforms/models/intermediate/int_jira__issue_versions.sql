@@ -1,5 +1,5 @@
 -- One version of an issue's partition keys in the marts (project, first move to done, time in
--- progress), appended on every build in which the issue changed or vanished from Jira, with
+-- progress or in a status of unknown category: the WIP mart counts both), appended on every build in which the issue changed or vanished from Jira, with
 -- the keys of its previous version. The incremental marts rebuild the partitions of the
 -- versions newer than they have seen, under both keys, so an issue that moved between periods
 -- or projects, or was deleted, leaves no stale figure; they read only the newest rows.
@@ -63,7 +63,7 @@ with versions as (
         issue_id,
         project_id,
         first_done_at,
-        first_in_progress_at as in_progress_from,
+        least(first_in_progress_at, first_unknown_status_at) as in_progress_from,
         case when current_category_key = 'done' then last_status_change_at end
             as in_progress_to,
         story_points,

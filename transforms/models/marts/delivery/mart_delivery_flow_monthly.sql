@@ -21,6 +21,7 @@ done_issues as (
         {{ done_period_start('month', 'lifecycle.first_done_at') }} as month_start,
         lifecycle.lead_time_days,
         lifecycle.cycle_time_days,
+        lifecycle.has_unknown_status,
         flow_time.active_days,
         flow_time.waiting_days
     from lifecycle
@@ -46,6 +47,7 @@ flow as (
         sum(waiting_days) as waiting_days,
         100.0 * sum(active_days) / nullif(sum(active_days) + sum(waiting_days), 0)
             as flow_efficiency_pct,
+        count(case when has_unknown_status then 1 end) as issues_with_unknown_status,
         {{ issue_version_at() }} as source_version_at
     from done_issues
     group by project_id, project_key, month_start

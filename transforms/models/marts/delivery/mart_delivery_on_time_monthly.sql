@@ -15,7 +15,8 @@ done_issues as (
         project_key,
         {{ done_period_start('month') }} as month_start,
         due_date,
-        date_diff('day', due_date, cast(first_done_at as date)) as days_after_due
+        date_diff('day', due_date, cast(first_done_at as date)) as days_after_due,
+        has_unknown_status
     from lifecycle
 ),
 
@@ -31,6 +32,7 @@ on_time as (
         100.0 * count(case when days_after_due <= 0 then 1 end) / nullif(count(due_date), 0)
             as on_time_rate_pct,
         avg(case when days_after_due > 0 then days_after_due end) as slip_days_mean_done_late,
+        count(case when has_unknown_status then 1 end) as issues_with_unknown_status,
         {{ issue_version_at() }} as source_version_at
     from done_issues
     group by project_id, project_key, month_start

@@ -19,6 +19,7 @@ quality as (
         100.0 * count(case when is_bug then 1 end) / count(*) as bug_share_pct,
         count(case when reopen_count > 0 then 1 end) as issues_reopened,
         100.0 * count(case when reopen_count > 0 then 1 end) / count(*) as reopen_rate_pct,
+        count(case when has_unknown_status then 1 end) as issues_with_unknown_status,
         {{ issue_version_at() }} as source_version_at
     from lifecycle
     group by project_id, project_key, {{ done_period_start('month') }}

@@ -1,4 +1,5 @@
--- Work in progress at each month end (or now, for the current month) and its age.
+-- Work in progress at each month end (or now, for the current month) and its age, with the
+-- issues then in a status of unknown category (they might be in progress).
 -- Incremental: rebuilds the months in which a changed issue's WIP may differ and, for every
 -- project with recent WIP, the months since the last build (they were measured at build time).
 -- A changed issue whose status history only grew (its previous moves unchanged, Jira's
@@ -117,6 +118,7 @@ intervals as (
     select
         intervals.entered_at,
         intervals.left_at,
+        intervals.status_category_key is null as is_unknown,
         lifecycle.project_id,
         lifecycle.project_key,
         lifecycle.story_points,
@@ -131,7 +133,7 @@ intervals as (
     {%- if is_incremental() %}
     inner join project_bounds on lifecycle.project_id = project_bounds.project_id
     cross join build_time
-    where intervals.status_category_key = 'indeterminate'
+    where coalesce(intervals.status_category_key, 'unknown') in ('indeterminate', 'unknown')
         and coalesce(intervals.left_at, build_time.built_at) >= project_bounds.first_month
         and (
             intervals.left_at is null
@@ -139,7 +141,7 @@ intervals as (
                 else 'null' }} as date)
         )
     {%- else %}
-    where intervals.status_category_key = 'indeterminate'
+    where coalesce(intervals.status_category_key, 'unknown') in ('indeterminate', 'unknown')
     {%- endif %}
 ),
 
@@ -169,8 +171,11 @@ in_progress as (
         as_of_at,
         project_id,
         project_key,
-        story_points,
-        date_diff('second', first_in_progress_at, as_of_at) / 86400.0 as age_days
+        is_unknown,
+        case when not is_unknown then story_points end as story_points,
+        case
+            when not is_unknown then date_diff('second', first_in_progress_at, as_of_at) / 86400.0
+        end as age_days
     from month_ends
     {{ join_changed_partitions('month_ends.project_id', 'month_ends.month_start') }}
     where entered_at < as_of_at
@@ -183,11 +188,12 @@ wip as (
         project_key,
         month_start,
         max(as_of_at) as as_of_at,
-        count(*) as wip_issues,
+        count(case when not is_unknown then 1 end) as wip_issues,
         coalesce(sum(story_points), 0) as wip_story_points,
         avg(age_days) as wip_age_mean_days,
         round(percentile_cont(0.85) within group (order by age_days), 3) as wip_age_p85_days,
         max(age_days) as wip_age_max_days,
+        count(case when is_unknown then 1 end) as unknown_status_issues,
         {{ issue_version_at() }} as source_version_at
     from in_progress
     group by project_id, project_key, month_start

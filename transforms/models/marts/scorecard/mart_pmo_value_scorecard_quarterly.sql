@@ -1,5 +1,7 @@
 -- The quarterly PMO value scorecard: customer, delivery, strategy and capability KPIs, each
--- with its target and quarter-on-quarter change, a weighted composite and the benchmark class.
+-- with its target and quarter-on-quarter change, a weighted composite and the benchmark class;
+-- delivery_issues_with_unknown_status marks delivery KPIs computed with statuses of unknown
+-- category.
 {%- set targets = var('scorecard_targets') %}
 {%- set weights = var('scorecard_weights') %}
 {%- set kpis = [
@@ -90,7 +92,8 @@ delivery as (
         100.0 * count(case when cast(first_done_at as date) <= due_date then 1 end)
             / nullif(count(due_date), 0) as on_time_rate_pct,
         round(percentile_cont(0.5) within group (order by cycle_time_days), 3)
-            as cycle_time_p50_days
+            as cycle_time_p50_days,
+        count(case when has_unknown_status then 1 end) as delivery_issues_with_unknown_status
     from lifecycle
     group by cast(date_trunc('quarter', first_done_at) as date)
 ),
@@ -145,6 +148,8 @@ kpis as (
         delivery.on_time_rate_pct,
         predictability.sprint_predictability_pct,
         delivery.cycle_time_p50_days,
+        coalesce(delivery.delivery_issues_with_unknown_status, 0)
+            as delivery_issues_with_unknown_status,
         alignment.aligned_work_share_pct,
         benefits.benefits_realisation_pct,
         capability.maturity_mean_level,
@@ -192,6 +197,7 @@ select
 {%- endfor %}
     maturity_mean_target,
     maturity_mean_gap,
+    delivery_issues_with_unknown_status,
     100.0 * customer_score as customer_score,
     100.0 * delivery_score as delivery_score,
     100.0 * strategy_score as strategy_score,

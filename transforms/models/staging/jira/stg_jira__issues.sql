@@ -10,10 +10,23 @@ select
     summary,
     issue_type,
     coalesce(is_subtask, false) as is_subtask,
-    lower(issue_type) in (
-        {%- for issue_type in var('bug_issue_types') %}
-        lower('{{ issue_type }}'){{ ',' if not loop.last }}
-        {%- endfor %}
+    -- A defect for the bug share: by type id (language-free but site-specific, var
+    -- bug_issue_type_ids) or by name, which Jira translates into the site's language (var
+    -- bug_issue_types lists the common translations), case-insensitively.
+    coalesce(
+        lower(issue_type) in (
+            {%- for name in var('bug_issue_types') %}
+            lower('{{ name | replace("'", "''") }}'){{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        {%- if var('bug_issue_type_ids') %}
+        or json_extract_string(raw, '$.fields.issuetype.id') in (
+            {%- for type_id in var('bug_issue_type_ids') %}
+            '{{ type_id }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        {%- endif %},
+        false
     ) as is_bug,
     status_id,
     status_name,
