@@ -4,13 +4,19 @@ Built from the published snapshot (not the working warehouse), so it shows exact
 users see and needs no warehouse lock. plotly.js is inlined once, so the file works offline
 and can be mailed or attached to a ticket. Order follows what a PMO lead presents: the value
 scorecard first, then delivery trends, capability, and the portfolio.
+
+Every source is optional, so the report says what it waits for: a section whose tables are
+empty names the workbooks (or Jira) they are built from, a tile without a value the same. A
+data warning (a quarantine over the limit that was configured to warn rather than block) is
+shown on the tiles of the KPIs built from the workbook concerned.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,21 +25,37 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
+from connectors.spreadsheets.layouts import (
+    MATURITY_ASSESSMENT,
+    PROJECT_REGISTER,
+    SERVICE_CATALOGUE,
+    STRATEGIC_OBJECTIVES,
+    SURVEY,
+)
 from warehouse import report_charts
 
-SERVING_TABLES_READ = (
-    "pmo_value_scorecard_quarterly",
-    "value_delivery_rate",
-    "service_value",
-    "survey_nps",
-    "delivery_throughput_monthly",
-    "delivery_flow_monthly",
-    "delivery_on_time_monthly",
-    "maturity_by_domain",
-    "portfolio_rag_distribution",
-    "portfolio_health",
-    "publish_info",
-)
+JIRA = "jira"
+SURVEY_WB = SURVEY.workbook
+CATALOGUE_WB = SERVICE_CATALOGUE.workbook
+MATURITY_WB = MATURITY_ASSESSMENT.workbook
+REGISTER_WB = PROJECT_REGISTER.workbook
+OBJECTIVES_WB = STRATEGIC_OBJECTIVES.workbook
+
+# The tables the report reads and the sources (workbooks, Jira) each is built from.
+TABLE_SOURCES: dict[str, tuple[str, ...]] = {
+    "pmo_value_scorecard_quarterly": (SURVEY_WB, JIRA, REGISTER_WB, MATURITY_WB),
+    "value_delivery_rate": (SURVEY_WB,),
+    "service_value": (SURVEY_WB, CATALOGUE_WB),
+    "survey_nps": (SURVEY_WB,),
+    "delivery_throughput_monthly": (JIRA,),
+    "delivery_flow_monthly": (JIRA,),
+    "delivery_on_time_monthly": (JIRA,),
+    "maturity_by_domain": (MATURITY_WB,),
+    "portfolio_rag_distribution": (REGISTER_WB,),
+    "portfolio_health": (REGISTER_WB,),
+    "publish_info": (),
+}
+SERVING_TABLES_READ = tuple(TABLE_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -42,22 +64,35 @@ class HeadlineKpi:
 
     column: str
     label: str
+    sources: tuple[str, ...]
     decimals: int = 1
     suffix: str = ""
 
 
 HEADLINE_KPIS = (
-    HeadlineKpi("value_delivery_rate_pct", "Value delivery rate", suffix="%"),
-    HeadlineKpi("csat_mean", "CSAT (mean, 1-5)", decimals=2),
-    HeadlineKpi("nps", "NPS"),
-    HeadlineKpi("on_time_rate_pct", "On-time delivery", suffix="%"),
-    HeadlineKpi("sprint_predictability_pct", "Sprint predictability", suffix="%"),
-    HeadlineKpi("cycle_time_p50_days", "Cycle time p50 (days)"),
-    HeadlineKpi("aligned_work_share_pct", "Strategically aligned work", suffix="%"),
-    HeadlineKpi("benefits_realisation_pct", "Benefits realisation", suffix="%"),
-    HeadlineKpi("maturity_mean_level", "Mean maturity (1-5)", decimals=2),
-    HeadlineKpi("composite_score", "Composite score (0-100)"),
+    HeadlineKpi("value_delivery_rate_pct", "Value delivery rate", (SURVEY_WB,), suffix="%"),
+    HeadlineKpi("csat_mean", "CSAT (mean, 1-5)", (SURVEY_WB, CATALOGUE_WB), decimals=2),
+    HeadlineKpi("nps", "NPS", (SURVEY_WB,)),
+    HeadlineKpi("on_time_rate_pct", "On-time delivery", (JIRA,), suffix="%"),
+    HeadlineKpi("sprint_predictability_pct", "Sprint predictability", (JIRA,), suffix="%"),
+    HeadlineKpi("cycle_time_p50_days", "Cycle time p50 (days)", (JIRA,)),
+    HeadlineKpi(
+        "aligned_work_share_pct",
+        "Strategically aligned work",
+        (JIRA, REGISTER_WB, OBJECTIVES_WB),
+        suffix="%",
+    ),
+    HeadlineKpi("benefits_realisation_pct", "Benefits realisation", (REGISTER_WB,), suffix="%"),
+    HeadlineKpi("maturity_mean_level", "Mean maturity (1-5)", (MATURITY_WB,), decimals=2),
+    HeadlineKpi(
+        "composite_score", "Composite score (0-100)", (SURVEY_WB, JIRA, REGISTER_WB, MATURITY_WB)
+    ),
 )
+
+
+def source_label(source: str) -> str:
+    """How the report names a source it waits for."""
+    return "Jira" if source == JIRA else f"the {source} workbook"
 
 
 @dataclass(frozen=True)
@@ -68,10 +103,21 @@ class KpiReport:
     quarter: str | None
     benchmark_class: str | None
     headline: dict[str, float]
+    awaiting: dict[str, list[str]] = field(default_factory=dict)
+    """Section title -> the sources its empty tables wait for."""
+    warned: list[str] = field(default_factory=list)
+    """Headline KPIs shown with a data warning."""
 
 
-def build_kpi_report(serving_database: Path, output: Path) -> KpiReport:
-    """Render the dashboard for the snapshot in ``serving_database`` into ``output``."""
+def build_kpi_report(
+    serving_database: Path, output: Path, data_warnings: Mapping[str, str] | None = None
+) -> KpiReport:
+    """Render the dashboard for the snapshot in ``serving_database`` into ``output``.
+
+    ``data_warnings`` maps a source (a workbook name) to what is wrong with its data; the
+    tiles of the KPIs built from it show the warning.
+    """
+    warnings = dict(data_warnings or {})
     tables = read_serving_tables(serving_database)
     scorecard = tables["pmo_value_scorecard_quarterly"].sort_values("quarter_start")
     latest = scorecard.iloc[-1] if not scorecard.empty else None
@@ -85,9 +131,12 @@ def build_kpi_report(serving_database: Path, output: Path) -> KpiReport:
     benchmark = benchmark if _present(benchmark) else None
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.writing")
-    staging.write_text(_page(tables, latest, quarter, benchmark), encoding="utf-8")
+    sections = _sections(tables, latest, quarter, benchmark, warnings)
+    staging.write_text(_page(tables, sections), encoding="utf-8")
     staging.replace(output)
-    return KpiReport(output, quarter, benchmark, headline)
+    awaiting = {s.title: s.awaiting for s in sections if s.awaiting}
+    warned = [k.column for k in HEADLINE_KPIS if latest is not None and _warning(k, warnings)]
+    return KpiReport(output, quarter, benchmark, headline, awaiting, warned)
 
 
 def read_serving_tables(serving_database: Path) -> dict[str, pd.DataFrame]:
@@ -115,12 +164,32 @@ def _present(value: object) -> bool:
     )
 
 
-def _page(
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the page: an introduction, charts, and the sources it waits for."""
+
+    title: str
+    intro: str
+    charts: list[tuple[str, go.Figure]]  # (serving table plotted, figure)
+    awaiting: list[str]
+
+    def html(self) -> str:
+        return (
+            f"<section><h2>{html.escape(self.title)}</h2>{self.intro}"
+            + _awaiting_note(self.awaiting)
+            + '<div class="charts">'
+            + "".join(_chart(figure) for _, figure in self.charts)
+            + "</div></section>"
+        )
+
+
+def _sections(
     tables: dict[str, pd.DataFrame],
     latest: pd.Series | None,
     quarter: str | None,
     benchmark: str | None,
-) -> str:
+    warnings: Mapping[str, str],
+) -> list[Section]:
     waves = tables["value_delivery_rate"]
     latest_wave = waves["wave"].max() if not waves.empty else ""
     rates = waves.iloc[:1]
@@ -129,53 +198,102 @@ def _page(
     sections = [
         (
             "PMO value scorecard",
-            _tiles(latest, quarter, benchmark, (high, low)),
+            _tiles(latest, quarter, benchmark, (high, low), warnings),
             [
-                report_charts.value_delivery_rate(waves, high, low),
-                report_charts.csat_by_service_and_group(tables["service_value"], latest_wave),
-                report_charts.nps_by_group(tables["survey_nps"]),
-                report_charts.scorecard_trend(tables["pmo_value_scorecard_quarterly"]),
+                ("value_delivery_rate", report_charts.value_delivery_rate(waves, high, low)),
+                (
+                    "service_value",
+                    report_charts.csat_by_service_and_group(tables["service_value"], latest_wave),
+                ),
+                ("survey_nps", report_charts.nps_by_group(tables["survey_nps"])),
+                (
+                    "pmo_value_scorecard_quarterly",
+                    report_charts.scorecard_trend(tables["pmo_value_scorecard_quarterly"]),
+                ),
             ],
         ),
         (
             "Delivery trends",
             "",
             [
-                report_charts.throughput(tables["delivery_throughput_monthly"]),
-                report_charts.per_project_trend(
-                    tables["delivery_flow_monthly"],
-                    "cycle_time_p50_days",
-                    "Cycle time p50 per month",
-                    "days",
+                (
+                    "delivery_throughput_monthly",
+                    report_charts.throughput(tables["delivery_throughput_monthly"]),
                 ),
-                report_charts.per_project_trend(
-                    tables["delivery_on_time_monthly"],
-                    "on_time_rate_pct",
-                    "On-time delivery rate per month",
-                    "% done on or before the due date",
+                (
+                    "delivery_flow_monthly",
+                    report_charts.per_project_trend(
+                        tables["delivery_flow_monthly"],
+                        "cycle_time_p50_days",
+                        "Cycle time p50 per month",
+                        "days",
+                    ),
+                ),
+                (
+                    "delivery_on_time_monthly",
+                    report_charts.per_project_trend(
+                        tables["delivery_on_time_monthly"],
+                        "on_time_rate_pct",
+                        "On-time delivery rate per month",
+                        "% done on or before the due date",
+                    ),
                 ),
             ],
         ),
-        ("Capability", "", [report_charts.maturity_vs_target(tables["maturity_by_domain"])]),
+        (
+            "Capability",
+            "",
+            [
+                (
+                    "maturity_by_domain",
+                    report_charts.maturity_vs_target(tables["maturity_by_domain"]),
+                )
+            ],
+        ),
         (
             "Portfolio health",
             "",
             [
-                report_charts.rag_distribution(tables["portfolio_rag_distribution"]),
-                report_charts.portfolio_health(tables["portfolio_health"]),
+                (
+                    "portfolio_rag_distribution",
+                    report_charts.rag_distribution(tables["portfolio_rag_distribution"]),
+                ),
+                ("portfolio_health", report_charts.portfolio_health(tables["portfolio_health"])),
             ],
         ),
     ]
-    body = "\n".join(
-        f'<section><h2>{html.escape(title)}</h2>{intro}<div class="charts">'
-        + "".join(_chart(figure) for figure in figures)
-        + "</div></section>"
-        for title, intro, figures in sections
+    return [
+        Section(title, intro, charts, _awaited(tables, [name for name, _ in charts]))
+        for title, intro, charts in sections
+    ]
+
+
+def _awaited(tables: dict[str, pd.DataFrame], names: list[str]) -> list[str]:
+    """The sources of the tables in ``names`` that are still empty, in a stable order."""
+    sources = [source for name in names if tables[name].empty for source in TABLE_SOURCES[name]]
+    return list(dict.fromkeys(sources))
+
+
+def _awaiting_note(sources: list[str]) -> str:
+    if not sources:
+        return ""
+    names = ", ".join(source_label(s) for s in sources)
+    return (
+        f'<p class="awaiting" data-awaiting="{html.escape(",".join(sources))}">'
+        f"Awaiting data: {html.escape(names)}.</p>"
     )
+
+
+def _warning(kpi: HeadlineKpi, warnings: Mapping[str, str]) -> str:
+    """The data warnings of the sources ``kpi`` is built from, in one line."""
+    return "; ".join(warnings[s] for s in kpi.sources if s in warnings)
+
+
+def _page(tables: dict[str, pd.DataFrame], sections: list[Section]) -> str:
     return PAGE.format(
         plotly_js=plotly.offline.get_plotlyjs(),
         published=html.escape(_published(tables["publish_info"])),
-        body=body,
+        body="\n".join(section.html() for section in sections),
         rendered=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
@@ -185,22 +303,11 @@ def _tiles(
     quarter: str | None,
     benchmark: str | None,
     benchmarks: tuple[float, float],
+    warnings: Mapping[str, str],
 ) -> str:
     if latest is None:
         return "<p>No scorecard quarter yet.</p>"
-    tiles = []
-    for kpi in HEADLINE_KPIS:
-        target = latest.get(f"{kpi.column}_target")
-        change = latest.get(f"{kpi.column}_qoq_change")
-        details = [f"target {format_kpi(kpi, target)}"] if _present(target) else []
-        if _present(change):
-            details.append(f"{float(change):+.{kpi.decimals}f} vs previous quarter")
-        tiles.append(
-            f'<div class="tile" data-kpi="{kpi.column}">'
-            f'<div class="label">{html.escape(kpi.label)}</div>'
-            f'<div class="value">{format_kpi(kpi, latest[kpi.column])}</div>'
-            f'<div class="detail">{html.escape(" · ".join(details))}</div></div>'
-        )
+    tiles = [_tile(kpi, latest, warnings) for kpi in HEADLINE_KPIS]
     label = (benchmark or "not classified").replace("_", " ")
     return (
         f'<p class="quarter">Quarter <strong id="scorecard-quarter">{quarter}</strong>: '
@@ -208,6 +315,25 @@ def _tiles(
         f"(benchmark: {benchmarks[0]:g}% high-performing, {benchmarks[1]:g}% low-performing PMOs)"
         "</p>"
         f'<div class="tiles">{"".join(tiles)}</div>'
+    )
+
+
+def _tile(kpi: HeadlineKpi, latest: pd.Series, warnings: Mapping[str, str]) -> str:
+    """One headline KPI: value, target and change, what it waits for, any data warning."""
+    value, target = latest[kpi.column], latest.get(f"{kpi.column}_target")
+    change = latest.get(f"{kpi.column}_qoq_change")
+    details = [f"target {format_kpi(kpi, target)}"] if _present(target) else []
+    if _present(change):
+        details.append(f"{float(change):+.{kpi.decimals}f} vs previous quarter")
+    if not _present(value):
+        details.append("needs " + " and ".join(source_label(s) for s in kpi.sources))
+    warning = _warning(kpi, warnings)
+    flag = f'<div class="warning" data-warning>⚠ {html.escape(warning)}</div>' if warning else ""
+    return (
+        f'<div class="tile{" warned" if warning else ""}" data-kpi="{kpi.column}">'
+        f'<div class="label">{html.escape(kpi.label)}</div>'
+        f'<div class="value">{format_kpi(kpi, value)}</div>'
+        f'<div class="detail">{html.escape(" · ".join(details))}</div>{flag}</div>'
     )
 
 
@@ -240,6 +366,9 @@ h1 {{ margin-bottom: 0; }}
 .tile .label {{ color: #616161; font-size: 0.9rem; }}
 .tile .value {{ font-size: 1.8rem; font-weight: 600; }}
 .tile .detail {{ color: #757575; font-size: 0.8rem; }}
+.tile.warned {{ border-color: #f9a825; }}
+.tile .warning {{ color: #8d6e00; font-size: 0.8rem; margin-top: 0.3rem; }}
+.awaiting {{ color: #8d6e00; background: #fff8e1; padding: 0.4rem 0.7rem; border-radius: 6px; }}
 .charts {{ display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; }}
 </style>
 <script>{plotly_js}</script>

@@ -94,6 +94,18 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     )
 
 
+def data_warnings(instance: dg.DagsterInstance) -> dict[str, str]:
+    """Workbook -> warning, from the quarantine check's latest evaluation when it failed but
+    only warned (``quality.quarantine_over_limit = warn``): the snapshot was published with
+    those rows left out, and the report must say so next to the KPIs they feed."""
+    evaluation = latest_evaluation(instance, quarantine_share_within_limit.check_key)
+    if evaluation is None or evaluation.passed or evaluation.severity == ERROR:
+        return {}
+    touched = evaluation.metadata.get("workbooks_touched")
+    message = f"data warning: {evaluation.description}"
+    return {workbook: message for workbook in (touched.value if touched else [])}
+
+
 @dg.asset(
     key=KPI_REPORT_KEY,
     deps=[SNAPSHOT_KEY],
@@ -101,16 +113,23 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     kinds={"plotly", "html"},
     automation_condition=dg.AutomationCondition.eager(),
 )
-def kpi_report() -> dg.MaterializeResult:
-    """Self-contained HTML KPI dashboard; headline KPIs as metadata, plotted over time."""
+def kpi_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Self-contained HTML KPI dashboard; headline KPIs as metadata, plotted over time; what
+    each section still awaits and which KPIs carry a data warning."""
     warehouse = warehouse_path()
-    report = build_kpi_report(serving_database_path(warehouse), kpi_report_path(warehouse))
+    report = build_kpi_report(
+        serving_database_path(warehouse),
+        kpi_report_path(warehouse),
+        data_warnings(context.instance),
+    )
     return dg.MaterializeResult(
         metadata={
             "report": dg.MetadataValue.path(str(report.path)),
             "report_url": dg.MetadataValue.url(report.path.as_uri()),
             "quarter": report.quarter or "none",
             "benchmark_class": report.benchmark_class or "none",
+            "awaiting": dg.MetadataValue.json(report.awaiting),
+            "kpis_with_data_warning": dg.MetadataValue.json(report.warned),
             **{name: dg.MetadataValue.float(value) for name, value in report.headline.items()},
         }
     )

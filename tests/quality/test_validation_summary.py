@@ -65,3 +65,24 @@ def test_volume_drop_beyond_limit_is_an_anomaly() -> None:
 
 def test_first_volume_observation_is_never_an_anomaly() -> None:
     assert not VolumeChange(previous=None, current=10, max_change_pct=50).is_anomaly
+
+
+def test_a_failure_says_what_should_hold_and_what_was_seen(issues: pd.DataFrame) -> None:
+    issues.loc[0, "story_points"] = 5000.0
+    (failure,) = validate_frame(issues, jira_issues(PROJECTS)).failures
+    line = failure.describe()
+    assert "story_points" in line and "max_value=" in line and "5000.0" in line
+    assert failure.as_metadata()["expected"]["max_value"] == failure.expected["max_value"]
+
+
+def test_a_drop_beyond_the_limit_is_a_drop() -> None:
+    assert VolumeChange(previous=370, current=0, max_change_pct=50).is_drop
+
+
+def test_growth_beyond_the_limit_is_not_a_drop() -> None:
+    change = VolumeChange(previous=100, current=400, max_change_pct=50)
+    assert change.is_anomaly and not change.is_drop
+
+
+def test_the_first_rows_of_an_empty_table_are_not_an_anomaly() -> None:
+    assert not VolumeChange(previous=0, current=370, max_change_pct=50).is_anomaly
