@@ -44,6 +44,9 @@ from connectors.jira.settings import (
 JsonDict = dict[str, Any]
 DC_SPRINT_ID = re.compile(r"\[id=(\d+),")
 MAX_EMPTY_PAGES = 3
+# A paging run logs its progress every this many pages (a full load of 100,000 issues reads
+# about 1,000 search pages).
+PROGRESS_EVERY_PAGES = 100
 _EMAIL = rb'"emailAddress"\s*:\s*(?:"(?:[^"\\]|\\.)*"|null)'
 EMAIL_BEFORE_MEMBER = re.compile(_EMAIL + rb"\s*,\s*")
 EMAIL_MEMBER = re.compile(rb",\s*" + _EMAIL)
@@ -163,7 +166,7 @@ class JiraApiClient:
         Other errors raise `HTTPError`, which the session's retry policy (429, 5xx) acts on.
         """
         status = response.status_code
-        path = response.request.path_url.split("?")[0] if response.request else "?"
+        path = endpoint(response)
         if status == 429:
             retry_after_from_reset(response)
         if status in (401, 403):
@@ -238,7 +241,7 @@ class JiraApiClient:
             paginator: Any = NextPageTokenPaginator()
             path = "/rest/api/3/search/jql"
         else:
-            paginator = OffsetPaginator(
+            paginator = PageOffsetPaginator(
                 limit=page_size,
                 offset_body_path="startAt",
                 limit_body_path="maxResults",
@@ -297,7 +300,7 @@ class JiraApiClient:
         yield from self.paginate(
             f"{self.api}/worklog/{kind}",
             params={"since": since},
-            paginator=JSONLinkPaginator(next_url_path="nextPage"),
+            paginator=NextLinkPaginator(next_url_path="nextPage"),
             data_selector="values",
         )
 
@@ -306,7 +309,7 @@ class JiraApiClient:
         path, params = "/rest/api/3/users/search", {"maxResults": page_size}
         if not self.is_cloud:
             path, params = "/rest/api/2/user/search", {"username": ".", "maxResults": page_size}
-        paginator = OffsetPaginator(
+        paginator = PageOffsetPaginator(
             limit=page_size, offset_param="startAt", limit_param="maxResults", total_path=None
         )
         yield from self.paginate(path, params=params, paginator=paginator, data_selector="$")
@@ -318,7 +321,7 @@ class JiraApiClient:
                 "issueIdsOrKeys": list(issue_ids[start : start + BULK_CHANGELOG_ISSUES]),
                 "maxResults": BULK_CHANGELOG_PAGE,
             }
-            paginator = JSONResponseCursorPaginator(
+            paginator = BodyCursorPaginator(
                 cursor_path="nextPageToken", cursor_body_path="nextPageToken"
             )
             for page in self.paginate(
@@ -402,7 +405,70 @@ def retry_after_from_reset(response: Response) -> None:
     response.headers["Retry-After"] = str(max(seconds, 1))
 
 
-class NextPageTokenPaginator(JSONResponseCursorPaginator):
+def endpoint(response: Response) -> str:
+    """The request's path without its query: names the endpoint in errors and logs."""
+    return response.request.path_url.split("?")[0] if response.request else response.url
+
+
+def item_identity(item: Any) -> Any:
+    """What tells one listed item from another: its id (issues, projects, boards, sprints,
+    histories), account id (users), worklog id, or issue id and first history (bulk
+    changelogs, where one issue's histories can span pages)."""
+    if not isinstance(item, dict):
+        return repr(item)[:200]
+    for key in ("id", "accountId", "key", "worklogId"):
+        if key in item:
+            return item[key]
+    histories = item.get("changeHistories") or [{}]
+    return (item.get("issueId"), histories[0].get("id"))
+
+
+class AdvancingPages:
+    """Mixed into every paginator of this connector: paging must end.
+
+    A page that lists the same items as the previous one means the server ignores the paging
+    parameter (one Jira ignored `startAt` on users: 18,000 requests in 15 minutes, silently):
+    the run fails at once, in one line naming the endpoint. Long resources log their
+    progress every `PROGRESS_EVERY_PAGES` pages."""
+
+    def init_request(self, request: Request) -> None:
+        self.pages = 0
+        self.items = 0
+        self.previous_page: tuple[Any, ...] | None = None
+        super().init_request(request)  # type: ignore[misc]
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        if data:
+            page = (len(data), item_identity(data[0]), item_identity(data[-1]))
+            if page == self.previous_page:
+                raise JiraError(
+                    f"Jira sent the same page twice on {endpoint(response)} after "
+                    f"{self.pages} pages ({self.items} items): the server ignores paging, "
+                    "stopped rather than loop"
+                )
+            self.previous_page = page
+            self.pages += 1
+            self.items += len(data)
+            if self.pages % PROGRESS_EVERY_PAGES == 0:
+                logger.info(
+                    f"Jira {endpoint(response)}: {self.pages} pages, {self.items} items so far"
+                )
+        super().update_state(response, data)  # type: ignore[misc]
+
+
+class PageOffsetPaginator(AdvancingPages, OffsetPaginator):
+    """Jira's `startAt` paging, guarded (see `AdvancingPages`)."""
+
+
+class NextLinkPaginator(AdvancingPages, JSONLinkPaginator):
+    """Paging by the `nextPage` link (worklog changes), guarded."""
+
+
+class BodyCursorPaginator(AdvancingPages, JSONResponseCursorPaginator):
+    """Paging by a token sent back in the request body (bulk changelogs), guarded."""
+
+
+class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
     """`nextPageToken` paging that refuses to loop or to stop early on inconsistent pages.
 
     A token seen before means Jira would serve the same page forever; repeated empty pages
@@ -419,12 +485,12 @@ class NextPageTokenPaginator(JSONResponseCursorPaginator):
         self.empty_pages = 0
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        super().update_state(response, data)
         payload = response.json()
         token, is_last = payload.get("nextPageToken"), payload.get("isLast")
-        self.empty_pages = 0 if data else self.empty_pages + 1
         if token and token in self.seen:
             raise JiraError(f"Jira returned the same nextPageToken twice on {response.url}")
+        super().update_state(response, data)
+        self.empty_pages = 0 if data else self.empty_pages + 1
         if token and self.empty_pages >= MAX_EMPTY_PAGES:
             raise JiraError(f"Jira returned {self.empty_pages} empty pages that still had a token")
         if is_last is False and not token:
@@ -528,7 +594,7 @@ def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
 
 
-class IsLastPaginator(OffsetPaginator):
+class IsLastPaginator(PageOffsetPaginator):
     """`startAt` paging that stops on `isLast`, for agile endpoints that send no `total`."""
 
     def __init__(self, limit: int) -> None:
@@ -583,6 +649,6 @@ def user_row(user: JsonDict) -> JsonDict:
 
 def start_at_paginator(limit: int) -> OffsetPaginator:
     """Jira's `startAt`/`maxResults`/`total` paging (projects, changelog, Data Center search)."""
-    return OffsetPaginator(
+    return PageOffsetPaginator(
         limit=limit, offset_param="startAt", limit_param="maxResults", total_path="total"
     )
