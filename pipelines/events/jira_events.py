@@ -42,6 +42,8 @@ def parse_delivery(body: bytes, delivery_id: str | None) -> Delivery:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedDeliveryError(f"body is not JSON: {error}") from error
+    except RecursionError as error:  # deeper than the parser recurses; no Jira payload is
+        raise MalformedDeliveryError("body is JSON nested too deeply") from error
     if not isinstance(payload, dict) or not isinstance(payload.get("webhookEvent"), str):
         raise MalformedDeliveryError("body is not a Jira webhook (no webhookEvent)")
     issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}

@@ -151,3 +151,9 @@ def test_the_spool_survives_the_receiver(receiver: Receiver, tmp_path) -> None:
 
 def test_health_endpoint_answers_without_a_signature(receiver: Receiver) -> None:
     assert httpx.get(f"{receiver.url}/healthz").json() == {"status": "ok"}
+
+
+def test_json_nested_too_deeply_to_parse_is_a_400(receiver: Receiver) -> None:
+    depth = 20_000  # within the test body limit, far deeper than the parser goes
+    assert receiver.post(b"[" * depth + b"]" * depth).status_code == 400
+    assert receiver.spool.count() == 0
