@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+from collections import defaultdict
 
+from pipelines.advice import explain
+from pipelines.instance import InstanceSettingsError
 from pipelines.preflight import MissingSettingError
-from pipelines.refresh import RefreshOutcome, refresh
+from pipelines.refresh import INTERRUPTED_EXIT, RefreshOutcome, refresh
 from pipelines.summary import kpi_summary
+from pipelines.warehouse_lock import WarehouseInUseError
 from warehouse.settings import warehouse_path
+
+# Refused before anything runs: the message says what to change.
+CONFIGURATION_ERRORS = (MissingSettingError, InstanceSettingsError, WarehouseInUseError)
 
 
 def _report(outcome: RefreshOutcome, seconds: float) -> int:
@@ -18,29 +26,36 @@ def _report(outcome: RefreshOutcome, seconds: float) -> int:
         f"in {seconds:.1f} s, {len(outcome.materialized)} assets materialised "
         f"(details: {outcome.log_file})"
     )
-    for check in outcome.failed_checks:
-        print(f"  failed check: {check}")
-    for error in outcome.errors:
-        print(f"  error: {error}", file=sys.stderr)
+    for failure in outcome.failed_checks:
+        print(f"  failed check: {failure.check} ({failure.severity})")
+        for reason in failure.reasons:
+            print(f"    {reason}")
+    for error, steps in _grouped(outcome.errors).items():
+        print(f"  error: {', '.join(steps)}: {error}", file=sys.stderr)
     return 0 if outcome.success else 1
 
 
-def _refresh_and_report() -> int:
+def _grouped(errors: list[str]) -> dict[str, list[str]]:
+    """Steps by explained error: one cause failing several steps is said once."""
+    steps: dict[str, list[str]] = defaultdict(list)
+    for error in errors:
+        step, _, message = error.partition(": ")
+        steps[explain(message)].append(step)
+    return steps
+
+
+def _refresh_and_report(verbose: bool) -> int:
     started = time.monotonic()
-    try:
-        outcome = refresh()
-    except MissingSettingError as error:
-        print(f"pmo: {error}", file=sys.stderr)
-        return 2
+    outcome = refresh(verbose)
     return _report(outcome, time.monotonic() - started)
 
 
-def cmd_refresh(_: argparse.Namespace) -> int:
+def cmd_refresh(args: argparse.Namespace) -> int:
     """Materialise every asset against the configured sources."""
-    return _refresh_and_report()
+    return _refresh_and_report(args.verbose)
 
 
-def cmd_demo(_: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the sandbox, serve its Jira on loopback, refresh, then summarise the KPIs."""
     from pipelines.demo import demo_sources
 
@@ -51,7 +66,7 @@ def cmd_demo(_: argparse.Namespace) -> int:
             f"projects {settings['SOURCES__JIRA__PROJECTS']}"
         )
         print(f"Spreadsheets from {settings['SOURCES__SPREADSHEETS__LANDING_URL']}")
-        status = _refresh_and_report()
+        status = _refresh_and_report(args.verbose)
     if status == 0:
         print()
         print(kpi_summary(warehouse_path()))
@@ -74,8 +89,37 @@ def cmd_webhooks_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; errors become one line saying what to do (``--verbose``: the trace)."""
+    try:
+        return args.run(args)
+    except CONFIGURATION_ERRORS as error:
+        print(f"pmo: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pmo: interrupted", file=sys.stderr)
+        return INTERRUPTED_EXIT
+    except Exception as error:
+        if args.verbose:
+            raise
+        print(f"pmo: {explain(_innermost(error))} (the traceback: pmo --verbose)", file=sys.stderr)
+        return 1
+
+
+def _innermost(error: BaseException) -> str:
+    """The message of the error at the root of a chain (library errors wrap the cause)."""
+    while (cause := error.__cause__ or error.__context__) is not None:
+        error = cause
+    return f"{type(error).__name__}: {error}"
+
+
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM (systemd, docker stop) unwinds like Ctrl-C, so that cleanups run.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     parser = argparse.ArgumentParser(prog="pmo", description=__doc__)
+    parser.add_argument(
+        "--verbose", action="store_true", help="show Dagster's log and tracebacks on the terminal"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help=cmd_demo.__doc__).set_defaults(run=cmd_demo)
     commands.add_parser("refresh", help=cmd_refresh.__doc__).set_defaults(run=cmd_refresh)
@@ -86,8 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="default PMO_WEBHOOK_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default PMO_WEBHOOK_PORT or 8090")
     serve.set_defaults(run=cmd_webhooks_serve)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return _run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

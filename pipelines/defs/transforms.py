@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sysconfig
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,23 @@ from warehouse.connection import query
 from warehouse.settings import REPO_ROOT, export_warehouse_path, warehouse_path
 
 export_warehouse_path()
+
+
+def put_interpreter_scripts_on_path() -> None:
+    """Run this interpreter's ``dbt``, whatever PATH the ``pmo`` command was started with.
+
+    cron, systemd and container entrypoints run ``.venv/bin/pmo`` without the venv on PATH,
+    and dagster-dbt looks ``dbt`` up on PATH, both for its resource and for preparing the
+    manifest. The interpreter's scripts folder goes first, so the dbt matching the installed
+    dbt-core and dagster-dbt is used rather than another one found on PATH.
+    """
+    scripts = sysconfig.get_path("scripts")
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    if path[:1] != [scripts]:
+        os.environ["PATH"] = os.pathsep.join([scripts, *path])
+
+
+put_interpreter_scripts_on_path()
 
 DBT_PROJECT = DbtProject(
     project_dir=REPO_ROOT / "transforms", profiles_dir=REPO_ROOT / "transforms"

@@ -1,0 +1,85 @@
+"""The installed ``pmo`` command run as cron, systemd or a container runs it: its own process,
+a PATH without the venv, settings in the environment, the sandbox served on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sysconfig
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+PMO = Path(sysconfig.get_path("scripts")) / "pmo"
+SYSTEM_PATH = "/usr/bin:/bin"
+RUN_TIMEOUT_SECONDS = 900
+
+
+@dataclass
+class Deployment:
+    """A warehouse, a DAGSTER_HOME and the sources, as the environment of ``pmo`` commands."""
+
+    root: Path
+    settings: dict[str, str]
+    dagster_home: Path = field(init=False)
+    warehouse: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dagster_home = self.root / "dagster_home"
+        self.warehouse = self.root / "warehouse" / "pmo.duckdb"
+        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        return {
+            "PATH": SYSTEM_PATH,
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "DAGSTER_HOME": str(self.dagster_home),
+            "PMO_WAREHOUSE_PATH": str(self.warehouse),
+            **self.settings,
+            **overrides,
+        }
+
+    def instance(self) -> dg.DagsterInstance:
+        """The deployment's Dagster instance, as the commands open it."""
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        return dg.DagsterInstance.from_config(str(self.dagster_home))
+
+    def start(self, *args: str, **overrides: str) -> subprocess.Popen[str]:
+        """``pmo <args>`` in the background (its output in pipes)."""
+        return subprocess.Popen(
+            [str(PMO), *args],
+            env=self.env(**overrides),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, *args: str, **overrides: str) -> subprocess.CompletedProcess[str]:
+        """``pmo <args>`` to its end."""
+        return subprocess.run(
+            [str(PMO), *args],
+            env=self.env(**overrides),
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT_SECONDS,
+        )
+
+
+@pytest.fixture(scope="module")
+def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The demo sandbox's Jira served on loopback and its landed workbooks, as settings."""
+    from pipelines.demo import demo_sources
+
+    with demo_sources(tmp_path_factory.mktemp("sandbox")) as sandbox:
+        yield dict(sandbox.settings)
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    tmp_path_factory: pytest.TempPathFactory, sandbox_settings: dict[str, str]
+) -> Deployment:
+    """A fresh DAGSTER_HOME (no dagster.yaml) and warehouse."""
+    return Deployment(tmp_path_factory.mktemp("deployment"), sandbox_settings)
