@@ -29,6 +29,7 @@ from connectors.spreadsheets.settings import (
     MASK_COMMENT_EMAILS,
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
+    MAX_SHEET_CELLS,
     MAX_UNCOMPRESSED_BYTES,
     REQUIRE_RESPONDENT,
 )
@@ -44,6 +45,7 @@ def spreadsheet_source(
     file_glob: str = FILE_GLOB,
     max_file_bytes: int = MAX_FILE_BYTES,
     max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
+    max_sheet_cells: int = MAX_SHEET_CELLS,
     default_timezone: str = DEFAULT_TIMEZONE,
     day_first: bool | None = DAY_FIRST,
     require_respondent: bool = REQUIRE_RESPONDENT,
@@ -59,7 +61,9 @@ def spreadsheet_source(
         lambda: LandingBatch(
             landing_url,
             file_glob,
-            ReadLimits(max_file_bytes, max_uncompressed_bytes, MAX_COMPRESSION_RATIO),
+            ReadLimits(
+                max_file_bytes, max_uncompressed_bytes, MAX_COMPRESSION_RATIO, max_sheet_cells
+            ),
             ParseOptions(
                 pseudonymisation_key,
                 timezone=default_timezone,

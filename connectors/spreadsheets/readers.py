@@ -17,6 +17,9 @@ from typing import Any
 import openpyxl
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from connectors.spreadsheets.extents import column_letters, sheet_extents_ods, sheet_extents_xlsx
+from connectors.spreadsheets.settings import MAX_SHEET_CELLS
+
 Sheets = dict[str, list[list[Any]]]
 """Sheet name to rows of cell values; row ``i`` is spreadsheet row ``i + 1``."""
 
@@ -37,6 +40,7 @@ class ReadLimits:
     max_file_bytes: int
     max_uncompressed_bytes: int
     max_compression_ratio: float
+    max_sheet_cells: int = MAX_SHEET_CELLS
 
 
 def read_sheets(content: bytes, file_name: str, limits: ReadLimits) -> Sheets:
@@ -54,6 +58,7 @@ def read_sheets(content: bytes, file_name: str, limits: ReadLimits) -> Sheets:
     if not content.startswith(ZIP_MAGIC):
         raise RejectedFile(f"not a valid {extension} file (corrupt or wrong type)")
     _check_zip(content, limits)
+    _check_extents(content, extension, limits.max_sheet_cells)
     return _read_workbook(content, extension)
 
 
@@ -76,6 +81,24 @@ def _check_zip(content: bytes, limits: ReadLimits) -> None:
             raise RejectedFile(
                 f"zip bomb guard: {member.filename} compresses {ratio:.0f}:1, "
                 f"over {limits.max_compression_ratio:g}:1"
+            )
+
+
+def _check_extents(content: bytes, extension: str, max_cells: int) -> None:
+    """Refuse a sheet whose used rectangle is too large, before any reader lays it out.
+
+    calamine and openpyxl hold a sheet as the dense rectangle from A1 to its last cell: one
+    number at ``XFD1048576`` asks for 512 GiB. The extent is measured by streaming the sheet's
+    XML, in memory bounded by the read buffer, whatever the file declares in ``<dimension>``.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    extents = sheet_extents_ods(archive) if extension == ".ods" else sheet_extents_xlsx(archive)
+    for sheet, (rows, columns) in extents.items():
+        if rows * columns > max_cells:
+            raise RejectedFile(
+                f"sheet {sheet!r} spans A1:{column_letters(columns)}{rows} "
+                f"({rows * columns:,} cells, over the {max_cells:,} limit of max_sheet_cells, "
+                "SOURCES__SPREADSHEETS__MAX_SHEET_CELLS): delete the stray far-away cells"
             )
 
 

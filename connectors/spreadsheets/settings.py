@@ -9,6 +9,10 @@ MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 """A zip member inflating more than this many times its stored size is treated as a zip bomb."""
 
+MAX_SHEET_CELLS = 5_000_000
+"""A sheet whose used rectangle (A1 to its last row and column) is larger is rejected before it
+is read: readers lay the rectangle out in memory, about 80 bytes a cell, whatever is in it."""
+
 FILE_GLOB = "**/*"
 IGNORED_PREFIXES = ("~$", ".")
 """Excel lock files and hidden files are skipped, not rejected."""
