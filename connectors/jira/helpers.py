@@ -21,7 +21,8 @@ from dlt.sources.helpers.rest_client.paginators import (
     JSONResponseCursorPaginator,
     OffsetPaginator,
 )
-from requests import Request, Response
+from requests import HTTPError, Request, RequestException, Response
+from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 from connectors.gc_pause import gc_paused
 from connectors.jira.retries import retrying_session
@@ -142,6 +143,7 @@ class JiraApiClient:
         if not base_url:
             raise missing_setting("base_url", " (e.g. https://your-site.atlassian.net)")
         self.base_url = base_url.rstrip("/")
+        self.max_attempts = max_attempts
         if pat:
             auth: Any = BearerTokenAuth(token=pat)
             self.credential_settings = SETTING_NAMES["pat"]
@@ -183,30 +185,65 @@ class JiraApiClient:
         if status == 400:
             messages = _error_messages(response)
             raise JiraError(f"Jira at {self.base_url} refused {path} (HTTP 400): {messages}")
+        if status == 404:
+            raise JiraError(
+                f"Jira at {self.base_url} has no {path} (HTTP 404: "
+                f"{_error_messages(response)}){_not_found_hint(path)}"
+            )
         response.raise_for_status()
         parse_json_once(response)
 
     def get(self, path: str, **params: Any) -> Any:
-        with self.explained_json_errors(path):
+        with self.explained_errors(path):
             return self.rest.get(path, params=params or None, hooks=self.hooks).json()
 
     def post(self, path: str, body: JsonDict) -> Any:
-        with self.explained_json_errors(path):
+        with self.explained_errors(path):
             return self.rest.post(path, json=body, hooks=self.hooks).json()
 
     def paginate(self, path: str, **kwargs: Any) -> Iterator[list[Any]]:
-        with self.explained_json_errors(path):
+        with self.explained_errors(path):
             yield from self.rest.paginate(path, hooks=self.hooks, **kwargs)
 
     @contextmanager
-    def explained_json_errors(self, path: str) -> Iterator[None]:
-        """A page that is still malformed after the retries fails the load in one clear line."""
+    def explained_errors(self, path: str) -> Iterator[None]:
+        """What still fails after the retries (an HTML page or cut JSON, 5xx, no connection)
+        fails the load in one clear line, never a traceback of the HTTP stack."""
         try:
             yield
         except JSONDecodeError as error:
+            if looks_like_html(error.doc):
+                raise JiraError(
+                    f"Jira at {self.base_url} answered {path} with an HTML page, not JSON, even "
+                    f"after {self.max_attempts} attempts: check that {SETTING_NAMES['base_url']} "
+                    "is the Jira site itself (not a login page or a proxy)"
+                ) from error
             raise JiraError(
                 f"Jira at {self.base_url} sent malformed JSON on {path} even after retries; "
                 "nothing was loaded from this run, re-run the pipeline"
+            ) from error
+        except HTTPError as error:
+            status = error.response.status_code if error.response is not None else 0
+            if status == 429 or status >= 500:
+                raise JiraError(
+                    f"Jira at {self.base_url} kept failing on {path} (HTTP {status} after "
+                    f"{self.max_attempts} attempts): Jira or a proxy in front of it is "
+                    "unavailable; nothing was loaded from this run, re-run the pipeline later"
+                ) from error
+            messages = _error_messages(error.response) if error.response is not None else ""
+            raise JiraError(
+                f"Jira at {self.base_url} refused {path} (HTTP {status}): {messages}"
+            ) from error
+        except (InvalidURL, MissingSchema, InvalidSchema) as error:
+            raise JiraError(
+                f"{SETTING_NAMES['base_url']}={self.base_url} is not a valid URL "
+                "(e.g. https://your-site.atlassian.net)"
+            ) from error
+        except RequestException as error:
+            raise JiraError(
+                f"Jira at {self.base_url} could not be reached on {path} after "
+                f"{self.max_attempts} attempts ({type(error).__name__}): check "
+                f"{SETTING_NAMES['base_url']} and the network"
             ) from error
 
     @cached_property
@@ -351,12 +388,31 @@ class JiraApiClient:
 
 
 def _error_messages(response: Response) -> str:
+    """Jira's `errorMessages` and `errors`, or what kind of page came instead, on one line."""
+    if looks_like_html(response.content):
+        return "an HTML page, not Jira's JSON"
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200]
+        return " ".join(response.text[:200].split())
     messages = list(body.get("errorMessages") or []) + list((body.get("errors") or {}).values())
     return "; ".join(messages) or response.text[:200]
+
+
+def looks_like_html(body: str | bytes) -> bool:
+    """An HTML page (a proxy's error page, a login redirect) where JSON was expected."""
+    text = body if isinstance(body, str) else body[:64].decode("utf-8", "replace")
+    return text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+
+
+def _not_found_hint(path: str) -> str:
+    """A missing `serverInfo` means the base URL is not a Jira site's root."""
+    if path.endswith("/serverInfo"):
+        return (
+            f": check that {SETTING_NAMES['base_url']} is the site's root address "
+            "(e.g. https://your-site.atlassian.net, no path)"
+        )
+    return ""
 
 
 def parse_json_once(response: Response) -> None:

@@ -135,7 +135,8 @@ def test_server_errors_beyond_the_retry_ceiling_fail_then_a_rerun_completes(
 ) -> None:
     emulator.inject("server_error", path=BULK, times=FAST_RETRIES["max_attempts"])
     cause = failure_of(load)
-    assert isinstance(cause, requests.HTTPError)
+    assert isinstance(cause, JiraError)
+    assert f"HTTP 500 after {FAST_RETRIES['max_attempts']} attempts" in str(cause)
     load(ISSUES_ONLY)
     assert_complete(query, site)
 
