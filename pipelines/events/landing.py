@@ -2,7 +2,8 @@
 
 A file is re-hashed only when its size or modification time moved, so a quiet folder costs one
 listing per tick; the decision itself is by content hash, so a touched but unchanged file
-triggers nothing and a replaced file with the same size does.
+triggers nothing and a replaced file with the same size does. Files are hashed in chunks: the
+sensor runs in the long-lived daemon, whose memory must not grow with what lands.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from connectors.spreadsheets.helpers import fingerprint, list_landing_files
+from dlt.common.storages.fsspec_filesystem import FileItemDict
+
+from connectors.spreadsheets.helpers import list_landing_files
 from connectors.spreadsheets.settings import FILE_GLOB
 
 # path -> [size|mtime, sha256 of content]
 Fingerprints = dict[str, list[str]]
+HASH_CHUNK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,20 @@ def scan_landing(
         if known and known[0] == version:
             current[path] = known
         else:
-            current[path] = [version, fingerprint(item.read_bytes())]
+            current[path] = [version, content_sha256(item)]
     changed = tuple(
         path
         for path, (_, digest) in sorted(current.items())
         if previous.get(path, ["", ""])[1] != digest
     )
     return LandingChanges(current, changed)
+
+
+def content_sha256(item: FileItemDict) -> str:
+    """The file's SHA-256 (as ``connectors.spreadsheets.helpers.fingerprint`` of its bytes),
+    read a chunk at a time."""
+    digest = hashlib.sha256()
+    with item.open(mode="rb", compression="disable") as handle:
+        while chunk := handle.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
