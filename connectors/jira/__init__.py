@@ -202,7 +202,8 @@ def jira_source(
         in_worker = not cursor.incremental and expected >= build_in_worker_from
         with gc_paused(), page_builder(in_worker) as build:
             for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
-                changed = [issue for issue in page if cursor.observe(issue)]
+                now = scope.api.server_time(page.response)
+                changed = [issue for issue in page if cursor.observe(issue, now)]
                 if changed:
                     yield IssuePage(changed, build(page.response.content, changed, scope.roles))
         last: list[JsonDict] = [END_OF_PAGES]

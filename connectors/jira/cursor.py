@@ -10,13 +10,22 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from dlt.common import logger
+
 from connectors.jira.helpers import JsonDict, parse_iso, parse_jira_datetime
+
+# A stamp this far past the server's clock is reported: less is the clock's resolution.
+CLOCK_TOLERANCE = timedelta(minutes=1)
 
 
 class IssueCursor:
     """Jira reads JQL dates at minute precision in the user's timezone and its index can lag,
     so each run re-reads `lookback` before the newest `updated` seen; issues re-read with an
     unchanged `updated` are skipped, so a run with no change in Jira writes nothing.
+
+    The cursor never passes the server's time: an issue stamped in the future (a bad import,
+    a skewed node) would otherwise move it days ahead and every change until then would be
+    skipped. Such an issue is logged; it is re-read, not re-loaded, until its time comes.
     """
 
     def __init__(self, state: dict[str, Any], lookback: timedelta) -> None:
@@ -32,10 +41,12 @@ class IssueCursor:
     def since(self) -> datetime | None:
         return None if self.newest is None else self.newest - self.lookback
 
-    def observe(self, issue: JsonDict) -> bool:
+    def observe(self, issue: JsonDict, server_time: datetime | None = None) -> bool:
         """Record the issue; True if it is new or changed since it was last loaded, and not
         already seen in this run (an issue updated while paging can show up twice; its newer
-        version is re-read by the next run, its stamp differing from the one recorded)."""
+        version is re-read by the next run, its stamp differing from the one recorded).
+
+        `server_time` is Jira's clock when it sent the issue: the cursor stops there."""
         if issue["id"] in self.seen:
             return False
         self.known.add(int(issue["id"]))
@@ -44,7 +55,14 @@ class IssueCursor:
             return True
         stamp = updated.isoformat()
         self.seen[issue["id"]] = stamp
-        self.newest = updated if self.newest is None else max(self.newest, updated)
+        reached = updated if server_time is None else min(updated, server_time)
+        if server_time is not None and updated > server_time + CLOCK_TOLERANCE:
+            logger.warning(
+                f"Jira issue {issue.get('key', issue['id'])} is updated at {stamp}, after the "
+                f"server's time {server_time.isoformat()}: the cursor stays at the server's "
+                "time so that no later change is skipped"
+            )
+        self.newest = reached if self.newest is None else max(self.newest, reached)
         return self.recent.get(issue["id"]) != stamp
 
     def reconciliation_due(self, now: datetime, every: timedelta) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from functools import cached_property
 from json import JSONDecodeError
 from typing import Any
@@ -249,6 +250,15 @@ class JiraApiClient:
     @cached_property
     def server_info(self) -> JsonDict:
         return self.get("/rest/api/2/serverInfo")
+
+    def server_time(self, response: Response) -> datetime | None:
+        """Jira's clock when it sent `response`: its `Date` header, else `serverTime` of
+        `serverInfo` (read once, when the run starts), else unknown."""
+        sent = response.headers.get("Date")
+        if sent:
+            with suppress(TypeError, ValueError):
+                return parsedate_to_datetime(sent).astimezone(UTC)
+        return parse_jira_datetime(self.server_info.get("serverTime"))
 
     @property
     def is_cloud(self) -> bool:
