@@ -12,6 +12,8 @@ of its own; ``tests/quality`` checks that both engines agree on the same tables.
 
 from __future__ import annotations
 
+import copy
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
-from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+from great_expectations.core.expectation_validation_result import (
+    ExpectationSuiteValidationResult,
+    ExpectationValidationResult,
+)
 from great_expectations.expectations import (
     ExpectColumnPairValuesAToBeGreaterThanB,
     ExpectColumnValuesToBeBetween,
@@ -333,3 +338,33 @@ def _result(
             "exception_traceback": None,
         },
     )
+
+
+def escaped_for_data_docs(
+    result: ExpectationSuiteValidationResult,
+) -> ExpectationSuiteValidationResult:
+    """A copy of ``result`` whose values seen in the data are HTML-escaped, for Data Docs.
+
+    GE escapes an expectation's parameters when it renders them, but writes what a check saw
+    (sampled unexpected values, observed values) into its pages as raw HTML: a project key
+    ``<img src=x onerror=alert(3)>`` in a workbook would run in the browser of whoever opens
+    the validation page that the Dagster check links. Escaped, the page shows it as text. The
+    result itself keeps the values as seen, for Dagster metadata and alerts.
+    """
+    escaped = copy.deepcopy(result)
+    for expectation in escaped.results:
+        expectation.result = _escaped(expectation.result)
+    return escaped
+
+
+def _escaped(value: Any) -> Any:
+    """Strings (and dict keys) escaped at any depth; bytes as escaped text; others kept."""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, (bytes, bytearray)):
+        return html.escape(str(value))
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_escaped(item) for item in value]
+    return value

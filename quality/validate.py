@@ -36,7 +36,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.render.renderer.site_builder import SiteBuilder
 
-from quality.pushdown import evaluate
+from quality.pushdown import escaped_for_data_docs, evaluate
 from quality.references import References, WarehouseReferences
 from quality.settings import quality_settings
 from quality.suites import columns_of
@@ -239,7 +239,7 @@ def _record(
     suite_id = ExpectationSuiteIdentifier(name=suite.name)
     key = ValidationResultIdentifier(suite_id, run_id, f"warehouse-{suite.name}")
     workspace.context.suites.add_or_update(suite)
-    workspace.context.validation_results_store.set(key, result)
+    workspace.context.validation_results_store.set(key, escaped_for_data_docs(result))
     history = datetime.timedelta(days=quality_settings().validation_history_days)
     _forget_before(workspace, suite_id, run_id.run_time - history)
     # SiteBuilder.build minus copying the static assets again (done once, in _workspace).
