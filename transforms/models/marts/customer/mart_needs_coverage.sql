@@ -28,3 +28,5 @@ select
     100.0 * count(case when is_covered then 1 end) / count(*) as needs_coverage_pct
 from need_coverage
 group by grouping sets ((customer_group), ())
+-- no overall row before any need is recorded
+having count(*) > 0
