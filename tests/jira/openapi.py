@@ -1,19 +1,19 @@
-"""Validate emulator responses against Atlassian's published OpenAPI specs."""
+"""Validate emulator responses against Atlassian's published OpenAPI specs (the subset kept
+in `sandbox/jira/reference/openapi`, extracted from the full specs by its `extract.py`)."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "jira-openapi"
-PLATFORM = "jira-platform-rest-v3.json"
-AGILE = "jira-software-agile-v3.json"
+from sandbox.jira.reference.extract import AGILE, PLATFORM, SPECS
+
+__all__ = ["AGILE", "PLATFORM", "response_errors"]
 # Where the spec is stricter than Jira itself: real changelog items carry `"from": null`
 # (see any recorded changelog), the spec forgot `nullable`.
 KNOWN_NULLABLE = {"ChangeDetails": ("from", "fromString", "to", "toString")}
@@ -36,7 +36,7 @@ def _registry(spec_file: str) -> Registry:
     spec = json.loads((SPECS / spec_file).read_text())
     schemas = spec["components"]["schemas"]
     for name, properties in KNOWN_NULLABLE.items():
-        for prop in properties:
+        for prop in properties if name in schemas else ():
             schemas[name]["properties"][prop]["nullable"] = True
     spec = _json_schema_nullable(spec)
     return Registry().with_resource(f"urn:{spec_file}", Resource(spec, DRAFT4))

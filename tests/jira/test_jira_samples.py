@@ -1,17 +1,16 @@
-"""The emulator's objects have the keys of recorded real Jira Cloud responses (jira-samples)."""
+"""The emulator's objects have the keys of recorded real Jira Cloud responses (the samples kept
+in `sandbox/jira/reference/samples`)."""
 
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "jira-samples"
-JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
+from sandbox.jira.reference.extract import SAMPLES
 
-pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="recorded Jira samples not present")
+JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
 def sample(name: str) -> Any:
