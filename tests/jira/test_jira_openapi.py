@@ -5,10 +5,12 @@ from typing import Any
 
 import pytest
 
+from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.openapi import AGILE, PLATFORM, response_errors
 
 LONG_SEARCH = {"jql": "project = APOLLO", "fields": ["*all"], "expand": "changelog"}
+MESSY_SEARCH = {"jql": "project = WEIXIN", "fields": ["*all"], "expand": "changelog"}
 
 
 def long_issue(site: JiraSite) -> str:
@@ -67,3 +69,26 @@ def test_agile_board_page_matches_the_spec(api: Callable) -> None:
 def test_the_checker_catches_a_wrong_shape() -> None:
     broken = {"isLast": "yes", "issues": [{"id": 12}]}
     assert response_errors(PLATFORM, "POST", "/rest/api/3/search/jql", broken)
+
+
+@pytest.mark.parametrize(
+    ("spec", "method", "path", "kwargs"),
+    [
+        (PLATFORM, "GET", "/rest/api/3/project/search", {}),
+        (PLATFORM, "GET", "/rest/api/3/status", {}),
+        (PLATFORM, "GET", "/rest/api/3/users/search", {}),
+        (PLATFORM, "POST", "/rest/api/3/search/jql", {"json": MESSY_SEARCH}),
+        (AGILE, "GET", "/rest/agile/1.0/board", {}),
+    ],
+)
+def test_messy_site_responses_match_the_spec(
+    messy_emulator: JiraEmulator,
+    messy_api: Callable,
+    spec: str,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+) -> None:
+    messy_emulator.faults.clear()  # its passing proxy pages are not Jira's answers
+    body = messy_api(method, path, **kwargs).json()
+    assert response_errors(spec, method, path, body) == []

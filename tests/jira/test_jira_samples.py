@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from sandbox.jira.messy import SPARSE_QUIRKS
 from sandbox.jira.reference.extract import SAMPLES
+from sandbox.jira.site import JiraSite
 
 JIRA_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
@@ -56,3 +58,19 @@ def test_listed_objects_have_at_least_the_recorded_keys(
     recorded_item = (recorded[selector] if selector else recorded)[0]
     served_item = (served[selector] if selector else served)[0]
     assert set(recorded_item) <= set(served_item)
+
+
+@pytest.mark.parametrize(
+    ("sample_file", "path"),
+    [("projects.json", "/rest/api/3/project/search"), ("users.json", "/rest/api/3/users/search")],
+)
+def test_sparse_messy_objects_have_exactly_the_recorded_keys(
+    messy_api: Callable, messy_site: JiraSite, sample_file: str, path: str
+) -> None:
+    """The recorded project has no `lead` (not asked for), the recorded users no details."""
+    messy_site.quirks = SPARSE_QUIRKS
+    served = messy_api("GET", path).json()
+    recorded = sample(sample_file)
+    served_item = (served["values"] if isinstance(served, dict) else served)[0]
+    recorded_item = (recorded["values"] if isinstance(recorded, dict) else recorded)[0]
+    assert set(served_item) == set(recorded_item)
