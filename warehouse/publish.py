@@ -95,6 +95,7 @@ class Publication:
     tables: list[PublishedTable]
     release: Path
     removed: list[str] = field(default_factory=list)
+    """Names of what interrupted publishes had left in the serving folder."""
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -330,11 +331,11 @@ def _publish_lock(releases: Path) -> Iterator[None]:
 def _remove_leftovers(warehouse: Path) -> list[str]:
     """Remove what no live writer owns (the caller holds the publish lock): releases other
     than the current one, staging folders of killed publishes and the single-file layout's
-    staging files. Returns the names removed."""
+    staging files. Returns the names of what interrupted publishes had left."""
     folder, live = serving_dir(warehouse), _live_release(warehouse)
     stale = [path for path in releases_dir(warehouse).iterdir() if path != live]
     stale += [path for pattern in LEGACY_STAGING for path in folder.glob(pattern)]
-    stale += list(folder.glob(f".{CURRENT_LINK_NAME}.*.link"))
+    stale += list(folder.glob(".*.link"))  # links _replace_with_link had not renamed yet
     legacy_parquet = folder / PARQUET_DIR_NAME
     if legacy_parquet.is_dir() and not legacy_parquet.is_symlink():
         stale += list(legacy_parquet.glob(f".*{STAGING_SUFFIX}"))
@@ -346,7 +347,7 @@ def _remove_leftovers(warehouse: Path) -> list[str]:
     interrupted = [p.name for p in stale if p.name.startswith(".")]
     if interrupted:
         logger.warning("removed what interrupted publishes left: %s", ", ".join(interrupted))
-    return [p.name for p in stale]
+    return interrupted
 
 
 def _live_release(warehouse: Path) -> Path | None:
