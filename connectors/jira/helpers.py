@@ -493,13 +493,15 @@ class AdvancingPages:
     """Mixed into every paginator of this connector: paging must end.
 
     A page that lists the same items as the previous one means the server ignores the paging
-    parameter (one Jira ignored `startAt` on users: 18,000 requests in 15 minutes, silently):
-    the run fails at once, in one line naming the endpoint. Long resources log their
-    progress every `PROGRESS_EVERY_PAGES` pages."""
+    parameter (one Jira ignored `startAt` on users: 18,000 requests in 15 minutes, silently),
+    and empty pages that keep pointing to a next one do not advance either: the run fails at
+    once, in one line naming the endpoint. Long resources log their progress every
+    `PROGRESS_EVERY_PAGES` pages."""
 
     def init_request(self, request: Request) -> None:
         self.pages = 0
         self.items = 0
+        self.empty_pages = 0
         self.previous_page: tuple[Any, ...] | None = None
         super().init_request(request)  # type: ignore[misc]
 
@@ -520,6 +522,12 @@ class AdvancingPages:
                     f"Jira {endpoint(response)}: {self.pages} pages, {self.items} items so far"
                 )
         super().update_state(response, data)  # type: ignore[misc]
+        self.empty_pages = 0 if data else self.empty_pages + 1
+        if self.empty_pages >= MAX_EMPTY_PAGES and self.has_next_page:  # type: ignore[attr-defined]
+            raise JiraError(
+                f"Jira sent {self.empty_pages} empty pages in a row on {endpoint(response)} "
+                "that still point to a next page: stopped rather than loop"
+            )
 
 
 class PageOffsetPaginator(AdvancingPages, OffsetPaginator):
@@ -537,9 +545,10 @@ class BodyCursorPaginator(AdvancingPages, JSONResponseCursorPaginator):
 class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
     """`nextPageToken` paging that refuses to loop or to stop early on inconsistent pages.
 
-    A token seen before means Jira would serve the same page forever; repeated empty pages
-    that still carry a token mean the same; `isLast: false` without a token would silently
-    truncate the load. Each raises; `isLast: true` with a token stops, as the docs say.
+    A token seen before means Jira would serve the same page forever (repeated empty pages
+    that still carry a token mean the same, see `AdvancingPages`); `isLast: false` without a
+    token would silently truncate the load. Each raises; `isLast: true` with a token stops, as
+    the docs say.
     """
 
     def __init__(self, body: bool = True) -> None:
@@ -548,7 +557,6 @@ class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
         else:
             super().__init__(cursor_path="nextPageToken", cursor_param="nextPageToken")
         self.seen: set[str] = set()
-        self.empty_pages = 0
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
         payload = response.json()
@@ -556,9 +564,6 @@ class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
         if token and token in self.seen:
             raise JiraError(f"Jira returned the same nextPageToken twice on {response.url}")
         super().update_state(response, data)
-        self.empty_pages = 0 if data else self.empty_pages + 1
-        if token and self.empty_pages >= MAX_EMPTY_PAGES:
-            raise JiraError(f"Jira returned {self.empty_pages} empty pages that still had a token")
         if is_last is False and not token:
             raise JiraError("Jira said isLast=false but sent no nextPageToken: results incomplete")
         if is_last is True and token:
@@ -569,7 +574,6 @@ class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
 
     def init_request(self, request: Request) -> None:
         self.seen.clear()
-        self.empty_pages = 0
         super().init_request(request)
 
 

@@ -48,7 +48,7 @@ REMOVED_SEARCH = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
     "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
 )
-PAGE_FAULTS = ("malformed", "repeat_token", "empty_page_with_token", "lost_token")
+PAGE_FAULTS = ("malformed", "repeat_token", "empty_page_with_token", "lost_token", "stuck_link")
 FAULT_KINDS = ("rate_limit", "server_error", "drop_connection", "slow", "html", *PAGE_FAULTS)
 # What a proxy, a load balancer or a login redirect answers in front of a Jira site.
 HTML_PAGE = (
@@ -692,7 +692,8 @@ def _corrupt(kind: str, reply: Reply, raw_path: str, raw_body: bytes) -> Reply:
 
     `repeat_token` hands back the token it was sent (or one for the first page), so paging
     would loop; `empty_page_with_token` drops the issues but points back at the same page;
-    `lost_token` says `isLast: false` without a token.
+    `lost_token` says `isLast: false` without a token; `stuck_link` (worklog changes) lists
+    nothing and links back to the page it was asked for.
     """
     if reply.status != 200:
         return reply
@@ -700,6 +701,9 @@ def _corrupt(kind: str, reply: Reply, raw_path: str, raw_body: bytes) -> Reply:
     if kind == "malformed":
         return Reply(reply.status, raw[:-7])
     body = json.loads(raw)
+    if kind == "stuck_link":
+        body |= {"values": [], "lastPage": False, "nextPage": body["self"]}
+        return Reply(reply.status, body, reply.headers)
     sent = json.loads(raw_body or b"{}").get("nextPageToken")
     sent = sent or parse_qs(urlsplit(raw_path).query).get("nextPageToken", [None])[0]
     jql = json.loads(raw_body or b"{}").get("jql") or parse_qs(urlsplit(raw_path).query)["jql"][0]

@@ -17,6 +17,7 @@ from sandbox.jira.site import JiraSite
 from tests.jira.conftest import root_cause
 
 USERS = "/rest/api/3/users/search"
+WORKLOGS = "/rest/api/3/worklog/updated"
 
 
 def bounded(run: Callable[[], Any], seconds: float = 20) -> BaseException | None:
@@ -65,3 +66,15 @@ def test_long_resources_log_their_progress(
         messy_load(["issues"], page_size=10)
     progress = [r.getMessage() for r in caplog.records if "items so far" in r.getMessage()]
     assert "Jira /rest/api/3/search/jql: 4 pages, 40 items so far" in progress
+
+
+def test_empty_pages_that_keep_linking_to_a_next_page_fail_in_one_line(
+    emulator: JiraEmulator, load: Callable
+) -> None:
+    emulator.inject("stuck_link", path=WORKLOGS, times=1000)
+    error = bounded(lambda: load(["worklogs"]))
+    assert isinstance(error, PipelineStepFailed)
+    cause = root_cause(error)
+    assert isinstance(cause, JiraError)
+    assert f"3 empty pages in a row on {WORKLOGS}" in str(cause)
+    assert emulator.request_counts[WORKLOGS] == 3
