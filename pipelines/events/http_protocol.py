@@ -15,7 +15,7 @@ import asyncio
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from pipelines.events.settings import READ_TIMEOUT_SECONDS
+from pipelines.events.settings import DEFAULT_READ_TIMEOUT_SECONDS
 
 _RECEIVING = (h11.IDLE, h11.SEND_BODY)
 """The client's states while its request is not complete yet."""
@@ -24,7 +24,7 @@ _RECEIVING = (h11.IDLE, h11.SEND_BODY)
 class RequestDeadlineProtocol(H11Protocol):
     """H11Protocol that closes a connection whose request is not in within ``read_timeout``."""
 
-    read_timeout: float = READ_TIMEOUT_SECONDS
+    read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS
     _deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

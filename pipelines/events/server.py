@@ -13,10 +13,11 @@ import uvicorn
 from pipelines.events.http_protocol import request_deadline_protocol
 from pipelines.events.receiver import create_app
 from pipelines.events.settings import (
-    READ_TIMEOUT_SECONDS,
+    DEFAULT_READ_TIMEOUT_SECONDS,
     spool_path,
     webhook_host,
     webhook_port,
+    webhook_read_timeout,
     webhook_secret,
 )
 from pipelines.events.spool import WebhookSpool
@@ -33,7 +34,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
             app,
             host=host or webhook_host(),
             port=port or webhook_port(),
-            http=request_deadline_protocol(READ_TIMEOUT_SECONDS),
+            http=request_deadline_protocol(webhook_read_timeout()),
             log_level="info",
         )
 
@@ -42,7 +43,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 def running_receiver(
     spool: WebhookSpool,
     secret: str,
-    read_timeout: float = READ_TIMEOUT_SECONDS,
+    read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
     **app_options: int,
 ) -> Iterator[str]:
     """Serve the receiver on a free loopback port in a thread; yield its base URL."""

@@ -11,6 +11,7 @@ SECRET_ENV = "PMO_WEBHOOK_SECRET"
 PORT_ENV = "PMO_WEBHOOK_PORT"
 HOST_ENV = "PMO_WEBHOOK_HOST"
 SPOOL_ENV = "PMO_WEBHOOK_SPOOL"
+READ_TIMEOUT_ENV = "PMO_WEBHOOK_READ_TIMEOUT_SECONDS"
 DEFAULT_PORT = 8090
 DEFAULT_HOST = "127.0.0.1"
 SPOOL_FILE_NAME = "webhook_spool.sqlite3"
@@ -20,7 +21,7 @@ SPOOL_FILE_NAME = "webhook_spool.sqlite3"
 MAX_BODY_BYTES = 1024 * 1024
 # Seconds a client has to send a whole request (headers and body) once connected or answered;
 # a connection still incomplete then is closed (a stalled or slow-drip client).
-READ_TIMEOUT_SECONDS = 10.0
+DEFAULT_READ_TIMEOUT_SECONDS = 10.0
 
 
 class MissingWebhookSecretError(RuntimeError):
@@ -44,6 +45,11 @@ def webhook_port() -> int:
 def webhook_host() -> str:
     """Loopback by default: expose it through a TLS reverse proxy, not directly."""
     return os.environ.get(HOST_ENV, DEFAULT_HOST)
+
+
+def webhook_read_timeout() -> float:
+    """Seconds a client has to send a whole request (``PMO_WEBHOOK_READ_TIMEOUT_SECONDS``)."""
+    return float(os.environ.get(READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT_SECONDS))
 
 
 def spool_path() -> Path:

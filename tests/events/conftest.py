@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,6 +31,10 @@ from warehouse.settings import WAREHOUSE_PATH_ENV
 
 SECRET = "test-webhook-secret"
 TEST_MAX_BODY_BYTES = 64 * 1024
+GRACE = 2.0
+"""How much later than its deadline a stalled connection may close (a loaded CI machine)."""
+PATIENCE = 10.0
+"""How long a test waits for the receiver at most, so a receiver that never closes fails."""
 
 
 def issue_event(key: str, event: str = "jira:issue_updated", **extra: Any) -> bytes:
@@ -41,6 +47,31 @@ def issue_event(key: str, event: str = "jira:issue_updated", **extra: Any) -> by
         **extra,
     }
     return json.dumps(payload).encode()
+
+
+def signed_request(body: bytes) -> tuple[bytes, bytes]:
+    """A signed webhook request, as its head (request line and headers) and its body."""
+    head = (
+        f"POST {JIRA_WEBHOOK_PATH} HTTP/1.1\r\nHost: receiver\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"{SIGNATURE_HEADER}: {sign(SECRET, body)}\r\n\r\n"
+    ).encode()
+    return head, body
+
+
+def seconds_until_closed(connection: socket.socket) -> float:
+    """Wait for the receiver to close ``connection`` (at most PATIENCE); what it sent before
+    closing is discarded."""
+    started = time.monotonic()
+    connection.settimeout(PATIENCE)
+    try:
+        while connection.recv(4096):
+            pass
+    except TimeoutError:
+        return PATIENCE
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - started
 
 
 @dataclass

@@ -15,13 +15,16 @@ from pipelines.events.receiver import JIRA_WEBHOOK_PATH
 from pipelines.events.server import running_receiver
 from pipelines.events.signature import SIGNATURE_HEADER, sign
 from pipelines.events.spool import WebhookSpool
-from tests.events.conftest import SECRET, issue_event
+from tests.events.conftest import (
+    GRACE,
+    PATIENCE,
+    SECRET,
+    issue_event,
+    seconds_until_closed,
+    signed_request,
+)
 
 READ_TIMEOUT = 0.5
-GRACE = 2.0
-"""How much later than the deadline a stalled connection may close (a loaded CI machine)."""
-PATIENCE = 10.0
-"""How long a test waits for the receiver at most, so a receiver that never closes fails."""
 
 
 @pytest.fixture
@@ -30,31 +33,6 @@ def address(spool: WebhookSpool) -> Iterator[tuple[str, int]]:
     with running_receiver(spool, SECRET, read_timeout=READ_TIMEOUT) as url:
         parts = urlsplit(url)
         yield parts.hostname, parts.port
-
-
-def seconds_until_closed(connection: socket.socket) -> float:
-    """Wait for the receiver to close ``connection`` (bounded by PATIENCE); what it sent
-    before closing is discarded."""
-    started = time.monotonic()
-    connection.settimeout(PATIENCE)
-    try:
-        while connection.recv(4096):
-            pass
-    except TimeoutError:
-        return PATIENCE
-    except ConnectionResetError:
-        pass
-    return time.monotonic() - started
-
-
-def signed_request(body: bytes) -> tuple[bytes, bytes]:
-    """A signed webhook request, as its head (request line and headers) and its body."""
-    head = (
-        f"POST {JIRA_WEBHOOK_PATH} HTTP/1.1\r\nHost: receiver\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        f"{SIGNATURE_HEADER}: {sign(SECRET, body)}\r\n\r\n"
-    ).encode()
-    return head, body
 
 
 def test_a_connection_that_sends_nothing_is_closed(address: tuple[str, int]) -> None:

@@ -14,10 +14,17 @@ import pytest
 from pipelines.cli import main
 from pipelines.events.sandbox_deliveries import send_signed
 from pipelines.events.spool import WebhookSpool
-from tests.events.conftest import SECRET, issue_event
+from tests.events.conftest import (
+    GRACE,
+    SECRET,
+    issue_event,
+    seconds_until_closed,
+    signed_request,
+)
 from warehouse.settings import REPO_ROOT
 
 STARTUP_SECONDS = 30
+READ_TIMEOUT = 1.0
 
 
 def free_port() -> int:
@@ -40,6 +47,7 @@ def served_command(tmp_path_factory: pytest.TempPathFactory):
         "PMO_WEBHOOK_SECRET": SECRET,
         "PMO_WEBHOOK_PORT": str(port),
         "PMO_WEBHOOK_SPOOL": str(spool),
+        "PMO_WEBHOOK_READ_TIMEOUT_SECONDS": str(READ_TIMEOUT),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "webhooks", "serve"],
@@ -69,6 +77,14 @@ def test_serve_spools_signed_deliveries_on_the_configured_port(served_command) -
     assert send_signed(url, SECRET, issue_event("ALPHA-3")).status_code == 202
     with WebhookSpool(spool) as reopened:
         assert [e.issue_key for e in reopened.after(0, 10)] == ["ALPHA-3"]
+
+
+def test_serve_disconnects_a_client_that_stalls_in_its_request(served_command) -> None:
+    url, _, _ = served_command
+    head, _ = signed_request(issue_event("ALPHA-5"))
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as connection:
+        connection.sendall(head[: len(head) // 2])
+        assert seconds_until_closed(connection) < READ_TIMEOUT + GRACE
 
 
 def test_serve_never_logs_the_secret(served_command) -> None:
