@@ -38,7 +38,23 @@ Python API (everything deterministic for a given seed):
     BUILTIN_STATUS_CATEGORIES    # Jira's built-in status ids -> category key
     JiraEmulator(site)           # serves it with its quirks and transient faults
 
-`python -m sandbox.jira.emulator --profile messy` serves it by hand.
+What each hidden status can be known as, by the precedence of issue 14 (override seed,
+`/status`, built-in ids, the resolution set in the same history entry, else unknown):
+
+    1 Open, 4 Reopened       new           built-in id (MIGR, before its migration)
+    5 Resolved, 6 Closed     done          built-in id (MIGR)
+    10350 Validé             done          resolution set in the same entry (CLIENT)
+    10450 测试中              unknown       nothing says (WEIXIN): the only truly unknown one
+
+Each project's workflow change (`RETIREMENTS[key].at`) moved every issue still in a retired
+status to its successor in one history entry at that instant (MIGR: Open/Reopened -> To Do,
+Resolved/Closed -> Done; CLIENT: Validé -> Terminé; WEIXIN: 测试中 -> 评审中), so each
+issue's last status change still ends in its current status. The issues' embedded status of
+KUNDE's "Abnahme" says `done`, `/status` says `indeterminate`: the truth is `/status`'s.
+
+`python -m sandbox.jira.emulator --profile messy` serves it by hand. A test that wants the
+site without its passing proxy pages builds it with
+`generate_messy_site(quirks=replace(MESSY_QUIRKS, transient_faults=()))`.
 """
 
 from __future__ import annotations
