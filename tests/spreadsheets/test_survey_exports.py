@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from connectors.spreadsheets.template_writer import write_workbook
 
 from .builders import write_catalogue, write_csv, write_sheet
 from .conftest import Warehouse
+from .survey_export_fixtures import FIXTURES
 
 QUESTIONS = [
     {"question": "Which group are you in?", "dimension": "stakeholder group"},
@@ -181,3 +183,53 @@ def test_a_qualtrics_export_with_three_header_rows_loads(landing: Path, warehous
     assert warehouse.rows(
         "select submitted_at, wave, likelihood_to_recommend from survey_responses"
     ) == [(datetime(2026, 7, 2, 8, 5, tzinfo=UTC), "2026-Q3", 0)]
+
+
+def export_fixture(landing: Path, *names: str) -> None:
+    """Copies fixture exports (and their question map) into the landing folder."""
+    for name in ("question_map.csv", *names):
+        shutil.copy(FIXTURES / name, landing / name)
+
+
+def test_google_forms_gmt_offsets_load_as_utc(landing: Path, warehouse: Warehouse):
+    export_fixture(landing, "google_forms_paris.csv", "google_forms_mumbai.csv")
+    warehouse.load()
+    assert warehouse.rows(
+        "select min(submitted_at), max(submitted_at), count(*) from survey_responses "
+        "where source_file = 'google_forms_mumbai.csv'"
+    ) == [  # 2026/03/02 3:04:00 PM GMT+5:30 .. 2026/04/01 2:00:00 AM GMT+5:30
+        (datetime(2026, 3, 2, 9, 34, tzinfo=UTC), datetime(2026, 3, 31, 20, 30, tzinfo=UTC), 6)
+    ]
+    assert warehouse.rows(
+        "select min(submitted_at) from survey_responses "
+        "where source_file = 'google_forms_paris.csv'"
+    ) == [(datetime(2026, 3, 2, 7, 54, tzinfo=UTC),)]  # 2026/03/02 8:54:00 AM GMT+1
+
+
+def test_an_export_whose_dates_fit_both_orders_is_quarantined_with_a_hint(
+    landing: Path, warehouse: Warehouse
+):
+    export_fixture(landing, "google_sheets_unknown_locale.csv")
+    warehouse.load()
+    assert warehouse.rows("select cast(submitted_at as date) from survey_responses") == [
+        (date(2026, 3, 3),)  # 03/03/2026 reads the same either way
+    ]
+    reasons = warehouse.rows("select value, reason from quarantine order by source_row")
+    assert [value for value, _ in reasons] == ["04/03/2026 14:41", "05/03/2026 21:47"]
+    assert all("SOURCES__SPREADSHEETS__DAY_FIRST" in reason for _, reason in reasons)
+
+
+def test_a_configured_day_first_settles_an_ambiguous_export(landing: Path, warehouse: Warehouse):
+    export_fixture(landing, "google_sheets_unknown_locale.csv")
+    warehouse.load(day_first=True)
+    assert warehouse.rows("select cast(submitted_at as date) from survey_responses order by 1") == [
+        (date(2026, 3, day),) for day in (3, 4, 5)
+    ]
+
+
+def test_a_us_sheet_settles_its_own_month_first_order(landing: Path, warehouse: Warehouse):
+    export_fixture(landing, "google_sheets_chicago.csv")
+    warehouse.load(day_first=True)  # the file's 3/13/2026 wins over the configured order
+    assert warehouse.rows("select min(submitted_at) from survey_responses") == [
+        (datetime(2026, 3, 5, 7, 9, tzinfo=UTC),)
+    ]
