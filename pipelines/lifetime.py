@@ -5,8 +5,9 @@ A killed refresh used to leave its dbt child holding the warehouse lock, the Jir
 killed with SIGKILL, so a small reaper process does it: the command marks its environment with
 a token that every descendant inherits (dbt, spawned workers, their trackers), and the reaper,
 in a session of its own, waits for the command's end (its stdin closes, however the command
-ends) and then kills every process still carrying the token. It finds them by the token rather
-than by parentage, which a dead parent no longer gives.
+ends) and then stops every process still carrying the token (SIGTERM, SIGKILL a second
+later). It finds them by the token rather than by parentage, which a dead parent no longer
+gives.
 """
 
 from __future__ import annotations
@@ -14,34 +15,34 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 
 import psutil
 
 TOKEN_ENV = "PMO_PROCESS_TREE"
-REAPER_EXIT_SECONDS = 10
+GRACE_SECONDS = 1.0
+_reapers: list[subprocess.Popen[bytes]] = []  # kept: collecting one would close its stdin
 
 
-@contextmanager
-def descendants_die_with_this_process() -> Iterator[None]:
-    """Within this block, the processes started from here end when this process ends."""
-    token = uuid.uuid4().hex
-    os.environ[TOKEN_ENV] = token
-    reaper = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.lifetime", token],
-        stdin=subprocess.PIPE,
-        start_new_session=True,  # Ctrl-C or a signal to the command's group must not stop it
+def descendants_die_with_this_process() -> None:
+    """From now on, the processes started from this one end when it ends (once per process).
+
+    The reaper's stdin is the one handle on a pipe that only this process holds: it closes
+    when this process ends, however it ends, and not before (the multiprocessing resource
+    tracker, for one, is needed until the interpreter's very end).
+    """
+    if _reapers:
+        return
+    os.environ[TOKEN_ENV] = uuid.uuid4().hex
+    _reapers.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "pipelines.lifetime", os.environ[TOKEN_ENV]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C or a signal to the command's group must not stop it
+        )
     )
-    try:
-        yield
-    finally:
-        os.environ.pop(TOKEN_ENV, None)
-        assert reaper.stdin is not None
-        reaper.stdin.close()
-        reaper.wait(REAPER_EXIT_SECONDS)
 
 
 def processes_carrying(token: str) -> list[psutil.Process]:
@@ -58,29 +59,27 @@ def processes_carrying(token: str) -> list[psutil.Process]:
     return found
 
 
-def kill_carrying(token: str) -> int:
-    """Kill the processes carrying ``token``; how many there were.
+def end_carrying(token: str) -> None:
+    """Ask the processes carrying ``token`` to end, kill those still there a moment later.
 
-    Twice, a moment apart: a process may have started one of its own during the first pass.
+    Twice: a process may have started one of its own during the first pass.
     """
-    killed = 0
     for _ in range(2):
         processes = processes_carrying(token)
         for process in processes:
-            try:
+            with suppress(psutil.NoSuchProcess):
+                process.terminate()
+        _, alive = psutil.wait_procs(processes, timeout=GRACE_SECONDS)
+        for process in alive:
+            with suppress(psutil.NoSuchProcess):
                 process.kill()
-            except psutil.NoSuchProcess:
-                continue
-        psutil.wait_procs(processes, timeout=3)
-        killed += len(processes)
-        time.sleep(0.2)
-    return killed
+        psutil.wait_procs(alive, timeout=GRACE_SECONDS)
 
 
 def _reap(token: str) -> None:
     """The reaper: block until the command's end closes stdin, then kill what it left."""
     sys.stdin.buffer.read()
-    kill_carrying(token)
+    end_carrying(token)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def refresh(verbose: bool = False) -> RefreshOutcome:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with _terminal() as tell, _instance_in(home, tell) as instance:
         require_settings()
-        with descendants_die_with_this_process(), hold_warehouse(warehouse, home):
+        descendants_die_with_this_process()
+        with hold_warehouse(warehouse, home):
             return _outcome(_run(instance, tell, log_file, verbose), log_file)
 
 

@@ -1,0 +1,75 @@
+"""``pmo`` commands put the instance settings the pipeline relies on in any DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from pipelines.settings import DUCKDB_POOL
+
+POOL_JOB = Path(__file__).with_name("pool_job.py")
+NO_SOURCES = {"SOURCES__JIRA__BASE_URL": "", "SOURCES__SPREADSHEETS__LANDING_URL": ""}
+
+
+def pool_step_intervals(home: Path) -> list[tuple[str, float, float]]:
+    """(run, start, end) of every step the runs recorded in ``home``."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        intervals = []
+        for run in instance.get_runs():
+            starts, ends = {}, {}
+            for record in instance.get_records_for_run(run.run_id).records:
+                event = record.event_log_entry.dagster_event
+                if event is None:
+                    continue
+                if event.event_type == dg.DagsterEventType.STEP_START:
+                    starts[event.step_key] = record.event_log_entry.timestamp
+                if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+                    ends[event.step_key] = record.event_log_entry.timestamp
+            intervals += [(run.run_id, starts[key], ends[key]) for key in ends]
+        return intervals
+
+
+def test_a_fresh_dagster_home_gets_one_warehouse_step_at_a_time(deployment) -> None:
+    # The command writes the settings before it checks the sources (none here: it stops).
+    assert deployment.run("refresh", **NO_SOURCES).returncode == 2
+    env = {**deployment.env(), "PATH": str(Path(sys.executable).parent)}
+    runs = [
+        subprocess.Popen([sys.executable, str(POOL_JOB)], env=env, cwd=Path.cwd()) for _ in range(2)
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    intervals = sorted(pool_step_intervals(deployment.dagster_home), key=lambda i: i[1])
+    assert len({run for run, _, _ in intervals}) == 2
+    assert len(intervals) == 6
+    for (_, _, end), (_, start, _) in itertools.pairwise(intervals):
+        assert start >= end
+
+
+def test_settings_missing_from_an_existing_file_are_added(deployment, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("# ours\ntelemetry:\n  enabled: false\n")
+    result = deployment.run("refresh", DAGSTER_HOME=str(home), **NO_SOURCES)
+    settings = yaml.safe_load((home / "dagster.yaml").read_text())
+    assert settings["concurrency"]["pools"]["default_limit"] == 1
+    assert settings["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert (home / "dagster.yaml").read_text().startswith("# ours\ntelemetry:")
+    assert "concurrency" in result.stderr.splitlines()[0]
+
+
+def test_a_conflicting_pool_limit_is_refused_in_one_line(deployment, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 4\n")
+    result = deployment.run("refresh", DAGSTER_HOME=str(home))
+    assert result.returncode == 2
+    # the sections the file lacks are added (one line says so), the conflict is refused
+    added, refused = result.stderr.splitlines()
+    assert "run_coordinator" in added
+    assert DUCKDB_POOL in refused
+    line = refused
+    assert "default_limit: 1" in line
