@@ -4,6 +4,7 @@ sites send and our tidy default site never did."""
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -161,7 +162,7 @@ def test_a_sparse_site_lists_users_without_details_and_projects_without_lead(
 
 
 def test_users_endpoint_can_ignore_start_at(messy_api: Callable, messy_site: JiraSite) -> None:
-    messy_site.quirks = SPARSE_QUIRKS.__class__(users_ignore_start_at=True)
+    messy_site.quirks = replace(messy_site.quirks, users_ignore_start_at=True)
     first = messy_api("GET", "/rest/api/3/users/search", params={"startAt": 0, "maxResults": 5})
     later = messy_api("GET", "/rest/api/3/users/search", params={"startAt": 5, "maxResults": 5})
     assert first.json() == later.json()
