@@ -10,6 +10,7 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import zip_longest
 from pathlib import Path
 
 import dlt
@@ -282,7 +283,7 @@ class MessyRebuild:
 def in_testing_at_a_month_end(issue: Issue) -> bool:
     """Whether the issue sat in the retired "测试中" across the end of a month."""
     changes = issue.status_changes
-    for entered, left in zip(changes, [*changes[1:], None], strict=True):
+    for entered, left in zip_longest(changes, changes[1:]):
         if entered.to_status is TESTING:
             month_start = entered.at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
             month_end = (month_start + timedelta(days=32)).replace(day=1)

@@ -104,6 +104,26 @@ def test_incremental_build_drops_the_partition_a_deletion_emptied(incremental_re
     assert emptied not in monthly_partitions(incremental_rebuild.incremental)
 
 
+@pytest.mark.parametrize("table", COMPARED)
+def test_incremental_build_equals_full_refresh_on_the_messy_site(messy_incremental_rebuild, table):
+    pd.testing.assert_frame_equal(
+        messy_incremental_rebuild.incremental[table],
+        messy_incremental_rebuild.full_refresh[table],
+        **TOLERANCE.get(table, {}),
+    )
+
+
+def unknown_status_wip(frames: dict) -> int:
+    return frames["marts.mart_delivery_wip_monthly"]["unknown_status_issues"].sum()
+
+
+def test_deleting_an_issue_in_an_unknown_status_updates_the_unknown_wip(
+    messy_incremental_rebuild,
+):
+    before = unknown_status_wip(messy_incremental_rebuild.before)
+    assert unknown_status_wip(messy_incremental_rebuild.incremental) < before
+
+
 def test_key_test_of_a_big_issue_model_catches_a_duplicate_its_last_build_wrote(
     contract_warehouse_copy,
 ):
