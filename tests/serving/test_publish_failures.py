@@ -51,6 +51,7 @@ class SmallDisk:
     full: bool = False
 
     def fill(self) -> None:
+        """The next large publish runs out of space (on tmpfs, its size already sees to it)."""
         self.full = True
 
     def grow(self) -> None:
