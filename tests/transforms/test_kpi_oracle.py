@@ -108,7 +108,7 @@ def test_unknown_status_check_lists_exactly_the_hidden_statuses_no_source_catego
 
 def test_unknown_status_check_warns_without_failing_the_build(messy_warehouse):
     results = {r["unique_id"]: r for r in messy_warehouse.run_results["results"]}
-    check = next(r for uid, r in results.items() if "has_no_rows_int_jira__unknown_statuses" in uid)
+    check = next(r for uid, r in results.items() if ".no_status_of_unknown_category." in uid)
     assert (check["status"], check["failures"]) == ("warn", 1)
 
 
@@ -141,7 +141,7 @@ def test_bug_type_check_warns_when_no_issue_type_matches(contract_warehouse, mes
         return next(
             r
             for r in warehouse.run_results["results"]
-            if "true_in_some_row_int_jira__issue_lifecycle_is_bug" in r["unique_id"]
+            if ".some_issue_type_matches_the_bug_types." in r["unique_id"]
         )
 
     assert bug_check(contract_warehouse)["status"] == "warn"
