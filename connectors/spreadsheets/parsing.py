@@ -113,9 +113,10 @@ class SheetResult:
 
 @dataclass(frozen=True)
 class Problem:
-    column: str
+    column: str  # the header as written
     value: Any
     reason: str
+    field: str | None = None  # the contracted column, e.g. likelihood_to_recommend, SVC-GOV|value
 
 
 Problems = dict[int, list[Problem]]
@@ -260,7 +261,7 @@ def _typed_column(
                     typed[index] = typed_value(column, raw, options)
                 except CellError as error:
                     typed[index] = None
-                    problems[index].append(Problem(header, raw, str(error)))
+                    problems[index].append(Problem(header, raw, str(error), column.name))
     return typed
 
 
@@ -388,7 +389,10 @@ def _survey_tables(
             if values[name][index] is not None:
                 sheet.answer_problems[index].append(
                     Problem(
-                        _header(match, name), values[name][index], f"unknown service {service_id}"
+                        _header(match, name),
+                        values[name][index],
+                        f"unknown service {service_id}",
+                        name,
                     )
                 )
                 values[name][index] = None
@@ -459,6 +463,7 @@ def _quarantine_block(sheet: SheetRows, lineage: Lineage) -> Columns:
         "source_column": [problem.column for _, problem, _ in problems],
         "value": [mask_emails(as_text(problem.value)) for _, problem, _ in problems],
         "reason": [problem.reason for _, problem, _ in problems],
+        "field": [problem.field for _, problem, _ in problems],
         "scope": ["row" if whole else "answer" for _, _, whole in problems],
         "response_id": [
             None if whole else sheet.response_ids[index] for index, _, whole in problems

@@ -158,6 +158,7 @@ QUARANTINE = RawTable(
         "source_column": "text",
         "value": "text",
         "reason": "text",
+        "field": "text",  # the contracted column: likelihood_to_recommend, SVC-GOV|value, …
         "scope": "text",  # row: the row was not loaded; answer: only this survey answer
         "response_id": "text",  # the loaded response an answer belongs to
         "quarantined_at": "timestamp",

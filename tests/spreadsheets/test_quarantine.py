@@ -148,14 +148,16 @@ def test_a_bad_answer_is_quarantined_and_the_response_keeps_its_other_answers(
         f"select count(*) from survey_answers where response_id = '{bad_response}'"
     ) == [(ANSWERS_PER_ROW - bad_rating_count,)]
     found = survey_cases.rows(
-        "select source_row, source_column, value, reason, scope, response_id from quarantine "
+        "select source_row, source_column, value, reason, scope, response_id, field "
+        "from quarantine "
         f"where source_file = '{name}' order by source_column"
     )
     assert len(found) == bad_ratings
     for (column, value, reason), row in zip(sorted(expected), found, strict=True):
         assert row[:3] == (BAD_ROW, column, value)
         assert reason in row[3]
-        assert row[4:] == ("answer", bad_response)
+        assert row[4:6] == ("answer", bad_response)
+    assert {row[6] for row in found} == set(SURVEY_CASES[case][0])
 
 
 def test_rows_quarantined_whole_say_so(survey_cases: Warehouse):

@@ -160,6 +160,8 @@ class Respondent:
     wave: str
     group: str
     scores: dict[str, int | None] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    """Answers given but unreadable (quarantined): not in the KPIs, counted beside them."""
 
 
 def respondents() -> list[Respondent]:
@@ -185,7 +187,12 @@ def respondents() -> list[Respondent]:
             seen.add((wave, who))
             scores = {name: score(value, scale) for name, (value, scale) in answers.items()
                       if name not in ("group", "comment")}  # fmt: skip
-            kept.append(Respondent(wave, group, scores))
+            unreadable = {
+                name
+                for name, (value, _) in answers.items()
+                if name in scores and scores[name] is None and str(value or "").strip()
+            }
+            kept.append(Respondent(wave, group, scores, unreadable))
     return kept
 
 
@@ -197,12 +204,15 @@ def suppressed(value: float | int | None, count: int) -> float | int | None:
 
 
 def nps(kept: list[Respondent]) -> dict[tuple[str, str], tuple]:
-    """(wave, group) and (wave, All groups) -> respondents, promoters, detractors, NPS."""
+    """(wave, group) and (wave, All groups) -> respondents, promoters, detractors, NPS,
+    answers quarantined."""
     cells: dict[tuple[str, str], list[int]] = defaultdict(list)
+    unreadable: dict[tuple[str, str], int] = defaultdict(int)
     for respondent in kept:
-        if (likelihood := respondent.scores["nps"]) is not None:
-            cells[respondent.wave, respondent.group].append(likelihood)
-            cells[respondent.wave, ALL_GROUPS].append(likelihood)
+        for group in (respondent.group, ALL_GROUPS):
+            if (likelihood := respondent.scores["nps"]) is not None:
+                cells[respondent.wave, group].append(likelihood)
+            unreadable[respondent.wave, group] += "nps" in respondent.unreadable
     result = {}
     for key, scores in cells.items():
         promoters = sum(1 for value in scores if value >= 9)
@@ -213,16 +223,20 @@ def nps(kept: list[Respondent]) -> dict[tuple[str, str], tuple]:
             suppressed(promoters, count),
             suppressed(detractors, count),
             suppressed(round(100.0 * (promoters - detractors) / count, 6), count),
+            unreadable[key],
         )
     return result
 
 
 def value_delivery(kept: list[Respondent]) -> dict[str, tuple]:
-    """wave -> respondents, respondents rating overall value 4+, value delivery rate %."""
+    """wave -> respondents, respondents rating overall value 4+, value delivery rate %,
+    answers quarantined."""
     waves: dict[str, list[int]] = defaultdict(list)
+    unreadable: dict[str, int] = defaultdict(int)
     for respondent in kept:
         if (overall := respondent.scores["overall"]) is not None:
             waves[respondent.wave].append(overall)
+        unreadable[respondent.wave] += "overall" in respondent.unreadable
     return {
         wave: (
             len(scores),
@@ -231,18 +245,22 @@ def value_delivery(kept: list[Respondent]) -> dict[str, tuple]:
                 round(100.0 * sum(1 for value in scores if value >= 4) / len(scores), 6),
                 len(scores),
             ),
+            unreadable[wave],
         )
         for wave, scores in waves.items()
     }
 
 
 def csat(kept: list[Respondent]) -> dict[tuple[str, str], tuple]:
-    """(service, wave) -> responses, mean satisfaction, % satisfied (4+)."""
+    """(service, wave) -> responses, mean satisfaction, % satisfied (4+), answers quarantined."""
     cells: dict[tuple[str, str], list[int]] = defaultdict(list)
+    unreadable: dict[tuple[str, str], int] = defaultdict(int)
     for respondent in kept:
         for name, value in respondent.scores.items():
+            service = name.split("|")[0], respondent.wave
             if name.endswith("|satisfaction") and value is not None:
-                cells[name.split("|")[0], respondent.wave].append(value)
+                cells[service].append(value)
+            unreadable[service] += name.endswith("|satisfaction") and name in respondent.unreadable
     return {
         key: (
             len(scores),
@@ -251,6 +269,7 @@ def csat(kept: list[Respondent]) -> dict[tuple[str, str], tuple]:
                 round(100.0 * sum(1 for value in scores if value >= 4) / len(scores), 6),
                 len(scores),
             ),
+            unreadable[key],
         )
         for key, scores in cells.items()
     }
@@ -280,15 +299,15 @@ def built_marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         yield {
             "nps": connection.execute(
                 "select wave, stakeholder_group, respondents, promoters, detractors, "
-                "round(nps, 6) from marts.mart_survey_nps"
+                "round(nps, 6), answers_quarantined from marts.mart_survey_nps"
             ).fetchall(),
             "value_delivery": connection.execute(
-                "select wave, respondents, respondents_4_plus, round(value_delivery_rate_pct, 6) "
-                "from marts.mart_value_delivery_rate"
+                "select wave, respondents, respondents_4_plus, round(value_delivery_rate_pct, 6), "
+                "answers_quarantined from marts.mart_value_delivery_rate"
             ).fetchall(),
             "csat": connection.execute(
                 "select service_id, wave, responses, round(csat_mean, 6), "
-                "round(csat_pct_4_plus, 6) from marts.mart_service_csat"
+                "round(csat_pct_4_plus, 6), answers_quarantined from marts.mart_service_csat"
             ).fetchall(),
         }
 

@@ -76,12 +76,12 @@ create table if not exists raw_spreadsheets.strategic_objectives (
 );
 create table if not exists raw_spreadsheets.quarantine (
     source_file varchar, source_sheet varchar, source_row bigint, source_column varchar,
-    value varchar, reason varchar, quarantined_at timestamptz, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+    value varchar, reason varchar, field varchar, scope varchar, response_id varchar,
+    quarantined_at timestamptz, file_hash varchar, _dlt_load_id varchar, _dlt_id varchar
 );
 create table if not exists raw_spreadsheets.source_files (
     file_hash varchar, source_file varchar, workbook varchar, status varchar, error varchar,
-    rows_loaded bigint, rows_quarantined bigint, seen_at timestamptz,
+    rows_loaded bigint, rows_quarantined bigint, answers_quarantined bigint, seen_at timestamptz,
     _dlt_load_id varchar, _dlt_id varchar
 );
 

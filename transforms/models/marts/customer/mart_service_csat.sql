@@ -4,6 +4,13 @@ with satisfaction as (
     where dimension = 'satisfaction'
 ),
 
+quarantined as (
+    select service_id, wave, count(*) as answers_quarantined
+    from {{ ref('int_survey__quarantined_answers') }}
+    where dimension = 'satisfaction'
+    group by service_id, wave
+),
+
 per_cell as (
     select
         service_id,
@@ -17,11 +24,15 @@ per_cell as (
 )
 
 select
-    service_id,
-    service_name,
-    wave,
-    responses,
-    {{ is_small_cell('responses') }} as is_suppressed,
-    {{ suppress_small_cell('csat_mean', 'responses') }} as csat_mean,
-    {{ suppress_small_cell('csat_pct_4_plus', 'responses') }} as csat_pct_4_plus
+    per_cell.service_id,
+    per_cell.service_name,
+    per_cell.wave,
+    per_cell.responses,
+    {{ is_small_cell('per_cell.responses') }} as is_suppressed,
+    {{ suppress_small_cell('per_cell.csat_mean', 'per_cell.responses') }} as csat_mean,
+    {{ suppress_small_cell('per_cell.csat_pct_4_plus', 'per_cell.responses') }} as csat_pct_4_plus,
+    coalesce(quarantined.answers_quarantined, 0) as answers_quarantined
 from per_cell
+left join quarantined
+    on per_cell.service_id = quarantined.service_id
+    and per_cell.wave = quarantined.wave

@@ -8,6 +8,19 @@ invitations as (
     select * from {{ ref('survey_invitations') }}
 ),
 
+quarantined as (
+    select
+        wave,
+        case
+            when grouping(stakeholder_group) = 1 then '{{ var("all_groups_label") }}'
+            else stakeholder_group
+        end as stakeholder_group,
+        count(*) as answers_quarantined
+    from {{ ref('int_survey__quarantined_answers') }}
+    where field = 'likelihood_to_recommend'
+    group by grouping sets ((wave, stakeholder_group), (wave))
+),
+
 invited_per_group as (
     select wave, stakeholder_group, invited from invitations
     union all
@@ -50,8 +63,12 @@ select
     {{ suppress_small_cell('detractor_pct', 'scored.respondents') }} as detractor_pct,
     {{ suppress_small_cell('nps', 'scored.respondents') }} as nps,
     invited_per_group.invited,
-    100.0 * scored.respondents / nullif(invited_per_group.invited, 0) as response_rate_pct
+    100.0 * scored.respondents / nullif(invited_per_group.invited, 0) as response_rate_pct,
+    coalesce(quarantined.answers_quarantined, 0) as answers_quarantined
 from scored
 left join invited_per_group
     on scored.wave = invited_per_group.wave
     and scored.stakeholder_group = invited_per_group.stakeholder_group
+left join quarantined
+    on scored.wave = quarantined.wave
+    and scored.stakeholder_group = quarantined.stakeholder_group

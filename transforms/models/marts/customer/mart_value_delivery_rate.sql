@@ -8,6 +8,13 @@ waves as (
     select * from {{ ref('int_survey__waves') }}
 ),
 
+quarantined as (
+    select wave, count(*) as answers_quarantined
+    from {{ ref('int_survey__quarantined_answers') }}
+    where field = 'overall_value'
+    group by wave
+),
+
 per_wave as (
     select
         wave,
@@ -35,6 +42,8 @@ select
     rated.value_delivery_rate_pct,
     {{ var('value_delivery_high_performer_pct') }} as high_performer_benchmark_pct,
     {{ var('value_delivery_low_performer_pct') }} as low_performer_benchmark_pct,
-    {{ benchmark_class('rated.value_delivery_rate_pct') }} as benchmark_class
+    {{ benchmark_class('rated.value_delivery_rate_pct') }} as benchmark_class,
+    coalesce(quarantined.answers_quarantined, 0) as answers_quarantined
 from rated
 left join waves on rated.wave = waves.wave
+left join quarantined on rated.wave = quarantined.wave
