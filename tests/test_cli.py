@@ -1,11 +1,16 @@
-"""The command line fails clearly when configuration is missing."""
+"""The command line fails clearly when configuration is missing, and says why a check failed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import dagster as dg
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli import _report, main
 from pipelines.preflight import missing_settings
+from pipelines.refresh import _outcome
+from quality.validate import FailedExpectation
 
 REQUIRED = (
     "SOURCES__JIRA__BASE_URL",
@@ -19,9 +24,10 @@ REQUIRED = (
 
 
 @pytest.fixture
-def no_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+def no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     for name in REQUIRED:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     return monkeypatch
 
 
@@ -50,3 +56,37 @@ def test_secret_values_never_appear_in_the_error(
     no_settings.setenv("SOURCES__JIRA__API_TOKEN", "canary-secret-4711")
     main(["refresh"])
     assert "canary-secret-4711" not in capsys.readouterr().err
+
+
+UNKNOWN_PROJECT = FailedExpectation(
+    expectation="expect_column_values_to_be_in_set",
+    column="project_key",
+    severity="critical",
+    unexpected_count=1,
+    observed=None,
+    sample=["ORION"],
+    expected={"value_set": ["APOLLO", "HERMES"]},
+)
+
+
+def test_the_summary_says_why_a_check_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    @dg.asset(key=["raw_spreadsheets", "project_register"])
+    def project_register() -> None: ...
+
+    @dg.asset_check(asset=project_register, name="gx_project_register")
+    def gx_project_register() -> dg.AssetCheckResult:
+        # the metadata the Great Expectations checks record (pipelines/defs/quality.py)
+        failures = dg.MetadataValue.json([UNKNOWN_PROJECT.as_metadata()])
+        return dg.AssetCheckResult(passed=False, metadata={"failures": failures})
+
+    result = dg.materialize([project_register, gx_project_register], raise_on_error=False)
+    _report(_outcome(result, tmp_path / "log"), 1.0)
+    printed = capsys.readouterr().out
+    assert "failed check: raw_spreadsheets/project_register:gx_project_register" in printed
+    (why,) = [line for line in printed.splitlines() if "expect_column_values_to_be_in_set" in line]
+    assert "on project_key" in why
+    assert "'APOLLO', 'HERMES'" in why
+    assert "1 rows unexpected" in why
+    assert "ORION" in why
