@@ -113,16 +113,26 @@ def _innermost(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _add_verbose(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="show Dagster's log and tracebacks on the terminal",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     # SIGTERM (systemd, docker stop) unwinds like Ctrl-C, so that cleanups run.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     parser = argparse.ArgumentParser(prog="pmo", description=__doc__)
-    parser.add_argument(
-        "--verbose", action="store_true", help="show Dagster's log and tracebacks on the terminal"
-    )
+    _add_verbose(parser, default=False)
+    # the subcommands take it too, without overriding `pmo --verbose refresh`
+    verbose = argparse.ArgumentParser(add_help=False)
+    _add_verbose(verbose, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help=cmd_demo.__doc__).set_defaults(run=cmd_demo)
-    commands.add_parser("refresh", help=cmd_refresh.__doc__).set_defaults(run=cmd_refresh)
+    for name, command in (("demo", cmd_demo), ("refresh", cmd_refresh)):
+        commands.add_parser(name, help=command.__doc__, parents=[verbose]).set_defaults(run=command)
     webhooks = commands.add_parser("webhooks", help="Jira webhook receiver").add_subparsers(
         dest="webhooks_command", required=True
     )

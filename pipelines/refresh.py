@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from warehouse.settings import export_warehouse_path
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 WAIT_POLL_SECONDS = 0.5
+WAIT_NOTICE_AFTER_SECONDS = 3
 INTERRUPTED_EXIT = 130
 
 Notify = Callable[[str], None]
@@ -145,19 +147,23 @@ def _pool_wait_notices(run_id: str, tell: Notify) -> Iterator[None]:
     def watch() -> None:
         with dg.DagsterInstance.get() as instance:
             told: list[str] | None = None
+            waiting_since = None
             while not stop.wait(WAIT_POLL_SECONDS):
                 holders = pool_holders(instance, run_id)
                 if holders is None:
-                    told = None
+                    told = waiting_since = None
                     continue
                 for line in recover_abandoned_runs(instance):
                     tell(f"pmo: recovered {line}")
                 if check_captured_interrupt():
                     _cancel_waiting_run(instance, run_id, tell)
-                if holders != told:
+                waiting_since = waiting_since or time.monotonic()
+                if time.monotonic() - waiting_since < WAIT_NOTICE_AFTER_SECONDS:
+                    continue  # the steps of two runs taking turns: nothing to say
+                if holders and holders != told:
                     tell(
                         f"pmo: run {short(run_id)} waits for the warehouse pool "
-                        f"'{DUCKDB_POOL}' (one step at a time): {'; '.join(holders) or 'none'}"
+                        f"'{DUCKDB_POOL}' (one step at a time): {'; '.join(holders)}"
                         " (Ctrl-C stops it)"
                     )
                     told = holders

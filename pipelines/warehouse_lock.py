@@ -60,6 +60,7 @@ def _locked(path: Path) -> Iterator[list[Holder]]:
 def hold_warehouse(warehouse: Path, dagster_home: Path) -> Iterator[None]:
     """Register this process on ``warehouse`` for the block, unless another instance holds it."""
     path = lock_file(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
     me = Process.this_one()
     holder = Holder(me.pid, me.host, me.started, str(dagster_home.resolve()))
     with _locked(path) as holders:
