@@ -17,7 +17,11 @@ COLUMN_OF_REF = re.compile(rb' r="([A-Z]{1,3})\d')
 ROW_OF_REF = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
 """The ``r`` attribute of ``<row r="7">`` and ``<c r="B7">`` (the only worksheet elements with
 one); distinct values are collected with ``findall``, a third of the time of a match loop."""
-TAG_OVERLAP = 64
+COLUMN_OF_VALUE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})\d+"[^>]*(?<!/)>')
+ROW_OF_VALUE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="[A-Z]{1,3}(\d{1,9})"[^>]*(?<!/)>')
+"""Only cells that may hold a value: a styled empty cell (``<c r="A9" s="1"/>``) or row, which
+readers skip, does not count. Twice as slow, so used only to confirm an extent over the limit."""
+TAG_OVERLAP = 1024
 """Bytes kept from the end of one chunk for the next: a tag split between them is seen whole."""
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -45,9 +49,19 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def sheet_extents_xlsx(archive: zipfile.ZipFile) -> dict[str, Extent]:
-    """Each worksheet's extent by name (by part name when the workbook does not say)."""
-    return {name: _xlsx_extent(archive, part) for name, part in _worksheet_parts(archive).items()}
+def sheet_extents_xlsx(archive: zipfile.ZipFile, max_cells: int) -> dict[str, Extent]:
+    """Each worksheet's extent by name (by part name when the workbook does not say).
+
+    Every row and cell reference counts, unless that makes the sheet larger than
+    ``max_cells``: then only the cells that may hold a value do.
+    """
+    extents = {}
+    for name, part in _worksheet_parts(archive).items():
+        rows, columns = _xlsx_extent(archive, part, COLUMN_OF_REF, ROW_OF_REF)
+        if rows * columns > max_cells:
+            rows, columns = _xlsx_extent(archive, part, COLUMN_OF_VALUE, ROW_OF_VALUE)
+        extents[name] = rows, columns
+    return extents
 
 
 def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -73,15 +87,17 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return {named.get(part, part): part for part in parts}
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, part: str) -> Extent:
+def _xlsx_extent(
+    archive: zipfile.ZipFile, part: str, column_of: re.Pattern[bytes], row_of: re.Pattern[bytes]
+) -> Extent:
     letters: set[bytes] = set()
     numbers: set[bytes] = set()
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(CHUNK_BYTES):
             text = tail + chunk
-            letters.update(COLUMN_OF_REF.findall(text))
-            numbers.update(ROW_OF_REF.findall(text))
+            letters.update(column_of.findall(text))
+            numbers.update(row_of.findall(text))
             tail = text[-TAG_OVERLAP:]
     return max(map(int, numbers), default=0), max(map(_column_number, letters), default=0)
 

@@ -92,7 +92,10 @@ def _check_extents(content: bytes, extension: str, max_cells: int) -> None:
     XML, in memory bounded by the read buffer, whatever the file declares in ``<dimension>``.
     """
     archive = zipfile.ZipFile(io.BytesIO(content))
-    extents = sheet_extents_ods(archive) if extension == ".ods" else sheet_extents_xlsx(archive)
+    if extension == ".ods":
+        extents = sheet_extents_ods(archive)
+    else:
+        extents = sheet_extents_xlsx(archive, max_cells)
     for sheet, (rows, columns) in extents.items():
         if rows * columns > max_cells:
             raise RejectedFile(

@@ -100,3 +100,16 @@ def test_sparse_files_are_rejected_within_a_fixed_memory_bound_while_others_load
     }
     print(f"peak RSS of the load: {result['peak_mib']:.0f} MiB")
     assert result["peak_mib"] < PEAK_RSS_LIMIT_MIB
+
+
+def test_styled_empty_cells_far_away_do_not_count(tmp_path: Path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Service ID", "Service name"])
+    sheet["XFD1048576"].font = openpyxl.styles.Font(bold=True)  # formatted, no value
+    path = tmp_path / "styled.xlsx"
+    workbook.save(path)
+    assert read_sheets(path.read_bytes(), path.name, LIMITS)["Sheet"][0][:2] == [
+        "Service ID",
+        "Service name",
+    ]
