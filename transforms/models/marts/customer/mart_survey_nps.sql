@@ -1,7 +1,6 @@
 -- Net Promoter Score per survey wave and stakeholder group, plus an all-groups row per wave.
 with responses as (
     select * from {{ ref('stg_spreadsheets__survey_responses') }}
-    where likelihood_to_recommend is not null
 ),
 
 invitations as (
@@ -9,16 +8,10 @@ invitations as (
 ),
 
 quarantined as (
-    select
-        wave,
-        case
-            when grouping(stakeholder_group) = 1 then '{{ var("all_groups_label") }}'
-            else stakeholder_group
-        end as stakeholder_group,
-        count(*) as answers_quarantined
+    select response_id, count(*) as answers_quarantined
     from {{ ref('int_survey__quarantined_answers') }}
     where field = 'likelihood_to_recommend'
-    group by grouping sets ((wave, stakeholder_group), (wave))
+    group by response_id
 ),
 
 invited_per_group as (
@@ -34,11 +27,14 @@ per_cell as (
             when grouping(stakeholder_group) = 1 then '{{ var("all_groups_label") }}'
             else stakeholder_group
         end as stakeholder_group,
-        count(*) as respondents,
+        count(likelihood_to_recommend) as respondents,
         {{ count_promoters('likelihood_to_recommend') }} as promoters,
-        {{ count_detractors('likelihood_to_recommend') }} as detractors
+        {{ count_detractors('likelihood_to_recommend') }} as detractors,
+        coalesce(sum(quarantined.answers_quarantined), 0) as answers_quarantined
     from responses
+    left join quarantined on responses.response_id = quarantined.response_id
     group by grouping sets ((wave, stakeholder_group), (wave))
+    having count(likelihood_to_recommend) > 0
 ),
 
 scored as (
@@ -64,11 +60,8 @@ select
     {{ suppress_small_cell('nps', 'scored.respondents') }} as nps,
     invited_per_group.invited,
     100.0 * scored.respondents / nullif(invited_per_group.invited, 0) as response_rate_pct,
-    coalesce(quarantined.answers_quarantined, 0) as answers_quarantined
+    scored.answers_quarantined
 from scored
 left join invited_per_group
     on scored.wave = invited_per_group.wave
     and scored.stakeholder_group = invited_per_group.stakeholder_group
-left join quarantined
-    on scored.wave = quarantined.wave
-    and scored.stakeholder_group = quarantined.stakeholder_group
