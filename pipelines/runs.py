@@ -77,24 +77,30 @@ def short(run_id: str) -> str:
 def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     """Mark unfinished runs whose process is gone as failed, free the pool slots of finished
     runs; one line per run recovered."""
-    recovered = []
+    abandoned = {}
     for run in instance.get_runs(dg.RunsFilter(statuses=UNFINISHED)):
         owner = Process.from_tags(run.tags)
-        if owner is None or not owner.is_gone():
-            continue
-        instance.report_run_failed(
-            run, f"The process running this run ({owner}) is gone: killed or crashed."
-        )
-        recovered.append(f"run {short(run.run_id)} ({owner}) was left unfinished: marked failed")
+        if owner is not None and owner.is_gone():
+            instance.report_run_failed(
+                run, f"The process running this run ({owner}) is gone: killed or crashed."
+            )
+            abandoned[run.run_id] = f"run {short(run.run_id)} ({owner}) was left unfinished"
     pool = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL)
+    freed = set()
     for run_id in {slot.run_id for slot in pool.claimed_slots} | {
         step.run_id for step in pool.pending_steps
     }:
         run = instance.get_run_by_id(run_id)
         if run is None or run.is_finished:
             instance.event_log_storage.free_concurrency_slots_for_run(run_id)
-            recovered.append(f"run {short(run_id)} had ended: freed its warehouse pool slot")
-    return recovered
+            freed.add(run_id)
+    return [
+        f"{what}: marked failed" + (", its warehouse pool slot freed" if run_id in freed else "")
+        for run_id, what in abandoned.items()
+    ] + [
+        f"run {short(run_id)} had ended: its warehouse pool slot freed"
+        for run_id in freed - set(abandoned)
+    ]
 
 
 def pool_holders(instance: dg.DagsterInstance, run_id: str) -> list[str] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sysconfig
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,23 @@ import pytest
 PMO = Path(sysconfig.get_path("scripts")) / "pmo"
 SYSTEM_PATH = "/usr/bin:/bin"
 RUN_TIMEOUT_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class TimedRun:
+    """A finished command: exit code, output, and the seconds at which each stderr line came."""
+
+    returncode: int
+    stdout: str
+    stderr_lines: list[tuple[float, str]]
+    seconds: float
+
+    @property
+    def stderr(self) -> str:
+        return "\n".join(line for _, line in self.stderr_lines)
+
+    def seconds_until(self, text: str) -> float:
+        return next(at for at, line in self.stderr_lines if text in line)
 
 
 @dataclass
@@ -56,6 +74,16 @@ class Deployment:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+    def run_timed(self, *args: str, **overrides: str) -> TimedRun:
+        """``pmo <args>`` to its end, with when each line of its stderr came."""
+        started = time.monotonic()
+        process = self.start(*args, **overrides)
+        assert process.stderr is not None
+        stderr = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stderr]
+        stdout = process.stdout.read() if process.stdout else ""
+        returncode = process.wait(RUN_TIMEOUT_SECONDS)
+        return TimedRun(returncode, stdout, stderr, time.monotonic() - started)
 
     def run(self, *args: str, **overrides: str) -> subprocess.CompletedProcess[str]:
         """``pmo <args>`` to its end."""
