@@ -11,7 +11,8 @@ MAX_COMPRESSION_RATIO = 200
 
 MAX_SHEET_CELLS = 5_000_000
 """A sheet whose used rectangle (A1 to its last row and column) is larger is rejected before it
-is read: readers lay the rectangle out in memory, about 80 bytes a cell, whatever is in it."""
+is read: readers lay the rectangle out in memory whatever is in it (5,000,000 cells added
+133 MiB to a load's peak)."""
 
 FILE_GLOB = "**/*"
 IGNORED_PREFIXES = ("~$", ".")
