@@ -10,6 +10,7 @@ quarantined is not published as a silently smaller truth. With ``quality.quarant
 """
 
 import dagster as dg
+import pandas as pd
 
 from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
 from pipelines.settings import DUCKDB_POOL
@@ -21,6 +22,8 @@ QUARANTINE_BY_FILE = dg.AssetKey(["quality", "quarantine_by_file"])
 QUARANTINE_CHECK = "quarantine_share_within_limit"
 QUARANTINE_BLOCKS = quality_settings().quarantine_over_limit == BLOCK
 
+# A bad survey answer is quarantined alone (its response and other answers load): a file's
+# share counts whole rows and single answers, whichever is worse.
 BUILD_QUARANTINE_BY_FILE = """
 create schema if not exists quality;
 create or replace table quality.quarantine_by_file as
@@ -32,21 +35,40 @@ reasons as (
     select source_file, reason, count(distinct (source_sheet, source_row)) as rows
     from raw_spreadsheets.quarantine
     group by source_file, reason
+),
+answers as (
+    select source_file, count(*) as answers_loaded
+    from raw_spreadsheets.survey_answers
+    group by source_file
+),
+shares as (
+    select
+        latest.*,
+        coalesce(answers.answers_loaded, 0) as answers_loaded,
+        round(100.0 * latest.rows_quarantined
+            / nullif(latest.rows_loaded + latest.rows_quarantined, 0), 2) as rows_quarantined_pct,
+        round(100.0 * latest.answers_quarantined
+            / nullif(coalesce(answers.answers_loaded, 0) + latest.answers_quarantined, 0), 2)
+            as answers_quarantined_pct
+    from latest
+    left join answers using (source_file)
 )
 select
-    latest.source_file,
-    latest.workbook,
-    latest.status,
-    latest.error,
-    latest.rows_loaded,
-    latest.rows_quarantined,
-    round(100.0 * latest.rows_quarantined
-        / nullif(latest.rows_loaded + latest.rows_quarantined, 0), 2) as quarantined_pct,
+    source_file,
+    workbook,
+    status,
+    error,
+    rows_loaded,
+    rows_quarantined,
+    answers_loaded,
+    answers_quarantined,
+    greatest(coalesce(rows_quarantined_pct, 0), coalesce(answers_quarantined_pct, 0))
+        as quarantined_pct,
     (select string_agg(r.reason || ' (' || r.rows || ')', '; ' order by r.rows desc)
-     from reasons r where r.source_file = latest.source_file) as reasons,
-    latest.seen_at,
-    latest.deleted_at
-from latest
+     from reasons r where r.source_file = shares.source_file) as reasons,
+    seen_at,
+    deleted_at
+from shares
 order by quarantined_pct desc nulls last, source_file
 """
 
@@ -90,6 +112,13 @@ def quarantine_by_file() -> dg.MaterializeResult:
     )
 
 
+def _share(quarantined: pd.Series, loaded: pd.Series) -> float:
+    """Quarantined share of everything that arrived, in percent (0 when nothing did)."""
+    bad = float(quarantined.fillna(0).sum())
+    arrived = bad + float(loaded.fillna(0).sum())
+    return 100.0 * bad / arrived if arrived else 0.0
+
+
 @dg.asset_check(
     asset=QUARANTINE_BY_FILE,
     name=QUARANTINE_CHECK,
@@ -103,14 +132,15 @@ def quarantine_by_file() -> dg.MaterializeResult:
 def quarantine_share_within_limit() -> dg.AssetCheckResult:
     limit = quality_settings().quarantine_max_pct
     files = query(warehouse_path(), "select * from quality.quarantine_by_file")
-    quarantined = float(files["rows_quarantined"].fillna(0).sum())
-    loaded = float(files["rows_loaded"].fillna(0).sum()) + quarantined
-    overall_pct = 100.0 * quarantined / loaded if loaded else 0.0
+    overall_pct = max(
+        _share(files["rows_quarantined"], files["rows_loaded"]),
+        _share(files["answers_quarantined"], files["answers_loaded"]),
+    )
     over = files[files["quarantined_pct"] > limit]
     failed = not over.empty or overall_pct > limit
     # The workbooks whose KPIs a failure touches: the files over the limit, or every file
     # that quarantined rows when only the landing as a whole is over it.
-    touched = over if not over.empty else files[files["rows_quarantined"].fillna(0) > 0]
+    touched = over if not over.empty else files[files["quarantined_pct"] > 0]
     description = f"{len(over)} file(s) over {limit:g}% quarantined; overall {overall_pct:.2f}%" + (
         f": {', '.join(over['source_file'])}" if not over.empty else ""
     )

@@ -73,8 +73,8 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     failing = failing_blocking_checks(context.instance)
     if failing:
         raise dg.Failure(
-            f"not published: {len(failing)} blocking check(s) upstream failed at their latest "
-            "evaluation; the previous snapshot stays",
+            "not published, the previous snapshot stays: blocking check(s) failed at their "
+            "latest evaluation: " + "; ".join(failing),
             metadata={"failing_checks": dg.MetadataValue.json(failing)},
             allow_retries=False,
         )
