@@ -37,6 +37,8 @@ def pool_step_intervals(home: Path) -> list[tuple[str, float, float]]:
 def test_a_fresh_dagster_home_gets_one_warehouse_step_at_a_time(deployment) -> None:
     # The command writes the settings before it checks the sources (none here: it stops).
     assert deployment.run("refresh", **NO_SOURCES).returncode == 2
+    with deployment.instance():  # the storage exists before two processes open it
+        pass
     env = {**deployment.env(), "PATH": str(Path(sys.executable).parent)}
     runs = [
         subprocess.Popen([sys.executable, str(POOL_JOB)], env=env, cwd=Path.cwd()) for _ in range(2)
