@@ -107,6 +107,8 @@ def read_install(warehouse: Path, exit_code: int) -> Install:
             for key, event in latest.items()
             if event is not None
         }
+    report = materialisations.get(KPI_REPORT_KEY.to_user_string(), {})
+    page = kpi_report_path(warehouse)
     return Install(
         exit_code=exit_code,
         mart_rows=rows,
@@ -117,8 +119,8 @@ def read_install(warehouse: Path, exit_code: int) -> Install:
             for k, m in materialisations.items()
             if k.startswith("raw_")
         },
-        awaiting=materialisations[KPI_REPORT_KEY.to_user_string()]["awaiting"].value,
-        report=kpi_report_path(warehouse).read_text(),
+        awaiting=report.get("awaiting", dg.MetadataValue.json({})).value,
+        report=page.read_text() if page.exists() else "",
     )
 
 
