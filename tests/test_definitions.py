@@ -102,3 +102,23 @@ def test_loading_the_code_location_does_not_import_great_expectations() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO_ROOT
     )
     assert loaded.stdout.splitlines()[-1] == "False"
+
+
+def test_the_publish_step_guards_against_every_blocking_check_upstream(asset_graph) -> None:
+    from pipelines.defs.serving import SNAPSHOT_KEY, blocking_checks
+
+    upstream = dg.AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(asset_graph)
+    blocking = {
+        key
+        for key in asset_graph.asset_check_keys
+        if key.asset_key in upstream and asset_graph.get_check_spec(key).blocking
+    }
+    assert blocking
+    assert blocking <= set(blocking_checks())
+
+
+def test_the_snapshot_follows_the_quarantine_check(asset_graph) -> None:
+    from pipelines.defs.quarantine import QUARANTINE_BY_FILE
+    from pipelines.defs.serving import SNAPSHOT_KEY
+
+    assert QUARANTINE_BY_FILE in asset_graph.get(SNAPSHOT_KEY).parent_keys
