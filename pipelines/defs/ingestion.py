@@ -140,25 +140,42 @@ def _create_table(dataset: str, table: str, columns: dict[str, str]) -> str:
     return f'create table if not exists "{dataset}"."{table}" ({names})'
 
 
-def _not_configured(
-    context: dg.AssetExecutionContext, dataset: str, source: DltSource, setting: str
-) -> Iterator[dg.MaterializeResult]:
-    """A source this install does not use: its tables exist, empty, and each asset says why."""
-    created = create_missing_tables(dataset, source)
-    note = f"not configured ({setting} is not set): nothing loaded, its tables stay empty"
-    context.log.info(f"{dataset}: {note}; created {', '.join(created) or 'no table'}")
-    for key in sorted(context.selected_asset_keys):
-        yield dg.MaterializeResult(asset_key=key, metadata={"source": note, "dagster/row_count": 0})
+@dataclass(frozen=True)
+class OptionalSource:
+    """A source an install may leave out: its dataset, declared tables, and the setting that
+    turns it on."""
+
+    dataset: str
+    declared: DltSource
+    configured: Callable[[], bool]
+    setting: str
+
+    def load(self, context: dg.AssetExecutionContext, run: Callable[[], Any]) -> Iterator[Any]:
+        """The dlt load's events then the declared tables it did not create, empty; for a
+        source this install does not use, only those tables, and each asset says why."""
+        configured = self.configured()
+        if configured:
+            yield from run()
+        created = ", ".join(create_missing_tables(self.dataset, self.declared))
+        if configured:
+            if created:
+                context.log.info(f"{self.dataset}: nothing delivered yet for {created}: empty")
+            return
+        note = f"not configured ({self.setting} is not set): nothing loaded, its tables stay empty"
+        context.log.info(f"{self.dataset}: {note}; created {created or 'no table'}")
+        for key in sorted(context.selected_asset_keys):
+            yield dg.MaterializeResult(
+                asset_key=key, metadata={"source": note, "dagster/row_count": 0}
+            )
 
 
-def _load_then_complete(
-    context: dg.AssetExecutionContext, dataset: str, source: DltSource, load: Callable[[], Any]
-) -> Iterator[Any]:
-    """The dlt load's events, then the declared tables it did not create, empty."""
-    yield from load()
-    created = create_missing_tables(dataset, source)
-    if created:
-        context.log.info(f"{dataset}: nothing delivered yet for {', '.join(created)}: empty")
+JIRA = OptionalSource(JIRA_PIPELINE[1], JIRA_DECLARED, jira_configured, "SOURCES__JIRA__BASE_URL")
+SPREADSHEETS = OptionalSource(
+    SPREADSHEETS_PIPELINE[1],
+    SPREADSHEETS_DECLARED,
+    spreadsheets_configured,
+    "SOURCES__SPREADSHEETS__LANDING_URL",
+)
 
 
 @dlt_assets(
@@ -171,14 +188,8 @@ def _load_then_complete(
 def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
     """Jira projects, statuses, fields, issues and their complete changelogs, incrementally
     (or reloaded in full when the run is tagged ``pmo/jira_refresh: drop_data``)."""
-    dataset = JIRA_PIPELINE[1]
-    if not jira_configured():
-        yield from _not_configured(context, dataset, JIRA_DECLARED, "SOURCES__JIRA__BASE_URL")
-        return
-    yield from _load_then_complete(
+    yield from JIRA.load(
         context,
-        dataset,
-        JIRA_DECLARED,
         lambda: dlt_resource.run(
             context=context,
             dlt_source=jira_source(),
@@ -199,15 +210,8 @@ def spreadsheets_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
 ) -> Iterator[Any]:
     """PMO surveys, service catalogue, needs, maturity and portfolio registers, with quarantine."""
-    dataset = SPREADSHEETS_PIPELINE[1]
-    if not spreadsheets_configured():
-        setting = "SOURCES__SPREADSHEETS__LANDING_URL"
-        yield from _not_configured(context, dataset, SPREADSHEETS_DECLARED, setting)
-        return
-    yield from _load_then_complete(
+    yield from SPREADSHEETS.load(
         context,
-        dataset,
-        SPREADSHEETS_DECLARED,
         lambda: dlt_resource.run(
             context=context,
             dlt_source=spreadsheet_source(),

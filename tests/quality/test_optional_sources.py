@@ -152,30 +152,45 @@ def spreadsheets_only(tmp_path_factory: pytest.TempPathFactory) -> Install:
     return refresh_without("jira", tmp_path_factory.mktemp("spreadsheets_only"))
 
 
-def test_jira_only_refresh_exits_0(jira_only: Install) -> None:
-    assert jira_only.exit_code == 0
+# install fixture -> (schema of the source left out, what its checks say, a mart of the other)
+INSTALLS = {
+    "jira_only": ("raw_spreadsheets", "nothing landed yet", "mart_delivery_throughput_monthly"),
+    "spreadsheets_only": ("raw_jira", "Jira yet (not configured)", "mart_service_csat"),
+}
 
 
-def test_jira_only_builds_the_delivery_marts(jira_only: Install) -> None:
-    assert jira_only.mart_rows["mart_delivery_throughput_monthly"] > 0
+@pytest.fixture(params=INSTALLS)
+def install(request: pytest.FixtureRequest) -> tuple[Install, str, str, str]:
+    """Each install, with what it leaves out."""
+    return request.getfixturevalue(request.param), *INSTALLS[request.param]
 
 
-def test_jira_only_spreadsheet_marts_exist_with_their_columns_and_no_rows(
-    jira_only: Install,
-) -> None:
-    expected = marts_reading_only("raw_spreadsheets")
+def test_refresh_exits_0(install) -> None:
+    run, *_ = install
+    assert run.exit_code == 0
+
+
+def test_the_marts_of_the_source_in_use_have_rows(install) -> None:
+    run, _, _, mart = install
+    assert run.mart_rows[mart] > 0
+
+
+def test_the_marts_of_the_missing_source_exist_with_their_columns_and_no_rows(install) -> None:
+    run, missing, _, _ = install
+    expected = marts_reading_only(missing)
     assert expected
     for mart, columns in expected.items():
-        assert jira_only.mart_rows[mart] == 0, mart
-        assert columns <= jira_only.mart_columns[mart], mart
+        assert run.mart_rows[mart] == 0, mart
+        assert columns <= run.mart_columns[mart], mart
 
 
-def test_jira_only_spreadsheet_checks_report_nothing_landed_yet(jira_only: Install) -> None:
-    checks = {k: e for k, e in jira_only.checks.items() if k.startswith("raw_spreadsheets/")}
+def test_the_checks_of_the_missing_source_pass_and_say_why(install) -> None:
+    run, missing, why, _ = install
+    checks = {k: e for k, e in run.checks.items() if k.startswith(f"{missing}/")}
     assert checks
     for name, evaluation in checks.items():
         assert evaluation.passed, name
-        assert "nothing landed yet" in evaluation.description, name
+        assert why in evaluation.description, name
 
 
 def test_jira_only_report_says_which_sections_await_which_workbook(jira_only: Install) -> None:
@@ -186,38 +201,12 @@ def test_jira_only_report_says_which_sections_await_which_workbook(jira_only: In
     assert "Awaiting data: the maturity_assessment workbook." in jira_only.report
 
 
-def test_spreadsheets_only_refresh_exits_0(spreadsheets_only: Install) -> None:
-    assert spreadsheets_only.exit_code == 0
-
-
-def test_spreadsheets_only_builds_the_customer_marts(spreadsheets_only: Install) -> None:
-    assert spreadsheets_only.mart_rows["mart_service_csat"] > 0
-
-
-def test_spreadsheets_only_jira_marts_exist_with_their_columns_and_no_rows(
-    spreadsheets_only: Install,
-) -> None:
-    expected = marts_reading_only("raw_jira")
-    assert expected
-    for mart, columns in expected.items():
-        assert spreadsheets_only.mart_rows[mart] == 0, mart
-        assert columns <= spreadsheets_only.mart_columns[mart], mart
-
-
 def test_spreadsheets_only_jira_ingestion_says_not_configured(
     spreadsheets_only: Install,
 ) -> None:
     jira = {k: m for k, m in spreadsheets_only.ingestion.items() if k.startswith("raw_jira/")}
     assert jira
     assert all("not configured" in metadata["source"] for metadata in jira.values())
-
-
-def test_spreadsheets_only_jira_checks_say_not_configured(spreadsheets_only: Install) -> None:
-    checks = {k: e for k, e in spreadsheets_only.checks.items() if k.startswith("raw_jira/")}
-    assert checks
-    for name, evaluation in checks.items():
-        assert evaluation.passed, name
-        assert "Jira yet (not configured)" in evaluation.description, name
 
 
 def test_spreadsheets_only_report_says_delivery_awaits_jira(spreadsheets_only: Install) -> None:
