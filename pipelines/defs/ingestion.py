@@ -124,20 +124,27 @@ def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
         )["table_name"]
     )
     missing = {t: c for t, c in declared_tables(source).items() if t not in existing}
-    statements = [f'create schema if not exists "{dataset}"']
-    statements += [_create_table(dataset, table, columns) for table, columns in missing.items()]
-    execute(path, ";\n".join(statements))
+    execute(path, contract_ddl(dataset, missing))
     return sorted(missing)
 
 
-def _create_table(dataset: str, table: str, columns: dict[str, str]) -> str:
-    """DuckDB DDL for an empty table with the types dlt itself gives these columns."""
+def contract_ddl(dataset: str, tables: dict[str, dict[str, str]]) -> str:
+    """DuckDB DDL for empty ``tables`` (name -> column -> dlt type) with the types dlt itself
+    gives these columns."""
     mapper = dlt.destinations.duckdb().capabilities().get_type_mapper()
-    names = ", ".join(
-        f'"{name}" {mapper.to_destination_type({"name": name, "data_type": kind}, {"name": table})}'
-        for name, kind in columns.items()
-    )
-    return f'create table if not exists "{dataset}"."{table}" ({names})'
+
+    def column(table: str, name: str, kind: str) -> str:
+        sql_type = mapper.to_destination_type({"name": name, "data_type": kind}, {"name": table})
+        return f'"{name}" {sql_type}'
+
+    statements = [f'create schema if not exists "{dataset}";']
+    statements += [
+        f'create table if not exists "{dataset}"."{table}" (\n    '
+        + ",\n    ".join(column(table, name, kind) for name, kind in columns.items())
+        + "\n);"
+        for table, columns in tables.items()
+    ]
+    return "\n".join(statements) + "\n"
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,19 @@ SPREADSHEETS = OptionalSource(
     spreadsheets_configured,
     "SOURCES__SPREADSHEETS__LANDING_URL",
 )
+RAW_CONTRACT_HEADER = """\
+-- Empty raw tables shaped like the connectors' declared columns, for tests, benchmarks and
+-- local development before the connectors have loaded anything. Idempotent. Generated from
+-- the dlt resources by transforms/scripts/raw_contract.py: do not edit by hand.
+"""
+
+
+def raw_contract_sql() -> str:
+    """Every table both sources declare, empty: the text of transforms/scripts/raw_contract.sql."""
+    return RAW_CONTRACT_HEADER + "\n".join(
+        contract_ddl(source.dataset, declared_tables(source.declared))
+        for source in (JIRA, SPREADSHEETS)
+    )
 
 
 @dlt_assets(

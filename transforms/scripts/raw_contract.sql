@@ -1,100 +1,290 @@
--- Empty raw tables shaped like docs/raw-tables.md, for tests, benchmarks and local
--- development before the connectors have loaded anything. Idempotent.
-create schema if not exists raw_jira;
-create schema if not exists raw_spreadsheets;
+-- Empty raw tables shaped like the connectors' declared columns, for tests, benchmarks and
+-- local development before the connectors have loaded anything. Idempotent. Generated from
+-- the dlt resources by transforms/scripts/raw_contract.py: do not edit by hand.
+create schema if not exists "raw_jira";
+create table if not exists "raw_jira"."projects" (
+    "id" VARCHAR,
+    "key" VARCHAR,
+    "name" VARCHAR,
+    "project_type_key" VARCHAR,
+    "lead_account_id" VARCHAR,
+    "is_private" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."statuses" (
+    "id" VARCHAR,
+    "name" VARCHAR,
+    "untranslated_name" VARCHAR,
+    "status_category_id" BIGINT,
+    "status_category_key" VARCHAR,
+    "status_category_name" VARCHAR,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."fields" (
+    "id" VARCHAR,
+    "name" VARCHAR,
+    "custom" BOOLEAN,
+    "schema_type" VARCHAR,
+    "schema_custom" VARCHAR,
+    "schema_items" VARCHAR,
+    "role" VARCHAR,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."issues" (
+    "id" VARCHAR,
+    "key" VARCHAR,
+    "project_id" VARCHAR,
+    "project_key" VARCHAR,
+    "summary" VARCHAR,
+    "issue_type" VARCHAR,
+    "is_subtask" BOOLEAN,
+    "status_id" VARCHAR,
+    "status_name" VARCHAR,
+    "status_category_key" VARCHAR,
+    "priority" VARCHAR,
+    "resolution" VARCHAR,
+    "created" TIMESTAMP WITH TIME ZONE,
+    "updated" TIMESTAMP WITH TIME ZONE,
+    "resolution_date" TIMESTAMP WITH TIME ZONE,
+    "due_date" DATE,
+    "start_date" DATE,
+    "story_points" DOUBLE,
+    "parent_key" VARCHAR,
+    "labels" JSON,
+    "components" JSON,
+    "fix_versions" JSON,
+    "sprint_ids" JSON,
+    "assignee_account_id" VARCHAR,
+    "reporter_account_id" VARCHAR,
+    "raw" JSON,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."changelog_items" (
+    "history_id" VARCHAR,
+    "item_index" BIGINT,
+    "issue_id" VARCHAR,
+    "issue_key" VARCHAR,
+    "changed_at" TIMESTAMP WITH TIME ZONE,
+    "author_account_id" VARCHAR,
+    "field" VARCHAR,
+    "field_id" VARCHAR,
+    "field_type" VARCHAR,
+    "from_value" VARCHAR,
+    "from_string" VARCHAR,
+    "to_value" VARCHAR,
+    "to_string" VARCHAR,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."issue_sprints" (
+    "issue_id" VARCHAR,
+    "sprint_id" BIGINT,
+    "issue_key" VARCHAR,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."boards" (
+    "id" BIGINT,
+    "name" VARCHAR,
+    "type" VARCHAR,
+    "project_id" VARCHAR,
+    "project_key" VARCHAR,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."sprints" (
+    "id" BIGINT,
+    "board_id" BIGINT,
+    "name" VARCHAR,
+    "state" VARCHAR,
+    "start_date" TIMESTAMP WITH TIME ZONE,
+    "end_date" TIMESTAMP WITH TIME ZONE,
+    "complete_date" TIMESTAMP WITH TIME ZONE,
+    "goal" VARCHAR,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."worklogs" (
+    "id" VARCHAR,
+    "issue_id" VARCHAR,
+    "author_account_id" VARCHAR,
+    "started" TIMESTAMP WITH TIME ZONE,
+    "time_spent_seconds" BIGINT,
+    "created" TIMESTAMP WITH TIME ZONE,
+    "updated" TIMESTAMP WITH TIME ZONE,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_jira"."users" (
+    "account_id" VARCHAR,
+    "account_type" VARCHAR,
+    "display_name" VARCHAR,
+    "active" BOOLEAN,
+    "time_zone" VARCHAR,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
 
-create table if not exists raw_jira.projects (
-    id varchar, key varchar, name varchar, project_type_key varchar, lead_account_id varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create schema if not exists "raw_spreadsheets";
+create table if not exists "raw_spreadsheets"."survey_responses" (
+    "response_id" VARCHAR,
+    "wave" VARCHAR,
+    "submitted_at" TIMESTAMP WITH TIME ZONE,
+    "stakeholder_group" VARCHAR,
+    "business_unit" VARCHAR,
+    "overall_value" BIGINT,
+    "likelihood_to_recommend" BIGINT,
+    "comment" VARCHAR,
+    "respondent_token" VARCHAR,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_jira.statuses (
-    id varchar, name varchar, status_category_key varchar, status_category_name varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."survey_answers" (
+    "response_id" VARCHAR,
+    "service_id" VARCHAR,
+    "dimension" VARCHAR,
+    "score" BIGINT,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_jira.fields (
-    id varchar, name varchar, custom boolean, schema_type varchar, schema_custom varchar,
-    role varchar, _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."service_catalogue" (
+    "service_id" VARCHAR,
+    "service_name" VARCHAR,
+    "value_ring_function" VARCHAR,
+    "customer_groups" VARCHAR,
+    "owner" VARCHAR,
+    "start_date" DATE,
+    "target_satisfaction" DOUBLE,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_jira.issues (
-    id varchar, key varchar, project_id varchar, project_key varchar, summary varchar,
-    issue_type varchar, is_subtask boolean, status_id varchar, status_name varchar,
-    status_category_key varchar, priority varchar, created timestamptz, updated timestamptz,
-    resolution_date timestamptz, due_date date, story_points double, parent_key varchar,
-    labels json, components json, fix_versions json, sprint_ids json,
-    assignee_account_id varchar, reporter_account_id varchar, raw json,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."needs_register" (
+    "need_id" VARCHAR,
+    "customer_group" VARCHAR,
+    "need" VARCHAR,
+    "priority" VARCHAR,
+    "service_ids" VARCHAR,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_jira.changelog_items (
-    history_id varchar, item_index bigint, issue_id varchar, issue_key varchar,
-    changed_at timestamptz, author_account_id varchar, field varchar, field_id varchar,
-    from_value varchar, from_string varchar, to_value varchar, to_string varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."maturity_assessments" (
+    "assessed_on" DATE,
+    "domain" VARCHAR,
+    "level" BIGINT,
+    "target_level" BIGINT,
+    "assessor" VARCHAR,
+    "evidence" VARCHAR,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-
-create table if not exists raw_spreadsheets.survey_responses (
-    response_id varchar, wave varchar, submitted_at timestamptz, respondent_token varchar,
-    stakeholder_group varchar, business_unit varchar, overall_value bigint,
-    likelihood_to_recommend bigint, comment varchar,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."project_register" (
+    "project_key" VARCHAR,
+    "project_name" VARCHAR,
+    "strategic_objective_id" VARCHAR,
+    "sponsor" VARCHAR,
+    "budget" DOUBLE,
+    "actual_cost_to_date" DOUBLE,
+    "baseline_start" DATE,
+    "baseline_end" DATE,
+    "forecast_end" DATE,
+    "planned_benefits" DOUBLE,
+    "realised_benefits" DOUBLE,
+    "rag" VARCHAR,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_spreadsheets.survey_answers (
-    response_id varchar, service_id varchar, dimension varchar, score bigint,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."strategic_objectives" (
+    "objective_id" VARCHAR,
+    "objective_name" VARCHAR,
+    "weight" DOUBLE,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_spreadsheets.service_catalogue (
-    service_id varchar, service_name varchar, value_ring_function varchar,
-    customer_groups varchar, owner varchar, start_date date, target_satisfaction double,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."survey_question_map" (
+    "question" VARCHAR,
+    "service_id" VARCHAR,
+    "dimension" VARCHAR,
+    "scale" VARCHAR,
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_spreadsheets.needs_register (
-    need_id varchar, customer_group varchar, need varchar, priority varchar,
-    service_ids varchar,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."quarantine" (
+    "source_file" VARCHAR,
+    "source_sheet" VARCHAR,
+    "source_row" BIGINT,
+    "file_hash" VARCHAR,
+    "source_column" VARCHAR,
+    "value" VARCHAR,
+    "reason" VARCHAR,
+    "field" VARCHAR,
+    "scope" VARCHAR,
+    "response_id" VARCHAR,
+    "quarantined_at" TIMESTAMP WITH TIME ZONE,
+    "is_replace_marker" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
-create table if not exists raw_spreadsheets.maturity_assessments (
-    assessed_on date, domain varchar, level bigint, target_level bigint, assessor varchar,
-    evidence varchar,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_spreadsheets.project_register (
-    project_key varchar, project_name varchar, strategic_objective_id varchar,
-    sponsor varchar, budget double, actual_cost_to_date double, baseline_start date,
-    baseline_end date, forecast_end date, planned_benefits double, realised_benefits double,
-    rag varchar,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_spreadsheets.strategic_objectives (
-    objective_id varchar, objective_name varchar, weight double,
-    source_file varchar, source_sheet varchar, source_row bigint, file_hash varchar,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_spreadsheets.quarantine (
-    source_file varchar, source_sheet varchar, source_row bigint, source_column varchar,
-    value varchar, reason varchar, field varchar, scope varchar, response_id varchar,
-    quarantined_at timestamptz, file_hash varchar, _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_spreadsheets.source_files (
-    file_hash varchar, source_file varchar, workbook varchar, status varchar, error varchar,
-    rows_loaded bigint, rows_quarantined bigint, answers_quarantined bigint, seen_at timestamptz,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-
-create table if not exists raw_jira.boards (
-    id bigint, name varchar, type varchar, project_id varchar, project_key varchar,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_jira.sprints (
-    id bigint, board_id bigint, name varchar, state varchar, start_date timestamptz,
-    end_date timestamptz, complete_date timestamptz, goal varchar,
-    _dlt_load_id varchar, _dlt_id varchar
-);
-create table if not exists raw_jira.issue_sprints (
-    issue_id varchar, sprint_id bigint, issue_key varchar, is_deleted boolean,
-    _dlt_load_id varchar, _dlt_id varchar
+create table if not exists "raw_spreadsheets"."source_files" (
+    "file_hash" VARCHAR,
+    "source_file" VARCHAR,
+    "workbook" VARCHAR,
+    "status" VARCHAR,
+    "error" VARCHAR,
+    "rows_loaded" BIGINT,
+    "rows_quarantined" BIGINT,
+    "rows_skipped" BIGINT,
+    "answers_quarantined" BIGINT,
+    "size_bytes" BIGINT,
+    "seen_at" TIMESTAMP WITH TIME ZONE,
+    "deleted_at" TIMESTAMP WITH TIME ZONE,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
 );
