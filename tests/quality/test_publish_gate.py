@@ -8,6 +8,9 @@ is off the scale lands and ``pmo refresh`` runs again; the quarantine check fail
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ from pipelines.defs.quarantine import QUARANTINE_CHECK
 from pipelines.defs.serving import SNAPSHOT_KEY, data_warnings
 from warehouse.kpi_report import build_kpi_report
 from warehouse.serving_paths import serving_database_path, serving_manifest_path
-from warehouse.settings import WAREHOUSE_PATH_ENV
+from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
 from .conftest import write_bad_survey
 
@@ -148,3 +151,22 @@ def test_a_quarantine_that_blocks_puts_no_warning_on_the_scorecard(
 ) -> None:
     with dg.DagsterInstance.get() as instance:
         assert data_warnings(instance) == {}
+
+
+@pytest.mark.parametrize(("mode", "blocks"), [(None, "True"), ("warn", "False")])
+def test_the_quarantine_check_blocks_unless_configured_to_warn(mode: str | None, blocks: str):
+    probe = (
+        "from pipelines.defs.quarantine import quarantine_share_within_limit as check; "
+        "print(next(iter(check.check_specs)).blocking)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "QUALITY__QUARANTINE_OVER_LIMIT"}
+    env |= {"QUALITY__QUARANTINE_OVER_LIMIT": mode} if mode else {}
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    assert loaded.stdout.splitlines()[-1] == blocks
