@@ -13,11 +13,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import great_expectations.expectations as gxe
 import pytest
 
 from pipelines.cli import main
 from pipelines.defs.serving import KPI_REPORT_KEY
 from pipelines.preflight import missing_settings
+from quality.references import StaticReferences
+from quality.suites import project_register, survey_answers
 from warehouse.serving_paths import kpi_report_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
@@ -233,3 +236,20 @@ def test_preflight_without_any_source_names_both(monkeypatch: pytest.MonkeyPatch
     missing = missing_settings()
     assert "SOURCES__JIRA__BASE_URL" in missing
     assert "SOURCES__SPREADSHEETS__LANDING_URL" in missing
+
+
+def reference_columns(suite) -> set[str]:
+    return {e.column for e in suite.expectations if isinstance(e, gxe.ExpectColumnValuesToBeInSet)}
+
+
+def test_a_register_is_checked_against_jira_projects_once_there_are_any() -> None:
+    projects = StaticReferences({("raw_jira", "projects", "key"): ["APOLLO"]})
+    assert "project_key" in reference_columns(project_register(projects))
+
+
+def test_a_register_is_not_checked_against_a_jira_that_delivered_nothing() -> None:
+    assert "project_key" not in reference_columns(project_register(StaticReferences({})))
+
+
+def test_survey_answers_are_not_checked_against_a_catalogue_not_landed_yet() -> None:
+    assert "service_id" not in reference_columns(survey_answers(StaticReferences({})))
