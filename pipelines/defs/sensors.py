@@ -24,6 +24,7 @@ from pipelines.events.landing import scan_landing
 from pipelines.events.polling import newest_jira_update
 from pipelines.events.settings import spool_path
 from pipelines.events.spool import WebhookSpool
+from pipelines.preflight import jira_configured
 
 WEBHOOK_SENSOR_INTERVAL_SECONDS = 5
 POLLING_SENSOR_INTERVAL_SECONDS = 60
@@ -80,6 +81,8 @@ def jira_webhook_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult 
     description="For Jira sites that cannot send webhooks: one 1-issue search per tick.",
 )
 def jira_polling_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    if not jira_configured():
+        return dg.SkipReason("Jira is not configured (SOURCES__JIRA__BASE_URL is not set)")
     since = datetime.fromisoformat(context.cursor) if context.cursor else None
     newest = newest_jira_update(since)
     if newest is None:

@@ -253,3 +253,13 @@ def test_a_register_is_not_checked_against_a_jira_that_delivered_nothing() -> No
 
 def test_survey_answers_are_not_checked_against_a_catalogue_not_landed_yet() -> None:
     assert "service_id" not in reference_columns(survey_answers(StaticReferences({})))
+
+
+def test_jira_polling_says_jira_is_not_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.defs.sensors import jira_polling_sensor
+
+    for name in JIRA_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    result = jira_polling_sensor(dg.build_sensor_context())
+    assert isinstance(result, dg.SkipReason)
+    assert "not configured" in result.skip_message
