@@ -9,6 +9,7 @@ import ctypes
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,30 @@ def test_a_read_only_warehouse_folder_is_explained_in_one_line(deployment, tmp_p
     assert result.returncode != 0
     (line,) = lines
     assert f"cannot write {folder}" in line
+
+
+HOLD_WAREHOUSE = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_warehouse_another_process_holds_is_named_in_one_line(deployment) -> None:
+    # A process outside any Dagster instance (a BI tool writing, a script) holds DuckDB's lock.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WAREHOUSE, str(deployment.warehouse)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = deployment.run("refresh")
+    finally:
+        holder.kill()
+    lines = printed_lines(result)
+    print(f"warehouse held by another process: {len(lines)} lines, exit {result.returncode}")
+    assert result.returncode != 0
+    assert len(lines) <= MAX_LINES, "\n".join(lines)
+    assert f"in use by another process (PID {holder.pid}" in lines[-1]
