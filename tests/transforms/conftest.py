@@ -67,11 +67,8 @@ def dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def load_sandbox(warehouse: Path, landing: Path, site: JiraSite, portfolio: DemoPortfolio) -> None:
-    """Load the site and the workbooks with the project's dlt connectors."""
-    write_portfolio(landing, portfolio)
-    destination = dlt.destinations.duckdb(str(warehouse))
-    pipelines_dir = str(landing.parent / "dlt")
+def load_jira(warehouse: Path, pipelines_dir: Path, site: JiraSite) -> None:
+    """Load the site with the project's Jira connector, over HTTP from the emulator."""
     with JiraEmulator(site, email=EMAIL, api_token=API_TOKEN, port=0) as emulator:
         source = jira_source(
             base_url=emulator.base_url,
@@ -83,17 +80,28 @@ def load_sandbox(warehouse: Path, landing: Path, site: JiraSite, portfolio: Demo
         )
         dlt.pipeline(
             "transforms_jira",
-            destination=destination,
+            destination=dlt.destinations.duckdb(str(warehouse)),
             dataset_name="raw_jira",
-            pipelines_dir=pipelines_dir,
+            pipelines_dir=str(pipelines_dir),
         ).run(source)
+
+
+def load_workbooks(warehouse: Path, landing: Path, portfolio: DemoPortfolio) -> None:
+    """Land the workbooks and load them with the project's spreadsheet connector."""
+    write_portfolio(landing, portfolio)
     sheets = spreadsheet_source(landing_url=str(landing), pseudonymisation_key="test-key")
     dlt.pipeline(
         "transforms_sheets",
-        destination=destination,
+        destination=dlt.destinations.duckdb(str(warehouse)),
         dataset_name="raw_spreadsheets",
-        pipelines_dir=pipelines_dir,
+        pipelines_dir=str(landing.parent / "dlt"),
     ).run(sheets)
+
+
+def load_sandbox(warehouse: Path, landing: Path, site: JiraSite, portfolio: DemoPortfolio) -> None:
+    """Load the site and the workbooks with the project's dlt connectors."""
+    load_jira(warehouse, landing.parent / "dlt", site)
+    load_workbooks(warehouse, landing, portfolio)
 
 
 def build_warehouse(
@@ -124,6 +132,36 @@ def site_warehouse(root: Path, site: JiraSite) -> BuiltWarehouse:
 def sandbox_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     """The default sandbox portfolio, loaded and built once for the whole session."""
     return site_warehouse(tmp_path_factory.mktemp("transforms"), generate_site())
+
+
+def one_source_warehouse(
+    root: Path, site: JiraSite | None, portfolio: DemoPortfolio | None
+) -> BuiltWarehouse:
+    """An install with one source only: `site` (Jira-only) or `portfolio` (spreadsheets-only)
+    loaded, the other source's raw tables empty as the ingestion declares them, then built."""
+    warehouse = root / "pmo.duckdb"
+    if site is not None:
+        load_jira(warehouse, root / "dlt", site)
+    if portfolio is not None:
+        load_workbooks(warehouse, root / "landing", portfolio)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute((TRANSFORMS_DIR / "scripts" / "raw_contract.sql").read_text())
+    return build_warehouse(warehouse, site, portfolio)
+
+
+@pytest.fixture(scope="session")
+def jira_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """Jira configured, no workbook landed yet: a small site, loaded and built once."""
+    site = generate_site(issues_per_project=20)
+    return one_source_warehouse(tmp_path_factory.mktemp("jira_only"), site, None)
+
+
+@pytest.fixture(scope="session")
+def spreadsheets_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """Every workbook landed, Jira not configured: loaded and built once."""
+    keys = [project.key for project in generate_site(issues_per_project=1).projects]
+    portfolio = build_portfolio(keys)
+    return one_source_warehouse(tmp_path_factory.mktemp("spreadsheets_only"), None, portfolio)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 -- Work done per quarter (of the first move to done) and strategic objective, in the
 -- quarter's work unit: story points when any done issue of the quarter is estimated,
 -- otherwise issue counts. Work of projects without a known objective is unaligned (null).
+-- No rows until both the project register and the strategic objectives have landed: without
+-- them no work can be aligned, and "all work unaligned" would be a false 0 %.
 with lifecycle as (
     select * from {{ ref('int_jira__issue_lifecycle') }}
     where first_done_at is not null
@@ -23,6 +25,8 @@ done_issues as (
     from lifecycle
     left join register on lifecycle.project_key = register.project_key
     left join objectives on register.strategic_objective_id = objectives.objective_id
+    where exists (select 1 from register)
+        and exists (select 1 from objectives)
 ),
 
 quarter_units as (

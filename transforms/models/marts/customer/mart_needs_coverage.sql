@@ -1,11 +1,15 @@
 -- Share of recorded stakeholder needs addressed by at least one active PMO service, per
--- customer group and overall.
+-- customer group and overall; null (not 0 %) until the service catalogue has landed.
 with needs as (
     select * from {{ ref('stg_spreadsheets__needs_register') }}
 ),
 
 links as (
     select * from {{ ref('int_pmo__need_services') }}
+),
+
+catalogue as (
+    select count(*) > 0 as has_landed from {{ ref('stg_spreadsheets__service_catalogue') }}
 ),
 
 need_coverage as (
@@ -24,9 +28,14 @@ select
         else coalesce(customer_group, '{{ var("unspecified_group_label") }}')
     end as customer_group,
     count(*) as needs,
-    count(case when is_covered then 1 end) as needs_covered,
-    100.0 * count(case when is_covered then 1 end) / count(*) as needs_coverage_pct
+    case when any_value(catalogue.has_landed) then count(case when is_covered then 1 end) end
+        as needs_covered,
+    case
+        when any_value(catalogue.has_landed)
+            then 100.0 * count(case when is_covered then 1 end) / count(*)
+    end as needs_coverage_pct
 from need_coverage
+cross join catalogue
 group by grouping sets ((customer_group), ())
 -- no overall row before any need is recorded
 having count(*) > 0

@@ -1,4 +1,5 @@
--- Per quarter: aligned and unaligned share of done work and the weighted alignment index.
+-- Per quarter: aligned and unaligned share of done work and the weighted alignment index
+-- (null when no objective has a weight: unknown, not 0).
 with alignment as (
     select * from {{ ref('mart_strategic_alignment_quarterly') }}
 ),
@@ -15,11 +16,11 @@ select
         as aligned_work_share_pct,
     coalesce(sum(case when not alignment.is_aligned then alignment.work_share_pct end), 0)
         as unaligned_work_share_pct,
-    coalesce(
+    case when any_value(max_weight.weight) is not null then coalesce(
         sum(case when alignment.is_aligned then alignment.work_share_pct * alignment.weight end)
         / nullif(any_value(max_weight.weight), 0),
         0
-    ) as weighted_alignment_pct
+    ) end as weighted_alignment_pct
 from alignment
 cross join max_weight
 group by alignment.quarter_start

@@ -1,7 +1,9 @@
 -- The quarterly PMO value scorecard: customer, delivery, strategy and capability KPIs, each
 -- with its target and quarter-on-quarter change, a weighted composite and the benchmark class;
 -- delivery_issues_with_unknown_status marks delivery KPIs computed with statuses of unknown
--- category.
+-- category. pillars_missing and missing_pillars say which pillars the composite lacks (no
+-- KPI of the pillar available in the quarter: its inputs have not landed, or say nothing).
+{%- set pillars = ['customer', 'delivery', 'strategy', 'capability'] %}
 {%- set targets = var('scorecard_targets') %}
 {%- set weights = var('scorecard_weights') %}
 {%- set kpis = [
@@ -206,5 +208,11 @@ select
         ['customer_score', 'delivery_score', 'strategy_score', 'capability_score'],
         [weights.customer, weights.delivery, weights.strategy, weights.capability],
     ) }} as composite_score,
+    {% for pillar in pillars -%}
+        cast({{ pillar }}_score is null as integer){{ ' + ' if not loop.last }}
+    {%- endfor %} as pillars_missing,
+    nullif(concat_ws(', ', {% for pillar in pillars -%}
+        case when {{ pillar }}_score is null then '{{ pillar }}' end{{ ', ' if not loop.last }}
+    {%- endfor %}), '') as missing_pillars,
     {{ benchmark_class('value_delivery_rate_pct') }} as benchmark_class
 from pillars
