@@ -108,39 +108,61 @@ def declared_tables(source: DltSource) -> dict[str, dict[str, str]]:
 
 
 def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
-    """Create, empty, every table ``source`` declares that the warehouse does not hold yet.
+    """Create, empty, every table ``source`` declares that the warehouse does not hold yet,
+    and add to the tables it holds every declared column they lack.
 
     Every source is optional: before its first delivery (no workbook landed, Jira not
     configured, a site without boards) its tables exist with their full column contract and
     no rows, so the checks, the models and the marts after them build, empty. The columns
     come from the dlt resources' own declarations (one contract); dlt adopts the tables on
-    the source's first real load and adds any column it lacks.
+    the source's first real load and adds any column it lacks. A warehouse loaded by an
+    older release gets the columns added since then here (null in its old rows): dlt itself
+    alters a table only when it writes to it, and an unchanged source file is not read again.
     """
     path = warehouse_path()
-    existing = set(
-        query(
-            path,
-            f"select table_name from information_schema.tables where table_schema = '{dataset}'",
-        )["table_name"]
+    existing = query(
+        path,
+        "select table_name, column_name from information_schema.columns"
+        f" where table_schema = '{dataset}'",
     )
-    missing = {t: c for t, c in declared_tables(source).items() if t not in existing}
-    execute(path, contract_ddl(dataset, missing))
+    held: dict[str, set[str]] = {}
+    for table, column in zip(existing["table_name"], existing["column_name"], strict=True):
+        held.setdefault(table, set()).add(column)
+    declared = declared_tables(source)
+    missing = {t: c for t, c in declared.items() if t not in held}
+    lacking = {
+        t: {name: kind for name, kind in c.items() if name not in held[t]}
+        for t, c in declared.items()
+        if t in held
+    }
+    execute(path, contract_ddl(dataset, missing) + added_columns_ddl(dataset, lacking))
     return sorted(missing)
+
+
+def added_columns_ddl(dataset: str, tables: dict[str, dict[str, str]]) -> str:
+    """DuckDB DDL adding ``tables``' columns (name -> column -> dlt type) to existing tables."""
+    return "".join(
+        f'alter table "{dataset}"."{table}" add column if not exists '
+        f"{_column_ddl(table, name, kind)};\n"
+        for table, columns in tables.items()
+        for name, kind in columns.items()
+    )
+
+
+def _column_ddl(table: str, name: str, kind: str) -> str:
+    """A column's name and the type dlt itself gives it in DuckDB."""
+    mapper = dlt.destinations.duckdb().capabilities().get_type_mapper()
+    sql_type = mapper.to_destination_type({"name": name, "data_type": kind}, {"name": table})
+    return f'"{name}" {sql_type}'
 
 
 def contract_ddl(dataset: str, tables: dict[str, dict[str, str]]) -> str:
     """DuckDB DDL for empty ``tables`` (name -> column -> dlt type) with the types dlt itself
     gives these columns."""
-    mapper = dlt.destinations.duckdb().capabilities().get_type_mapper()
-
-    def column(table: str, name: str, kind: str) -> str:
-        sql_type = mapper.to_destination_type({"name": name, "data_type": kind}, {"name": table})
-        return f'"{name}" {sql_type}'
-
     statements = [f'create schema if not exists "{dataset}";']
     statements += [
         f'create table if not exists "{dataset}"."{table}" (\n    '
-        + ",\n    ".join(column(table, name, kind) for name, kind in columns.items())
+        + ",\n    ".join(_column_ddl(table, name, kind) for name, kind in columns.items())
         + "\n);"
         for table, columns in tables.items()
     ]

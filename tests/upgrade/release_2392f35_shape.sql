@@ -1,0 +1,41 @@
+-- The warehouse shape the release deployed before (commit 2392f35) left, applied to a
+-- warehouse built by the current code: the columns and tables added since then dropped, as
+-- measured by diffing a 2392f35 demo warehouse with a current one. Rows stay as the current
+-- code built them, except two set to values no current build produces ("old logic"), which an
+-- upgrade must recompute. Run the diff again and extend this file when a release adds a
+-- column or a table to the raw datasets, the seeds or the dbt models.
+
+-- raw columns the connectors declare since then (dlt adds a column only to a table it writes)
+alter table raw_spreadsheets.source_files drop column answers_quarantined;
+alter table raw_spreadsheets.quarantine drop column field;
+alter table raw_spreadsheets.quarantine drop column scope;
+alter table raw_spreadsheets.quarantine drop column response_id;
+
+-- seeds and models added since then
+drop table config.jira_builtin_statuses;
+drop table intermediate.int_jira__unknown_statuses;
+drop table intermediate.int_survey__quarantined_answers;
+
+-- columns added since then to tables the old release built (incremental ones included)
+alter table intermediate.int_jira__issue_lifecycle drop column first_unknown_status_at;
+alter table intermediate.int_jira__issue_lifecycle drop column has_unknown_status;
+alter table intermediate.int_jira__statuses drop column category_source;
+alter table marts.mart_delivery_flow_monthly drop column issues_with_unknown_status;
+alter table marts.mart_delivery_on_time_monthly drop column issues_with_unknown_status;
+alter table marts.mart_delivery_quality_monthly drop column issues_with_unknown_status;
+alter table marts.mart_delivery_throughput_monthly drop column issues_with_unknown_status;
+alter table marts.mart_delivery_throughput_weekly drop column issues_with_unknown_status;
+alter table marts.mart_delivery_wip_monthly drop column unknown_status_issues;
+alter table marts.mart_pmo_value_scorecard_quarterly drop column delivery_issues_with_unknown_status;
+alter table marts.mart_pmo_value_scorecard_quarterly drop column missing_pillars;
+alter table marts.mart_pmo_value_scorecard_quarterly drop column pillars_missing;
+alter table marts.mart_service_csat drop column answers_quarantined;
+alter table marts.mart_survey_nps drop column answers_quarantined;
+alter table marts.mart_value_delivery_rate drop column answers_quarantined;
+
+-- the old release recorded no model versions
+drop table main.dbt_model_versions;
+
+-- rows of incremental models computed by older logic, in partitions no new data touches
+update intermediate.int_jira__issue_lifecycle set first_done_at = first_done_at - interval 1 day;
+update marts.mart_delivery_throughput_monthly set issues_done = issues_done + 1;
