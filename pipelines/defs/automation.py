@@ -3,10 +3,14 @@
 dbt models declare ``AutomationCondition.eager()`` (``transforms.py``): this sensor is what
 evaluates those conditions, so marts, their checks and the publish step follow whatever
 updated their upstreams (a webhook run, a reconciliation, a manual load). It is RUNNING by
-default so a fresh ``dagster dev`` / daemon starts reacting without a click.
+default so a fresh ``dagster dev`` / daemon starts reacting without a click. It is evaluated
+in the code server because the gate on blocking checks below is Python of ours (Dagster caps
+such a sensor at 500 assets and checks: split its target should the location outgrow that).
 """
 
 import dagster as dg
+
+from pipelines.defs.quality import latest_evaluation, stops_downstream
 
 # Run monitoring cancels a run that outlives this (needs ``run_monitoring`` in dagster.yaml);
 # an incremental run takes seconds, a full reload minutes.
@@ -24,11 +28,53 @@ RUN_TAGS = {
     "dagster/retry_on_asset_or_op_failure": "false",
 }
 
+
+class FailedWithError(dg.AutomationCondition[dg.AssetCheckKey]):
+    """A check whose latest completed evaluation stops what follows (``stops_downstream``).
+
+    Dagster's ``check_passed()`` is false after any failure, a WARN one included, which would
+    hold automation back on a mere warning while runs proceed.
+    """
+
+    @property
+    def requires_cursor(self) -> bool:
+        return False
+
+    @property
+    def description(self) -> str:
+        return "Latest evaluation failed with ERROR severity"
+
+    def evaluate(
+        self, context: dg.AutomationContext[dg.AssetCheckKey]
+    ) -> dg.AutomationResult[dg.AssetCheckKey]:
+        if context.candidate_subset.is_empty:
+            return dg.AutomationResult(context, true_subset=context.candidate_subset)
+        evaluation = latest_evaluation(context.asset_graph_view.instance, context.key)
+        failed = evaluation is not None and stops_downstream(evaluation)
+        true_subset = context.candidate_subset if failed else context.get_empty_subset()
+        return dg.AutomationResult(context, true_subset=true_subset)
+
+
+def all_deps_blocking_checks_hold() -> dg.AutomationCondition:
+    """``all_deps_blocking_checks_passed()`` where a check that failed with WARN severity
+    counts as passed: an upstream table is built on unless a blocking check on it is pending
+    (never run on its latest materialisation, in progress) or failed with ERROR."""
+    passed_or_warned = dg.AutomationCondition.check_passed() | (
+        dg.AutomationCondition.check_failed() & ~FailedWithError()
+    ).with_label("check_warned")
+    return dg.AutomationCondition.all_deps_match(
+        dg.AutomationCondition.all_checks_match(
+            passed_or_warned | dg.AutomationCondition.will_be_requested(), blocking_only=True
+        ).with_label("no_blocking_check_failed_or_pending")
+    ).with_label("all_deps_blocking_checks_hold")
+
+
 pmo_automation = dg.AutomationConditionSensorDefinition(
     "pmo_automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=15,
     run_tags=RUN_TAGS,
+    use_user_code_server=True,
     description="Materialise assets whose automation condition holds (marts after raw loads).",
 )

@@ -102,6 +102,13 @@ def latest_evaluation(
     return next((record.event.dagster_event.event_specific_data for record in history), None)
 
 
+def stops_downstream(evaluation: dg.AssetCheckEvaluation) -> bool:
+    """Whether a blocking check's evaluation holds back what reads its table: only a failure
+    with ERROR severity does, as within a run. A WARN failure is reported, never waited on, so
+    automation and the publish step follow the same rule as ``pmo refresh`` and the jobs."""
+    return not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+
+
 def _previous_rows(context: dg.AssetCheckExecutionContext) -> int | None:
     """Row count seen by this check's last completed evaluation, if any."""
     evaluation = latest_evaluation(context.instance, context.check_specs[0].key)

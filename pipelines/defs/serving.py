@@ -4,16 +4,17 @@ The snapshot depends on every mart and the dimensions BI users join to (read fro
 manifest, so new marts are published without touching this file), and on the quarantine
 summary. In a run, blocking checks upstream (Great Expectations suites, volume drops, the
 quarantine share, dbt tests of severity error) stop it; under declarative automation it only
-starts once every upstream blocking check has passed. And whichever job runs it (an
-event-driven run reloads one source and re-checks only that source), it publishes only when
-the latest evaluation of every blocking check upstream, in any run, passed. When it does not
+starts once every upstream blocking check has passed or only warned. And whichever job runs
+it (an event-driven run reloads one source and re-checks only that source), it publishes only
+when no blocking check upstream failed with ERROR at its latest evaluation, in any run
+(``stops_downstream``, the rule automation follows too). When it does not
 run, the last good snapshot stays where BI tools read it.
 """
 
 import dagster as dg
 
 import pipelines.defs.quality as quality_checks
-from pipelines.defs.quality import latest_evaluation
+from pipelines.defs.quality import latest_evaluation, stops_downstream
 from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
 from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS, pmo_dbt_models
 from pipelines.settings import DUCKDB_POOL
@@ -23,7 +24,6 @@ from warehouse.serving_paths import kpi_report_path, parquet_dir, serving_databa
 from warehouse.serving_tables import load_manifest, serving_tables
 from warehouse.settings import warehouse_path
 
-ERROR = dg.AssetCheckSeverity.ERROR
 SERVING_GROUP = "serving"
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
 KPI_REPORT_KEY = dg.AssetKey(["serving", "kpi_report"])
@@ -52,7 +52,7 @@ def failing_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
     failing = []
     for key in blocking_checks():
         evaluation = latest_evaluation(instance, key)
-        if evaluation and not evaluation.passed and evaluation.severity == ERROR:
+        if evaluation and stops_downstream(evaluation):
             failing.append(f"{key.to_user_string()}: {evaluation.description or 'failed'}")
     return failing
 
@@ -99,7 +99,7 @@ def data_warnings(instance: dg.DagsterInstance) -> dict[str, str]:
     only warned (``quality.quarantine_over_limit = warn``): the snapshot was published with
     those rows left out, and the report must say so next to the KPIs they feed."""
     evaluation = latest_evaluation(instance, quarantine_share_within_limit.check_key)
-    if evaluation is None or evaluation.passed or evaluation.severity == ERROR:
+    if evaluation is None or evaluation.passed or stops_downstream(evaluation):
         return {}
     touched = evaluation.metadata.get("workbooks_touched")
     message = f"data warning: {evaluation.description}"

@@ -16,6 +16,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.defs.automation import all_deps_blocking_checks_hold
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.ingestion import JIRA_REFRESH_MODES, JIRA_REFRESH_TAG
 from pipelines.settings import DUCKDB_POOL
@@ -64,9 +65,9 @@ if _manifest_is_stale(DBT_PROJECT):
 MARTS_GROUP = "kpi_marts"
 PARTIAL_PARSE = "partial_parse.msgpack"
 
-# Follow upstream updates, but never build on a table whose blocking checks failed.
+# Follow upstream updates, but never build on a table whose blocking checks failed with ERROR.
 FOLLOW_VALID_UPSTREAMS = (
-    dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+    dg.AutomationCondition.eager() & all_deps_blocking_checks_hold()
 ).with_label("eager_after_blocking_checks")
 
 

@@ -1,8 +1,10 @@
-"""The publish step follows the marts, and automation never publishes past a failed check."""
+"""The publish step follows the marts; automation never publishes past a blocking check that
+failed with ERROR, and is never held back by one that only warned."""
 
 import dagster as dg
 import pytest
 
+from pipelines.defs.automation import pmo_automation
 from pipelines.defs.serving import SNAPSHOT_KEY
 from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
 
@@ -25,12 +27,17 @@ def example_graph() -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
 
     @dg.asset(
         key=MART,
-        config_schema={"check_passes": bool},
+        config_schema={"check_passes": bool, "severity": str},
         check_specs=[dg.AssetCheckSpec("example_test", asset=MART, blocking=True)],
     )
     def mart(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         return dg.MaterializeResult(
-            check_results=[dg.AssetCheckResult(passed=context.op_config["check_passes"])]
+            check_results=[
+                dg.AssetCheckResult(
+                    passed=context.op_config["check_passes"],
+                    severity=dg.AssetCheckSeverity(context.op_config["severity"]),
+                )
+            ]
         )
 
     @dg.asset(key=PUBLISH, deps=[MART], automation_condition=FOLLOW_VALID_UPSTREAMS)
@@ -40,27 +47,49 @@ def example_graph() -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
     return [mart, publish]
 
 
-def build_mart(graph, instance: dg.DagsterInstance, *, check_passes: bool) -> None:
+def build_mart(
+    graph,
+    instance: dg.DagsterInstance,
+    *,
+    check_passes: bool,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> None:
+    config = {"check_passes": check_passes, "severity": severity.value}
     dg.materialize(
         graph,
         selection=[MART],
         instance=instance,
-        run_config={"ops": {"marts__mart_example": {"config": {"check_passes": check_passes}}}},
+        run_config={"ops": {"marts__mart_example": {"config": config}}},
         raise_on_error=False,
     )
 
 
-def test_automation_does_not_publish_after_a_failed_blocking_check(example_graph):
+def publish_requested_after_build(graph, instance: dg.DagsterInstance, **build) -> bool:
+    """Whether our automation sensor, ticking before and after the mart is rebuilt, requests
+    the publish; it ticks as in the code server, where our conditions' Python runs."""
+    definitions = dg.Definitions(assets=graph, sensors=[pmo_automation])
+    repository = definitions.get_repository_def()
+    sensor = definitions.resolve_sensor_def(pmo_automation.name)
+    first = sensor(dg.build_sensor_context(instance=instance, repository_def=repository))
+    build_mart(graph, instance, **build)
+    context = dg.build_sensor_context(
+        instance=instance, repository_def=repository, cursor=first.cursor
+    )
+    return any(PUBLISH in request.asset_selection for request in sensor(context).run_requests)
+
+
+def test_automation_does_not_publish_after_a_blocking_check_failed_with_error(example_graph):
     instance = dg.DagsterInstance.ephemeral()
-    build_mart(example_graph, instance, check_passes=False)
-    result = dg.evaluate_automation_conditions(defs=example_graph, instance=instance)
-    assert result.get_requested_partitions(PUBLISH) == set()
+    assert not publish_requested_after_build(example_graph, instance, check_passes=False)
+
+
+def test_automation_publishes_past_a_blocking_check_that_only_warned(example_graph):
+    instance = dg.DagsterInstance.ephemeral()
+    warned = dict(check_passes=False, severity=dg.AssetCheckSeverity.WARN)
+    assert publish_requested_after_build(example_graph, instance, **warned)
 
 
 def test_automation_publishes_once_the_blocking_checks_pass(example_graph):
     instance = dg.DagsterInstance.ephemeral()
     build_mart(example_graph, instance, check_passes=False)
-    cursor = dg.evaluate_automation_conditions(defs=example_graph, instance=instance).cursor
-    build_mart(example_graph, instance, check_passes=True)
-    result = dg.evaluate_automation_conditions(defs=example_graph, instance=instance, cursor=cursor)
-    assert result.total_requested == 1
+    assert publish_requested_after_build(example_graph, instance, check_passes=True)
