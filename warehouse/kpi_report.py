@@ -67,6 +67,7 @@ class HeadlineKpi:
     sources: tuple[str, ...]
     decimals: int = 1
     suffix: str = ""
+    lacking_column: str | None = None  # names what a value shown was computed without
 
 
 HEADLINE_KPIS = (
@@ -85,7 +86,10 @@ HEADLINE_KPIS = (
     HeadlineKpi("benefits_realisation_pct", "Benefits realisation", (REGISTER_WB,), suffix="%"),
     HeadlineKpi("maturity_mean_level", "Mean maturity (1-5)", (MATURITY_WB,), decimals=2),
     HeadlineKpi(
-        "composite_score", "Composite score (0-100)", (SURVEY_WB, JIRA, REGISTER_WB, MATURITY_WB)
+        "composite_score",
+        "Composite score (0-100)",
+        (SURVEY_WB, JIRA, REGISTER_WB, MATURITY_WB),
+        lacking_column="missing_pillars",
     ),
 )
 
@@ -327,6 +331,8 @@ def _tile(kpi: HeadlineKpi, latest: pd.Series, warnings: Mapping[str, str]) -> s
         details.append(f"{float(change):+.{kpi.decimals}f} vs previous quarter")
     if not _present(value):
         details.append("needs " + " and ".join(source_label(s) for s in kpi.sources))
+    elif kpi.lacking_column and _present(lacking := latest.get(kpi.lacking_column)):
+        details.append(f"without {lacking}")
     warning = _warning(kpi, warnings)
     flag = f'<div class="warning" data-warning>⚠ {html.escape(warning)}</div>' if warning else ""
     return (

@@ -142,6 +142,12 @@ def percentile(values: Iterable[float], q: float) -> float | None:
     return round(float(np.percentile(values, 100 * q)), 3) if values else None
 
 
+def sum_of_estimates(issues: Iterable[Issue]) -> float | None:
+    """Story points of the estimated issues; None when none is (not 0)."""
+    points = [issue.story_points for issue in issues if issue.story_points is not None]
+    return sum(points) if points else None
+
+
 def done_kpis(oracle: Oracle) -> dict[tuple[str, date], dict]:
     """Throughput, lead/cycle time percentiles, flow efficiency and bugs per project and month
     of the first move to done."""
@@ -162,7 +168,7 @@ def done_kpis(oracle: Oracle) -> dict[tuple[str, date], dict]:
                 active, waiting = active + flow_active, waiting + flow_waiting
         kpis[key] = {
             "issues_done": len(flows),
-            "story_points_done": sum(f.issue.story_points or 0.0 for f in flows),
+            "story_points_done": sum_of_estimates(f.issue for f in flows),
             "lead_time_p50_days": percentile(lead, 0.5),
             "lead_time_p85_days": percentile(lead, 0.85),
             "cycle_time_p50_days": percentile(cycle, 0.5),
@@ -184,22 +190,23 @@ def wip_kpis(oracle: Oracle, built_at: datetime) -> dict[tuple[str, date], dict]
     month = first
     while month <= month_of(built_at):
         as_of = min(datetime.combine(next_month(month), datetime.min.time(), UTC), built_at)
-        counts: dict[str, dict] = defaultdict(
-            lambda: {"wip_issues": 0, "wip_story_points": 0.0, "unknown_status_issues": 0}
-        )
+        in_progress: dict[str, list[Issue]] = defaultdict(list)
+        unknown: dict[str, int] = defaultdict(int)
         for flow in flows:
             stretch = flow.at(as_of)
             if stretch is None:
                 continue
-            row = counts[flow.issue.project.key]
             if stretch.category == "indeterminate":
-                row["wip_issues"] += 1
-                row["wip_story_points"] += flow.issue.story_points or 0.0
+                in_progress[flow.issue.project.key].append(flow.issue)
             elif stretch.category is None:
-                row["unknown_status_issues"] += 1
-        for project, row in counts.items():
-            if row["wip_issues"] or row["unknown_status_issues"]:
-                kpis[(project, month)] = row
+                unknown[flow.issue.project.key] += 1
+        for project in {*in_progress, *unknown}:
+            issues = in_progress[project]
+            kpis[(project, month)] = {
+                "wip_issues": len(issues),
+                "wip_story_points": sum_of_estimates(issues) if issues else 0.0,
+                "unknown_status_issues": unknown[project],
+            }
         month = next_month(month)
     return kpis
 

@@ -8,12 +8,18 @@ them (transforms/scripts/raw_contract.sql)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 import yaml
+
+from warehouse.kpi_report import SERVING_TABLES_READ, build_kpi_report
+from warehouse.publish import PUBLISH_INFO
 
 from .conftest import TRANSFORMS_DIR, BuiltWarehouse
 from .kpi_oracle import DAY, Oracle, percentile
@@ -131,6 +137,24 @@ def test_jira_only_delivery_kpis_per_quarter_equal_the_oracle(jira_only_warehous
         for kpi, value in expected.items():
             shown = None if pd.isna(row[kpi]) else row[kpi]
             assert shown == pytest.approx(value, abs=2e-3), (quarter, kpi)
+
+
+def test_jira_only_report_shows_no_aligned_share_and_a_composite_without_three_pillars(
+    jira_only_warehouse, tmp_path: Path
+):
+    serving = tmp_path / "serving.duckdb"
+    with duckdb.connect(str(serving)) as con:
+        con.execute(f"attach '{jira_only_warehouse.path}' as built (read_only)")
+        con.execute(f"create table {PUBLISH_INFO} as select 1 as unpublished where false")
+        for name in set(SERVING_TABLES_READ) - {PUBLISH_INFO}:
+            con.execute(f'create table "{name}" as select * from built.marts."mart_{name}"')
+    page = build_kpi_report(serving, tmp_path / "report.html").path.read_text()
+
+    def tile(kpi: str) -> str:
+        return re.search(rf'data-kpi="{kpi}">(.*?)</div></div>', page, re.S).group(1)
+
+    assert '<div class="value">—</div>' in tile("aligned_work_share_pct")
+    assert "without customer, strategy, capability" in tile("composite_score")
 
 
 # -- spreadsheets-only --------------------------------------------------------------------

@@ -16,7 +16,7 @@ throughput as (
         project_key,
         {{ done_period_start(period) }} as {{ period }}_start,
         count(*) as issues_done,
-        coalesce(sum(story_points), 0) as story_points_done,
+        {{ sum_of_estimates('story_points') }} as story_points_done,
         count(case when has_unknown_status then 1 end) as issues_with_unknown_status,
         {{ issue_version_at() }} as source_version_at
     from lifecycle

@@ -1,5 +1,7 @@
 -- Per closed sprint: what was committed at its start, what was added or removed during it,
--- and how much of the commitment was done when it closed.
+-- and how much of the commitment was done when it closed. Points are null, not 0, for a
+-- sprint none of whose issues is estimated (a team that does not estimate).
+{%- set points = ['committed_points', 'added_points', 'completed_committed_points'] %}
 with sprints as (
     select * from {{ ref('stg_jira__sprints') }}
     where sprint_state = 'closed'
@@ -73,7 +75,8 @@ per_sprint as (
             as completed_committed_issues,
         coalesce(sum(case when in_at_start and in_at_end and done_at_end then story_points end), 0)
             as completed_committed_points,
-        count(case when in_at_end and done_at_end then 1 end) as completed_issues
+        count(case when in_at_end and done_at_end then 1 end) as completed_issues,
+        count(story_points) as estimated_issues
     from classified
     group by sprint_id
 )
@@ -86,13 +89,16 @@ select
     sprints.started_at,
     sprints.completed_at,
     coalesce(per_sprint.committed_issues, 0) as committed_issues,
-    coalesce(per_sprint.committed_points, 0) as committed_points,
     coalesce(per_sprint.added_issues, 0) as added_issues,
-    coalesce(per_sprint.added_points, 0) as added_points,
     coalesce(per_sprint.removed_issues, 0) as removed_issues,
     coalesce(per_sprint.completed_committed_issues, 0) as completed_committed_issues,
-    coalesce(per_sprint.completed_committed_points, 0) as completed_committed_points,
     coalesce(per_sprint.completed_issues, 0) as completed_issues,
+    {%- for column in points %}
+    case
+        when per_sprint.sprint_id is null then 0
+        when per_sprint.estimated_issues > 0 then per_sprint.{{ column }}
+    end as {{ column }},
+    {%- endfor %}
     100.0 * per_sprint.completed_committed_issues / nullif(per_sprint.committed_issues, 0)
         as predictability_issues_pct,
     100.0 * per_sprint.completed_committed_points / nullif(per_sprint.committed_points, 0)

@@ -189,7 +189,7 @@ wip as (
         month_start,
         max(as_of_at) as as_of_at,
         count(case when not is_unknown then 1 end) as wip_issues,
-        coalesce(sum(story_points), 0) as wip_story_points,
+        {{ sum_of_estimates('story_points', 'not is_unknown') }} as wip_story_points,
         avg(age_days) as wip_age_mean_days,
         round(percentile_cont(0.85) within group (order by age_days), 3) as wip_age_p85_days,
         max(age_days) as wip_age_max_days,
