@@ -24,7 +24,8 @@
 
 
 {% macro model_version_changed() %}
-    {%- if not execute or model.unique_id not in graph.nodes -%}
+    {%- if not execute or model.config.materialized != 'incremental'
+        or model.unique_id not in graph.nodes -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set recorded = run_query(
