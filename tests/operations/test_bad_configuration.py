@@ -43,6 +43,10 @@ CASES = {
         {"SOURCES__JIRA__PROJECTS": "APOLLO) OR project is not EMPTY ORDER BY key --"},
         "SOURCES__JIRA__PROJECTS",
     ),
+    "unmounted landing share": (
+        {"SOURCES__SPREADSHEETS__LANDING_URL": "/mnt/pmo-share-not-mounted/landing"},
+        "check the share is mounted",
+    ),
 }
 
 
