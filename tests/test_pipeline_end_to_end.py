@@ -19,8 +19,9 @@ pytestmark = pytest.mark.slow
 
 
 def expected_throughput(site) -> pd.DataFrame:
-    """Issues and story points per project and month of each issue's first move to done."""
-    totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    """Issues and story points per project and month of each issue's first move to done; a
+    month whose done issues nobody estimated has no story points (not 0)."""
+    totals: dict[tuple[str, str], list] = defaultdict(lambda: [0, None])
     for issue in site.issues.values():
         if issue.issue_type.subtask:
             continue
@@ -31,7 +32,8 @@ def expected_throughput(site) -> pd.DataFrame:
             continue
         cell = totals[(issue.project.key, done_at.strftime("%Y-%m"))]
         cell[0] += 1
-        cell[1] += issue.story_points or 0.0
+        if issue.story_points is not None:
+            cell[1] = (cell[1] or 0.0) + issue.story_points
     rows = [(p, m, n, sp) for (p, m), (n, sp) in totals.items()]
     frame = pd.DataFrame(rows, columns=["project_key", "month", "issues_done", "story_points_done"])
     return frame.sort_values(["project_key", "month"]).reset_index(drop=True)
