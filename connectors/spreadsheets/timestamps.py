@@ -88,10 +88,10 @@ def date_order(cells: Iterable[Any]) -> FileDateOrder:
             continue
         if found["first"] is None or found["first"] == found["second"]:
             continue
-        first, second = int(found["first"]), int(found["second"])
-        if found["sep"] == "." or first > 12:
+        order = _order_of(int(found["first"]), int(found["second"]), found["sep"])
+        if order is True:
             day_first = day_first or cell.strip()
-        elif second > 12:
+        elif order is False:
             month_first = month_first or cell.strip()
         else:
             ambiguous = True
@@ -151,13 +151,19 @@ def _day_and_month(
     if first == second:
         return first, second
     if day_first is None:
-        if separator == "." or first > 12:
-            day_first = True
-        elif second > 12:
-            day_first = False
-        else:
+        day_first = _order_of(first, second, separator)
+        if day_first is None:
             raise NotATimestamp(f"ambiguous date {text.strip()!r}: {hint or DAY_FIRST_HINT}")
     return (first, second) if day_first else (second, first)
+
+
+def _order_of(first: int, second: int, separator: str) -> bool | None:
+    """What a date's own numbers say: True day-first, False month-first, None either."""
+    if separator == "." or first > 12:
+        return True
+    if second > 12:
+        return False
+    return None
 
 
 def _zone(zone: str) -> timezone:
