@@ -19,7 +19,6 @@ from connectors.spreadsheets.settings import FILE_GLOB
 
 # path -> [size|mtime, sha256 of content]
 Fingerprints = dict[str, list[str]]
-HASH_CHUNK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,6 @@ def scan_landing(
 
 def content_sha256(item: FileItemDict) -> str:
     """The file's SHA-256 (as ``connectors.spreadsheets.helpers.fingerprint`` of its bytes),
-    read a chunk at a time."""
-    digest = hashlib.sha256()
+    read a buffer at a time by ``hashlib.file_digest``."""
     with item.open(mode="rb", compression="disable") as handle:
-        while chunk := handle.read(HASH_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
