@@ -175,10 +175,23 @@ def done_kpis(oracle: Oracle) -> dict[tuple[str, date], dict]:
             "cycle_time_p85_days": percentile(cycle, 0.85),
             "flow_efficiency_pct": 100 * active / (active + waiting) if active + waiting else None,
             "issues_with_unknown_status": sum(f.has_unknown_status for f in flows),
+            **on_time_kpis(flows),
             # The site keeps the language-free base type; Jira sends a localised name.
             "bugs_done": sum(f.issue.issue_type is BUG for f in flows),
         }
     return kpis
+
+
+def on_time_kpis(flows: list[IssueFlow]) -> dict:
+    """Done issues with a due date, and how many were done on or before it (UTC day)."""
+    due = [f for f in flows if f.issue.due_date is not None]
+    on_time = sum(f.first_entered("done").astimezone(UTC).date() <= f.issue.due_date for f in due)
+    return {
+        "done_with_due_date": len(due),
+        "done_on_time": on_time,
+        "done_late": len(due) - on_time,
+        "on_time_rate_pct": 100 * on_time / len(due) if due else None,
+    }
 
 
 def wip_kpis(oracle: Oracle, built_at: datetime) -> dict[tuple[str, date], dict]:

@@ -32,6 +32,14 @@ DONE_COLUMNS = {
         "issues_with_unknown_status",
     ],
     "mart_delivery_quality_monthly": ["issues_done", "bugs_done"],
+    "mart_delivery_on_time_monthly": [
+        "issues_done",
+        "done_with_due_date",
+        "done_on_time",
+        "done_late",
+        "on_time_rate_pct",
+        "issues_with_unknown_status",
+    ],
 }
 WIP_COLUMNS = ["wip_issues", "wip_story_points", "unknown_status_issues"]
 
