@@ -57,17 +57,19 @@ def read_sheets(content: bytes, file_name: str, limits: ReadLimits) -> Sheets:
         raise RejectedFile("workbook is password-protected (encrypted) or a legacy binary file")
     if not content.startswith(ZIP_MAGIC):
         raise RejectedFile(f"not a valid {extension} file (corrupt or wrong type)")
-    _check_zip(content, limits)
-    _check_extents(content, extension, limits.max_sheet_cells)
+    archive = _check_zip(content, limits)
+    _check_extents(archive, extension, limits.max_sheet_cells)
     return _read_workbook(content, extension)
 
 
-def _check_zip(content: bytes, limits: ReadLimits) -> None:
-    """Refuse zip bombs by the sizes the archive declares, before inflating anything."""
+def _check_zip(content: bytes, limits: ReadLimits) -> zipfile.ZipFile:
+    """Refuse zip bombs by the sizes the archive declares, before inflating anything; the
+    archive, its directory read once, for the next check."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as error:
         raise RejectedFile(f"corrupt workbook archive: {error}") from None
+    members = archive.infolist()
     total = sum(member.file_size for member in members)
     if total > limits.max_uncompressed_bytes:
         raise RejectedFile(
@@ -82,16 +84,16 @@ def _check_zip(content: bytes, limits: ReadLimits) -> None:
                 f"zip bomb guard: {member.filename} compresses {ratio:.0f}:1, "
                 f"over {limits.max_compression_ratio:g}:1"
             )
+    return archive
 
 
-def _check_extents(content: bytes, extension: str, max_cells: int) -> None:
+def _check_extents(archive: zipfile.ZipFile, extension: str, max_cells: int) -> None:
     """Refuse a sheet whose used rectangle is too large, before any reader lays it out.
 
     calamine and openpyxl hold a sheet as the dense rectangle from A1 to its last cell: one
     number at ``XFD1048576`` asks for 512 GiB. The extent is measured by streaming the sheet's
     XML, in memory bounded by the read buffer, whatever the file declares in ``<dimension>``.
     """
-    archive = zipfile.ZipFile(io.BytesIO(content))
     if extension == ".ods":
         extents = sheet_extents_ods(archive)
     else:
