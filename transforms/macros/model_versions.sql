@@ -36,32 +36,46 @@
 {% endmacro %}
 
 
-{% macro model_version(unique_id) %}
+{#- memo: the versions already computed in this call, by unique id, so that a node many paths
+    reach upstream is hashed once. -#}
+{% macro model_version(unique_id, memo=none) %}
+    {%- set versions = {} if memo is none else memo -%}
+    {%- if unique_id in versions -%}
+        {{ return(versions[unique_id]) }}
+    {%- endif -%}
     {%- set node = graph.nodes[unique_id] -%}
     {%- set parts = [node.checksum.checksum, tojson(node.config, sort_keys=true), tojson(node.columns.keys() | sort | list)] -%}
     {%- for macro_id in node.depends_on.macros | sort -%}
-        {%- do parts.append(macro_version(macro_id)) -%}
+        {%- do parts.append(macro_version(macro_id, versions)) -%}
     {%- endfor -%}
     {%- for parent_id in node.depends_on.nodes | sort if parent_id in graph.nodes -%}
-        {%- do parts.append(model_version(parent_id)) -%}
+        {%- do parts.append(model_version(parent_id, versions)) -%}
     {%- endfor -%}
-    {{ return(local_md5(parts | join('|'))) }}
+    {%- set version = local_md5(parts | join('|')) -%}
+    {%- do versions.update({unique_id: version}) -%}
+    {{ return(version) }}
 {% endmacro %}
 
 
 {#- A project macro's version: its SQL and the versions of the project macros it calls
     (dbt's own macros count by name: they change with the dbt version, not with this code). -#}
-{% macro macro_version(macro_id) %}
+{% macro macro_version(macro_id, memo=none) %}
     {%- set prefix = 'macro.' ~ project_name ~ '.' -%}
     {%- if not macro_id.startswith(prefix) -%}
         {{ return(macro_id) }}
     {%- endif -%}
+    {%- set versions = {} if memo is none else memo -%}
+    {%- if macro_id in versions -%}
+        {{ return(versions[macro_id]) }}
+    {%- endif -%}
     {%- set macro = context[macro_id[prefix | length:]].macro -%}
     {%- set parts = [macro.macro_sql] -%}
     {%- for called_id in macro.depends_on.macros | sort if called_id != macro_id -%}
-        {%- do parts.append(macro_version(called_id)) -%}
+        {%- do parts.append(macro_version(called_id, versions)) -%}
     {%- endfor -%}
-    {{ return(local_md5(parts | join('|'))) }}
+    {%- set version = local_md5(parts | join('|')) -%}
+    {%- do versions.update({macro_id: version}) -%}
+    {{ return(version) }}
 {% endmacro %}
 
 
