@@ -12,7 +12,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -180,6 +180,21 @@ def done_kpis(oracle: Oracle) -> dict[tuple[str, date], dict]:
             "bugs_done": sum(f.issue.issue_type is BUG for f in flows),
         }
     return kpis
+
+
+def weekly_throughput(oracle: Oracle) -> dict[tuple[str, date], dict]:
+    """Issues and story points done per project and ISO week (Monday, UTC) of the first move
+    to done."""
+    groups: dict[tuple[str, date], list[Issue]] = defaultdict(list)
+    for flow in oracle.flows():
+        done = flow.first_entered("done")
+        if done is not None:
+            day = done.astimezone(UTC).date()
+            groups[(flow.issue.project.key, day - timedelta(days=day.weekday()))].append(flow.issue)
+    return {
+        key: {"issues_done": len(issues), "story_points_done": sum_of_estimates(issues)}
+        for key, issues in groups.items()
+    }
 
 
 def on_time_kpis(flows: list[IssueFlow]) -> dict:

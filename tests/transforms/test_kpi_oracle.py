@@ -13,7 +13,7 @@ import pytest
 from sandbox.jira.messy import BUILTIN_STATUS_CATEGORIES, TESTING, VALIDE
 
 from .conftest import BuiltWarehouse
-from .kpi_oracle import Oracle, done_kpis, unknown_status_ids, wip_kpis
+from .kpi_oracle import Oracle, done_kpis, unknown_status_ids, weekly_throughput, wip_kpis
 
 SITES = ["sandbox_warehouse", "messy_warehouse"]
 DONE_COLUMNS = {
@@ -50,15 +50,16 @@ def built(request: pytest.FixtureRequest) -> BuiltWarehouse:
     return request.getfixturevalue(request.param)
 
 
-def mart_rows(warehouse: BuiltWarehouse, mart: str, columns: list[str]) -> dict:
-    """(project_key, month_start) -> {column: value} of one monthly mart."""
-    frame = warehouse.query(
-        f"select project_key, month_start, {', '.join(columns)} from marts.{mart}"
-    )
-    frame["month_start"] = pd.to_datetime(frame["month_start"]).dt.date
+def mart_rows(
+    warehouse: BuiltWarehouse, mart: str, columns: list[str], period: str = "month"
+) -> dict:
+    """(project_key, period start) -> {column: value} of one monthly (or weekly) mart."""
+    start = f"{period}_start"
+    frame = warehouse.query(f"select project_key, {start}, {', '.join(columns)} from marts.{mart}")
+    frame[start] = pd.to_datetime(frame[start]).dt.date
     frame = frame.astype(object).where(frame.notna(), None)
     return {
-        (row["project_key"], row["month_start"]): {c: row[c] for c in columns}
+        (row["project_key"], row[start]): {c: row[c] for c in columns}
         for row in frame.to_dict("records")
     }
 
@@ -87,6 +88,15 @@ def test_wip_at_each_month_end_equals_the_oracle(built):
     assert_rows_equal(
         mart_rows(built, "mart_delivery_wip_monthly", WIP_COLUMNS),
         wip_kpis(Oracle(built.site), built_at),
+    )
+
+
+def test_weekly_throughput_equals_the_oracle(built):
+    assert_rows_equal(
+        mart_rows(
+            built, "mart_delivery_throughput_weekly", ["issues_done", "story_points_done"], "week"
+        ),
+        weekly_throughput(Oracle(built.site)),
     )
 
 
