@@ -8,11 +8,11 @@ an unreachable alert channel must not fail the pipeline, so the failure is logge
 from __future__ import annotations
 
 import logging
-import os
 
 import requests
 
-ALERT_WEBHOOK_ENV = "PMO_ALERT_WEBHOOK_URL"
+from pipelines.settings import alert_webhook_url
+
 TIMEOUT_SECONDS = 10
 
 log = logging.getLogger("pmo.alerts")
@@ -20,7 +20,7 @@ log = logging.getLogger("pmo.alerts")
 
 def send_alert(title: str, body: str) -> bool:
     """Deliver one alert; True when the webhook accepted it, False when it was only logged."""
-    url = os.environ.get(ALERT_WEBHOOK_ENV)
+    url = alert_webhook_url()
     if not url:
         log.warning("ALERT %s: %s", title, body)
         return False

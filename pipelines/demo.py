@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import dlt
+
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
 from sandbox.workbooks import write_demo_workbooks
@@ -48,9 +50,10 @@ def demo_sources(generated_dir: Path = GENERATED_DIR) -> Iterator[DemoSandbox]:
             "SOURCES__JIRA__API_TOKEN": DEMO_API_TOKEN,
             "SOURCES__JIRA__PROJECTS": ",".join(project_keys),
             "SOURCES__SPREADSHEETS__LANDING_URL": str(landing),
-            "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY": os.environ.get(
-                "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY", DEMO_PSEUDONYMISATION_KEY
-            ),
+            "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY": dlt.secrets.get(
+                "sources.spreadsheets.pseudonymisation_key"
+            )
+            or DEMO_PSEUDONYMISATION_KEY,
         }
         with _environment(settings):
             yield DemoSandbox(site, landing, settings)

@@ -1,22 +1,24 @@
 """Quality thresholds, from dlt's configuration (``[quality]`` in .dlt/config.toml or env).
 
-Environment variables override: ``QUALITY__VOLUME_CHANGE_MAX_PCT=80`` and so on.
+Environment variables override: ``QUALITY__VOLUME_CHANGE_MAX_PCT=80`` and so on. Read when
+called, never at import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
-import dlt
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.specs import BaseConfiguration
 
 BLOCK = "block"
 WARN = "warn"
 GATE_MODES = (BLOCK, WARN)
 
 
-@dataclass(frozen=True)
-class QualitySettings:
+@configspec
+class QualitySettings(BaseConfiguration):
     """Thresholds that turn observations into failed checks, and whether those block."""
+
+    __section__ = "quality"
 
     volume_change_max_pct: float = 50.0
     """A table whose row count moves more than this (up or down) since the last check warns."""
@@ -36,19 +38,15 @@ class QualitySettings:
     when their suite is next validated: every check stores one of each, and GE walks every
     stored result whenever it rebuilds the Data Docs index."""
 
+    def on_resolved(self) -> None:
+        """Gate modes are case-insensitive; any other word is refused, naming the setting."""
+        for name in ("volume_drop", "quarantine_over_limit"):
+            mode = str(getattr(self, name)).strip().lower()
+            if mode not in GATE_MODES:
+                raise ValueError(f"QUALITY__{name.upper()}={mode!r}: use one of {GATE_MODES}")
+            setattr(self, name, mode)
+
 
 def quality_settings() -> QualitySettings:
-    """The configured thresholds, defaults where unset; a gate mode other than block or warn
-    is refused, naming the setting."""
-    defaults = QualitySettings()
-    values: dict[str, object] = {}
-    for setting in fields(QualitySettings):
-        value = dlt.config.get(f"quality.{setting.name}") or getattr(defaults, setting.name)
-        if setting.type == "str":
-            value = str(value).strip().lower()
-            if value not in GATE_MODES:
-                raise ValueError(
-                    f"QUALITY__{setting.name.upper()}={value!r}: use one of {GATE_MODES}"
-                )
-        values[setting.name] = float(value) if setting.type == "float" else value
-    return QualitySettings(**values)
+    """The configured thresholds, defaults where unset."""
+    return resolve_configuration(QualitySettings())

@@ -1,19 +1,23 @@
-"""Receiver settings from the environment; the secret is read, never logged or echoed."""
+"""Receiver settings from dlt's configuration; the secret is read, never logged or echoed.
+
+Top-level keys, so each environment variable is its key's upper-case name
+(``PMO_WEBHOOK_PORT``, ``pmo_webhook_port`` in ``.dlt/config.toml``); the secret only from the
+environment or ``.dlt/secrets.toml``. Read when called, never at import.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.typing import TSecretStrValue
+
 from pipelines.instance import DEFAULT_DAGSTER_HOME
 
 SECRET_ENV = "PMO_WEBHOOK_SECRET"
-PORT_ENV = "PMO_WEBHOOK_PORT"
-HOST_ENV = "PMO_WEBHOOK_HOST"
 SPOOL_ENV = "PMO_WEBHOOK_SPOOL"
-READ_TIMEOUT_ENV = "PMO_WEBHOOK_READ_TIMEOUT_SECONDS"
-DEFAULT_PORT = 8090
-DEFAULT_HOST = "127.0.0.1"
 SPOOL_FILE_NAME = "webhook_spool.sqlite3"
 
 # Jira issue payloads embed the changed issue and its changelog page: tens of KB in practice.
@@ -24,37 +28,53 @@ MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_READ_TIMEOUT_SECONDS = 10.0
 
 
+@configspec
+class WebhookSettings(BaseConfiguration):
+    pmo_webhook_secret: TSecretStrValue | None = None
+    """The shared secret registered with the Jira webhook; required by the receiver."""
+    pmo_webhook_port: int = 8090
+    pmo_webhook_host: str = "127.0.0.1"
+    """Loopback by default: expose it through a TLS reverse proxy, not directly."""
+    pmo_webhook_spool: str | None = None
+    """The spool file; unset: beside the Dagster home, where the daemon's sensor finds it."""
+    pmo_webhook_read_timeout_seconds: float = DEFAULT_READ_TIMEOUT_SECONDS
+
+
+def _settings() -> WebhookSettings:
+    return resolve_configuration(WebhookSettings())
+
+
 class MissingWebhookSecretError(RuntimeError):
     """The receiver refuses to start without a secret: unsigned webhooks are never accepted."""
 
 
 def webhook_secret() -> str:
     """The shared secret registered with the Jira webhook (``PMO_WEBHOOK_SECRET``)."""
-    secret = os.environ.get(SECRET_ENV, "")
+    secret = _settings().pmo_webhook_secret
     if not secret:
         raise MissingWebhookSecretError(
-            f"{SECRET_ENV} is not set: register the webhook in Jira with a secret and export it"
+            f"{SECRET_ENV} is not set: register the webhook in Jira with a secret and set it"
+            " in the environment or .dlt/secrets.toml"
         )
     return secret
 
 
 def webhook_port() -> int:
-    return int(os.environ.get(PORT_ENV, DEFAULT_PORT))
+    return _settings().pmo_webhook_port
 
 
 def webhook_host() -> str:
-    """Loopback by default: expose it through a TLS reverse proxy, not directly."""
-    return os.environ.get(HOST_ENV, DEFAULT_HOST)
+    return _settings().pmo_webhook_host
 
 
 def webhook_read_timeout() -> float:
     """Seconds a client has to send a whole request (``PMO_WEBHOOK_READ_TIMEOUT_SECONDS``)."""
-    return float(os.environ.get(READ_TIMEOUT_ENV, DEFAULT_READ_TIMEOUT_SECONDS))
+    return _settings().pmo_webhook_read_timeout_seconds
 
 
 def spool_path() -> Path:
     """``PMO_WEBHOOK_SPOOL``, else beside the Dagster home so the daemon's sensor finds it."""
-    explicit = os.environ.get(SPOOL_ENV)
+    explicit = _settings().pmo_webhook_spool
     if explicit:
         return Path(explicit)
     home = os.environ.get("DAGSTER_HOME") or str(DEFAULT_DAGSTER_HOME)

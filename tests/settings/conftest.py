@@ -1,0 +1,185 @@
+"""What the code reads as settings, and what docs/configuration.md and .dlt/*.toml declare.
+
+Settings are found in the source, not listed by hand: every ``@configspec`` class and every
+``@dlt.source`` function of the production packages, plus every direct read of the environment
+or of ``dlt.config`` / ``dlt.secrets`` by key.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dlt.common.configuration.providers import EnvironProvider
+from dlt.common.configuration.specs.base_configuration import is_secret_hint
+
+from warehouse.settings import REPO_ROOT
+
+PRODUCTION_PACKAGES = ("connectors", "pipelines", "quality", "warehouse")
+CONFIGURATION_DOC = REPO_ROOT / "docs" / "configuration.md"
+CONFIG_TOML = REPO_ROOT / ".dlt" / "config.toml"
+SECRETS_EXAMPLE = REPO_ROOT / ".dlt" / "example.secrets.toml"
+COMMENTED_KEY = re.compile(r"^# (\w+) = (.+)$")
+SECTION = re.compile(r"^\[([\w.]+)\]$")
+DOC_ROW = re.compile(r"^\| `([^`]+)` \| `([^`]+)` \|")
+ENV_DOC_ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \|")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    """dlt's path of the setting, e.g. ``sources.jira.base_url`` or ``pmo_timezone``."""
+    secret: bool
+    default: Any
+    where: str
+
+    @property
+    def env_var(self) -> str:
+        *sections, name = self.key.split(".")
+        return EnvironProvider.get_key_name(name, *sections)
+
+
+def production_modules() -> Iterator[tuple[str, ast.Module]]:
+    for package in PRODUCTION_PACKAGES:
+        for path in sorted((REPO_ROOT / package).rglob("*.py")):
+            module = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts)
+            yield module.removesuffix(".__init__"), ast.parse(path.read_text(), str(path))
+
+
+def _decorator_names(node: ast.ClassDef | ast.FunctionDef) -> set[str]:
+    names = set()
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        names.add(ast.unparse(target))
+    return names
+
+
+def _declared_specs(module_name: str, tree: ast.Module) -> Iterator[tuple[type, tuple, str]]:
+    """``@configspec`` classes with the sections their ``__section__`` gives (top level without
+    one), and ``@dlt.source`` specs under ``sources.<section>``."""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and "configspec" in _decorator_names(node):
+            spec = getattr(importlib.import_module(module_name), node.name)
+            sections = (spec.__section__,) if spec.__section__ else ()
+            yield spec, sections, f"{module_name}.{node.name}"
+        if isinstance(node, ast.FunctionDef) and "dlt.source" in _decorator_names(node):
+            source = getattr(importlib.import_module(module_name), node.name)
+            yield source.ref.SPEC, ("sources", source.section), f"{module_name}.{node.name}"
+
+
+@pytest.fixture(scope="session")
+def code_settings() -> dict[str, Setting]:
+    """Every setting a ``@configspec`` or a ``@dlt.source`` of the production code declares
+    (a spec a source declares as its own is read where the source reads it)."""
+    specs: dict[type, tuple[tuple, str]] = {}
+    for name, tree in production_modules():
+        for spec, sections, where in _declared_specs(name, tree):
+            if sections[:1] == ("sources",) or spec not in specs:
+                specs[spec] = (sections, where)
+    settings = {}
+    for spec, (sections, where) in specs.items():
+        defaults = spec()
+        for name, hint in spec.get_resolvable_fields().items():
+            key = ".".join((*sections, name))
+            settings[key] = Setting(key, is_secret_hint(hint), getattr(defaults, name), where)
+    return settings
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+    }
+
+
+def _read_name(node: ast.expr, constants: dict[str, str]) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
+    return f"<computed: {ast.unparse(node)}>"
+
+
+def _reads(tree: ast.Module, receivers: set[str], methods: set[str]) -> Iterator[tuple[str, int]]:
+    """Keys read from ``receivers`` (``os.environ``, ``dlt.config`` ...) by subscript or call."""
+    constants = _constants(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            if ast.unparse(node.value) in receivers:
+                yield _read_name(node.slice, constants), node.lineno
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            called = ast.unparse(node.func)
+            receiver, _, method = called.rpartition(".")
+            if called == "os.getenv" or (receiver in receivers and method in methods):
+                yield _read_name(node.args[0], constants), node.lineno
+
+
+@pytest.fixture(scope="session")
+def environment_reads() -> dict[str, list[str]]:
+    """Environment variables the production code reads itself, bypassing dlt's providers."""
+    found: dict[str, list[str]] = {}
+    for name, tree in production_modules():
+        for variable, line in _reads(tree, {"os.environ"}, {"get", "setdefault"}):
+            found.setdefault(variable, []).append(f"{name}:{line}")
+    return found
+
+
+@pytest.fixture(scope="session")
+def dlt_key_reads() -> dict[str, list[str]]:
+    """Keys the production code reads from ``dlt.config`` / ``dlt.secrets`` by name."""
+    found: dict[str, list[str]] = {}
+    for name, tree in production_modules():
+        for key, line in _reads(tree, {"dlt.config", "dlt.secrets"}, {"get"}):
+            found.setdefault(key, []).append(f"{name}:{line}")
+    return found
+
+
+def _section(text: str, heading: str) -> list[str]:
+    body = text.split(f"\n## {heading}\n", 1)[1]
+    return body.split("\n## ", 1)[0].splitlines()
+
+
+@pytest.fixture(scope="session")
+def documented_settings() -> dict[str, str]:
+    """docs/configuration.md's settings table: dlt key -> environment variable."""
+    rows = _section(CONFIGURATION_DOC.read_text(), "Settings")
+    return {m[1]: m[2] for m in map(DOC_ROW.match, rows) if m}
+
+
+@pytest.fixture(scope="session")
+def documented_tool_variables() -> set[str]:
+    """docs/configuration.md's variables read by the tools themselves (not dlt settings)."""
+    rows = _section(CONFIGURATION_DOC.read_text(), "Read by the tools themselves")
+    return {m[1] for m in map(ENV_DOC_ROW.match, rows) if m}
+
+
+def commented_keys(path: Path) -> dict[str, Any]:
+    """The ``# key = value`` lines of a dlt TOML file, by dotted key, values parsed as TOML."""
+    keys, section = {}, ()
+    for line in path.read_text().splitlines():
+        if header := SECTION.match(line):
+            section = tuple(header[1].split("."))
+        elif commented := COMMENTED_KEY.match(line):
+            value = tomllib.loads(f"value = {commented[2]}")["value"]
+            keys[".".join((*section, commented[1]))] = value
+    return keys
+
+
+@pytest.fixture(scope="session")
+def config_toml() -> dict[str, Any]:
+    return commented_keys(CONFIG_TOML)
+
+
+@pytest.fixture(scope="session")
+def secrets_example() -> dict[str, Any]:
+    return commented_keys(SECRETS_EXAMPLE)
