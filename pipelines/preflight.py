@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import dlt
 
+from connectors.jira.settings import JiraSettings
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -27,34 +29,21 @@ class MissingSettingError(RuntimeError):
     """A required setting is absent from the environment and from .dlt/*.toml."""
 
 
-JIRA_BASE_URL = Setting("sources.jira.base_url")
-JIRA_PROJECTS = Setting("sources.jira.projects")
-JIRA_EMAIL = Setting("sources.jira.email")
-JIRA_API_TOKEN = Setting("sources.jira.api_token", secret=True)
-JIRA_PAT = Setting("sources.jira.pat", secret=True)
 LANDING_URL = Setting("sources.spreadsheets.landing_url")
 PSEUDONYMISATION_KEY = Setting("sources.spreadsheets.pseudonymisation_key", secret=True)
 
 
-JIRA_SETTINGS = (JIRA_BASE_URL, JIRA_PROJECTS, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PAT)
 SPREADSHEET_SETTINGS = (LANDING_URL, PSEUDONYMISATION_KEY)
 
 
 def jira_configured() -> bool:
-    """Jira is a source of this install once any of its settings is given."""
-    return any(s.is_set() for s in JIRA_SETTINGS)
+    """Jira is a source of this install once any of its site settings is given."""
+    return JiraSettings.from_config().in_use
 
 
 def spreadsheets_configured() -> bool:
     """Spreadsheets are a source of this install once any of their settings is given."""
     return any(s.is_set() for s in SPREADSHEET_SETTINGS)
-
-
-def _missing_jira() -> list[str]:
-    missing = [s.env_name for s in (JIRA_BASE_URL, JIRA_PROJECTS) if not s.is_set()]
-    if not JIRA_PAT.is_set():
-        missing += [s.env_name for s in (JIRA_EMAIL, JIRA_API_TOKEN) if not s.is_set()]
-    return missing
 
 
 def missing_settings() -> list[str]:
@@ -64,7 +53,7 @@ def missing_settings() -> list[str]:
     is started on must be complete, and at least one is needed: with none, all are named.
     """
     jira, sheets = jira_configured(), spreadsheets_configured()
-    missing = _missing_jira() if jira or not sheets else []
+    missing = JiraSettings.from_config().missing() if jira or not sheets else []
     if sheets or not jira:
         missing += [s.env_name for s in SPREADSHEET_SETTINGS if not s.is_set()]
     return missing

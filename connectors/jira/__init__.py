@@ -17,6 +17,7 @@ from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 
 from connectors.gc_pause import gc_paused
+from connectors.jira.client import JiraApiClient
 from connectors.jira.columns import (
     BOARD_COLUMNS,
     CHANGELOG_COLUMNS,
@@ -30,24 +31,21 @@ from connectors.jira.columns import (
     WORKLOG_COLUMNS,
 )
 from connectors.jira.cursor import IssueCursor
-from connectors.jira.helpers import (
+from connectors.jira.jql import issues_jql
+from connectors.jira.page_worker import IssuePage, page_builder
+from connectors.jira.paging import IsLastPaginator, start_at_paginator
+from connectors.jira.rows import (
     FieldRoles,
-    IsLastPaginator,
-    JiraApiClient,
     JsonDict,
     board_row,
     detect_field_roles,
     field_row,
     is_truncated,
-    issues_jql,
-    parse_project_keys,
     project_row,
     sprint_row,
-    start_at_paginator,
     status_row,
     user_row,
 )
-from connectors.jira.page_worker import IssuePage, page_builder
 from connectors.jira.settings import (
     AGILE_PAGE_SIZE,
     BUILD_IN_WORKER_FROM,
@@ -62,6 +60,7 @@ from connectors.jira.settings import (
     SEARCH_PAGE_SIZE,
     USER_PAGE_SIZE,
     WORKLOG_LIST_SIZE,
+    JiraSettings,
 )
 from connectors.jira.tables import (
     CustomFieldColumns,
@@ -85,48 +84,38 @@ MERGED: dict[str, Any] = {"write_disposition": "merge", "file_format": "parquet"
 
 
 class JiraScope:
-    """Validated settings plus the lazily built client shared by all resources of one source."""
+    """The source's settings plus the lazily built client shared by all its resources."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, settings: JiraSettings) -> None:
         self.settings = settings
 
     @cached_property
     def api(self) -> JiraApiClient:
-        s = self.settings
-        return JiraApiClient(
-            s["base_url"],
-            s["email"],
-            s["api_token"],
-            s["pat"],
-            max_attempts=s["max_attempts"],
-            backoff_factor=s["backoff_factor"],
-            max_retry_delay=s["max_retry_delay"],
-            request_timeout=s["request_timeout"],
-        )
+        return JiraApiClient.for_site(self.settings)
 
     @cached_property
     def project_keys(self) -> list[str]:
-        return parse_project_keys(self.settings["projects"])
+        return self.settings.project_keys
 
     @cached_property
     def roles(self) -> FieldRoles:
         overrides = {
-            "story_points": self.settings["story_points_field"],
-            "sprint": self.settings["sprint_field"],
-            "start_date": self.settings["start_date_field"],
+            "story_points": self.settings.story_points_field,
+            "sprint": self.settings.sprint_field,
+            "start_date": self.settings.start_date_field,
         }
         return detect_field_roles(self.api.fields, overrides)
 
     @property
     def lookback(self) -> timedelta:
-        return timedelta(minutes=self.settings["lookback_minutes"])
+        return timedelta(minutes=self.settings.lookback_minutes)
 
     @property
     def reconcile_every(self) -> timedelta:
-        return timedelta(hours=self.settings["reconcile_hours"])
+        return timedelta(hours=self.settings.reconcile_hours)
 
 
-@dlt.source(name="jira", section="jira")
+@dlt.source(name="jira", section="jira", spec=JiraSettings)
 def jira_source(
     base_url: str | None = dlt.config.value,
     email: str | None = dlt.config.value,
@@ -157,7 +146,7 @@ def jira_source(
     `build_in_worker_from` issues (Cloud's approximate count) builds its tables in a worker
     process (see `page_worker`).
     """
-    scope = JiraScope(dict(locals()))
+    scope = JiraScope(JiraSettings(**locals()))
 
     @dlt.resource(**MERGED, primary_key="id", columns=FIELD_COLUMNS)
     def fields() -> Iterator[list[JsonDict]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from dlt.common import logger
 
-from connectors.jira.helpers import JsonDict, parse_iso, parse_jira_datetime
+from connectors.jira.rows import JsonDict, parse_jira_datetime
 
 # A stamp this far past the server's clock is reported: less is the clock's resolution.
 CLOCK_TOLERANCE = timedelta(minutes=1)
@@ -31,7 +31,7 @@ class IssueCursor:
     def __init__(self, state: dict[str, Any], lookback: timedelta) -> None:
         self.state = state
         self.lookback = lookback
-        self.newest = parse_iso(state.get("last_updated"))
+        self.newest = parse_jira_datetime(state.get("last_updated"))
         self.incremental = self.newest is not None
         self.recent: dict[str, str] = dict(state.get("recent") or {})
         self.seen: dict[str, str] = {}
@@ -68,7 +68,7 @@ class IssueCursor:
     def reconciliation_due(self, now: datetime, every: timedelta) -> bool:
         """Deletes are found by listing every id in scope, so only every `every` (0: always);
         a full load lists every id anyway."""
-        last = parse_iso(self.state.get("reconciled_at"))
+        last = parse_jira_datetime(self.state.get("reconciled_at"))
         return self.incremental and (last is None or now - last >= every)
 
     def reconcile(self, current_ids: Iterable[int], now: datetime) -> list[int]:
@@ -87,5 +87,5 @@ class IssueCursor:
         cutoff = self.newest - self.lookback
         merged = self.recent | self.seen
         self.state["last_updated"] = self.newest.isoformat()
-        self.state["recent"] = {k: v for k, v in merged.items() if parse_iso(v) >= cutoff}
+        self.state["recent"] = {k: v for k, v in merged.items() if parse_jira_datetime(v) >= cutoff}
         self.state["known_ids"] = sorted(self.known)

@@ -20,7 +20,7 @@ from dlt.common import json, logger
 from dlt.common.utils import many_uniq_ids_base64
 from dlt.extract.items import DataItemWithMeta
 
-from connectors.jira.helpers import FieldRoles, JsonDict, account_id, sprint_ids, without_emails
+from connectors.jira.rows import FieldRoles, JsonDict, account_id, sprint_ids, without_emails
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 LOAD_ID = pa.field("_dlt_load_id", pa.string(), nullable=False)

@@ -10,7 +10,7 @@ import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from connectors.jira import jira_source
-from connectors.jira.helpers import JiraConfigError
+from connectors.jira.errors import JiraConfigError
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import EMAIL, TOKEN, FullLoad, cloud_settings, root_cause

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from connectors.jira.helpers import JiraError
+from connectors.jira.errors import JiraError
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import FAST_RETRIES, root_cause

@@ -9,7 +9,8 @@ import pytest
 import requests
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from connectors.jira.helpers import JiraApiClient, JiraError
+from connectors.jira.client import JiraApiClient
+from connectors.jira.errors import JiraError
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import EMAIL, FAST_RETRIES, ISSUES_ONLY, TOKEN, root_cause

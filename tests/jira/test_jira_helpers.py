@@ -7,15 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.gc_pause import gc_paused
-from connectors.jira.helpers import (
-    JiraConfigError,
-    detect_field_roles,
-    issues_jql,
-    parse_jira_datetime,
-    parse_project_keys,
-    sprint_ids,
-    without_emails,
-)
+from connectors.jira.errors import JiraConfigError
+from connectors.jira.jql import issues_jql
+from connectors.jira.rows import detect_field_roles, parse_jira_datetime, sprint_ids, without_emails
+from connectors.jira.settings import parse_project_keys
 
 
 def test_jql_dates_are_in_the_users_timezone_at_minute_precision() -> None:

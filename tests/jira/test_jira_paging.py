@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from connectors.jira import helpers
-from connectors.jira.helpers import JiraError
+from connectors.jira import paging
+from connectors.jira.errors import JiraError
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import root_cause
@@ -61,7 +61,7 @@ def test_users_that_page_properly_load_completely(
 def test_long_resources_log_their_progress(
     messy_load: Callable, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(helpers, "PROGRESS_EVERY_PAGES", 4)
+    monkeypatch.setattr(paging, "PROGRESS_EVERY_PAGES", 4)
     with caplog.at_level(logging.INFO, logger="dlt"):
         messy_load(["issues"], page_size=10)
     progress = [r.getMessage() for r in caplog.records if "items so far" in r.getMessage()]

@@ -1,129 +1,44 @@
-"""Jira-specific plumbing for the source: client, paging guards, JQL, field roles, flattening."""
+"""The HTTP client of one Jira site: requests, retries, paging, and one-line errors."""
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cached_property
 from json import JSONDecodeError
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dlt.common import json, logger
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth, HttpBasicAuth
-from dlt.sources.helpers.rest_client.paginators import (
-    JSONLinkPaginator,
-    JSONResponseCursorPaginator,
-    OffsetPaginator,
-)
-from requests import HTTPError, Request, RequestException, Response
+from requests import HTTPError, RequestException, Response
 from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 from connectors.gc_pause import gc_paused
+from connectors.jira.errors import JiraError, endpoint
+from connectors.jira.paging import (
+    BodyCursorPaginator,
+    NextLinkPaginator,
+    NextPageTokenPaginator,
+    PageOffsetPaginator,
+    start_at_paginator,
+)
 from connectors.jira.retries import retrying_session
+from connectors.jira.rows import JsonDict, parse_jira_datetime
 from connectors.jira.settings import (
     BULK_CHANGELOG_ISSUES,
     BULK_CHANGELOG_PAGE,
     CHANGELOG_PAGE_SIZE,
-    DATE_FIELD,
-    FLOAT_FIELD,
     ID_PAGE_SIZE,
-    JQL_DATETIME_FORMAT,
-    PROJECT_KEY_PATTERN,
     REQUEST_TIMEOUT_SECONDS,
     SETTING_NAMES,
-    SPRINT_FIELD,
-    START_DATE_NAMES,
-    STORY_POINT_NAMES,
+    JiraSettings,
+    missing_credentials,
+    missing_setting,
 )
-
-JsonDict = dict[str, Any]
-DC_SPRINT_ID = re.compile(r"\[id=(\d+),")
-MAX_EMPTY_PAGES = 3
-# A paging run logs its progress every this many pages (a full load of 100,000 issues reads
-# about 1,000 search pages).
-PROGRESS_EVERY_PAGES = 100
-_EMAIL = rb'"emailAddress"\s*:\s*(?:"(?:[^"\\]|\\.)*"|null)'
-EMAIL_BEFORE_MEMBER = re.compile(_EMAIL + rb"\s*,\s*")
-EMAIL_MEMBER = re.compile(rb",\s*" + _EMAIL)
-EMAIL_FIRST_MEMBER = re.compile(_EMAIL + rb"\s*,?")
-
-
-class JiraError(RuntimeError):
-    """A Jira failure explained in one line, never carrying a credential."""
-
-
-class JiraConfigError(JiraError):
-    """A missing or invalid setting; the message names the environment variable."""
-
-
-def missing_setting(name: str, hint: str = "") -> JiraConfigError:
-    return JiraConfigError(f"Jira setting {SETTING_NAMES[name]} is not set{hint}")
-
-
-def parse_project_keys(projects: str | Sequence[str] | None) -> list[str]:
-    """Comma-separated or listed keys, each checked so that none can smuggle JQL in."""
-    if projects is None:
-        raise missing_setting("projects", " (comma-separated project keys, e.g. APOLLO,HERMES)")
-    raw = projects.split(",") if isinstance(projects, str) else list(projects)
-    keys = [str(k).strip() for k in raw if str(k).strip()]
-    if not keys:
-        raise missing_setting("projects", " (it is empty)")
-    invalid = [k for k in keys if not PROJECT_KEY_PATTERN.fullmatch(k)]
-    if invalid:
-        raise JiraConfigError(
-            f"{SETTING_NAMES['projects']} holds invalid Jira project keys {invalid}: keys are "
-            "an uppercase letter followed by uppercase letters, digits or underscores"
-        )
-    return keys
-
-
-def parse_jira_datetime(value: str | None) -> datetime | None:
-    """`2022-06-09T16:29:31.871-0700` -> aware UTC datetime (`fromisoformat`: 30x `strptime`)."""
-    if not value:
-        return None
-    return datetime.fromisoformat(value).astimezone(UTC)
-
-
-def parse_jira_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def jql_datetime(moment: datetime, time_zone: str) -> str:
-    """JQL compares in the API user's timezone at minute precision: floor to the minute."""
-    return moment.astimezone(ZoneInfo(time_zone)).strftime(JQL_DATETIME_FORMAT)
-
-
-def issues_jql(
-    projects: Sequence[str], since: datetime | None, time_zone: str, jql_filter: str | None = None
-) -> str:
-    """The scope (validated project keys, plus the operator's own JQL filter in parentheses),
-    the incremental bound, and a stable order."""
-    clauses = [f"project in ({', '.join(projects)})"]
-    if jql_filter:
-        clauses.append(f"({jql_filter})")
-    if since is not None:
-        clauses.append(f'updated >= "{jql_datetime(since, time_zone)}"')
-    return " AND ".join(clauses) + " ORDER BY updated ASC, key ASC"
-
-
-def is_truncated(issue: JsonDict) -> bool:
-    """Whether the changelog embedded in a search result misses some of the issue's histories."""
-    changelog = issue.get("changelog") or {}
-    return changelog.get("total", 0) > len(changelog.get("histories") or [])
-
-
-def account_id(user: JsonDict | None) -> str | None:
-    """Cloud users are keyed by accountId; Data Center users by their immutable key."""
-    if not user:
-        return None
-    return user.get("accountId") or user.get("key")
 
 
 class JiraApiClient:
@@ -145,15 +60,15 @@ class JiraApiClient:
             raise missing_setting("base_url", " (e.g. https://your-site.atlassian.net)")
         self.base_url = base_url.rstrip("/")
         self.max_attempts = max_attempts
+        missing = missing_credentials(email, api_token, pat)
+        if missing:
+            raise missing_setting(missing[0], f" (or set {SETTING_NAMES['pat']} for Data Center)")
         if pat:
             auth: Any = BearerTokenAuth(token=pat)
             self.credential_settings = SETTING_NAMES["pat"]
-        elif email and api_token:
+        else:
             auth = HttpBasicAuth(username=email, password=api_token)
             self.credential_settings = f"{SETTING_NAMES['email']} / {SETTING_NAMES['api_token']}"
-        else:
-            name = "email" if not email else "api_token"
-            raise missing_setting(name, f" (or set {SETTING_NAMES['pat']} for Data Center)")
         session = retrying_session(
             max_attempts=max_attempts,
             backoff_factor=backoff_factor,
@@ -162,6 +77,23 @@ class JiraApiClient:
         )
         self.rest = RESTClient(base_url=self.base_url, auth=auth, session=session)
         self.hooks = {"response": [self.raise_for_status]}
+
+    @classmethod
+    def for_site(cls, settings: JiraSettings, **retries: float) -> JiraApiClient:
+        """A client for the site `settings` name; `retries` override their retry policy."""
+        policy = {
+            "max_attempts": settings.max_attempts,
+            "backoff_factor": settings.backoff_factor,
+            "max_retry_delay": settings.max_retry_delay,
+            "request_timeout": settings.request_timeout,
+        }
+        return cls(
+            settings.base_url,
+            settings.email,
+            settings.api_token,
+            settings.pat,
+            **(policy | retries),  # type: ignore[arg-type]
+        )
 
     def raise_for_status(self, response: Response, *args: Any, **kwargs: Any) -> None:
         """Turn auth, query and removed-endpoint failures into one clear line.
@@ -441,22 +373,6 @@ def parse_json_once(response: Response) -> None:
     response.json = json_once  # type: ignore[method-assign]
 
 
-def without_emails(body: bytes) -> bytes:
-    """Remove every `"emailAddress": ...` member from a JSON document, at C speed (escaped
-    quotes inside strings never match). Jira puts the email before other members: that pass
-    starts with a literal, which the regex engine finds fast; a last member (after a comma)
-    or a lone one are cut by slower passes, run only if any is left.
-
-    Applied to `raw`, the only column that keeps Jira's JSON as sent (every other column is
-    picked field by field, users by accountId): a quarter of the bytes of whole responses."""
-    if b'"emailAddress"' not in body:
-        return body
-    body = EMAIL_BEFORE_MEMBER.sub(b"", body)
-    if b'"emailAddress"' not in body:
-        return body
-    return EMAIL_FIRST_MEMBER.sub(b"", EMAIL_MEMBER.sub(b"", body))
-
-
 def retry_after_from_reset(response: Response) -> None:
     """Jira Cloud may send only `X-RateLimit-Reset` (ISO time): turn it into `Retry-After`,
     which dlt's retry policy honours."""
@@ -469,256 +385,3 @@ def retry_after_from_reset(response: Response) -> None:
         return
     seconds = math.ceil((moment - datetime.now(UTC)).total_seconds())
     response.headers["Retry-After"] = str(max(seconds, 1))
-
-
-def endpoint(response: Response) -> str:
-    """The request's path without its query: names the endpoint in errors and logs."""
-    return response.request.path_url.split("?")[0] if response.request else response.url
-
-
-def item_identity(item: Any) -> Any:
-    """What tells one listed item from another: its id (issues, projects, boards, sprints,
-    histories), account id (users), worklog id, or issue id and first history (bulk
-    changelogs, where one issue's histories can span pages)."""
-    if not isinstance(item, dict):
-        return repr(item)[:200]
-    for key in ("id", "accountId", "key", "worklogId"):
-        if key in item:
-            return item[key]
-    histories = item.get("changeHistories") or [{}]
-    return (item.get("issueId"), histories[0].get("id"))
-
-
-class AdvancingPages:
-    """Mixed into every paginator of this connector: paging must end.
-
-    A page that lists the same items as the previous one means the server ignores the paging
-    parameter (one Jira ignored `startAt` on users: 18,000 requests in 15 minutes, silently),
-    and empty pages that keep pointing to a next one do not advance either: the run fails at
-    once, in one line naming the endpoint. Long resources log their progress every
-    `PROGRESS_EVERY_PAGES` pages."""
-
-    def init_request(self, request: Request) -> None:
-        self.pages = 0
-        self.items = 0
-        self.empty_pages = 0
-        self.previous_page: tuple[Any, ...] | None = None
-        super().init_request(request)  # type: ignore[misc]
-
-    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        if data:
-            page = (len(data), item_identity(data[0]), item_identity(data[-1]))
-            if page == self.previous_page:
-                raise JiraError(
-                    f"Jira sent the same page twice on {endpoint(response)} after "
-                    f"{self.pages} pages ({self.items} items): the server ignores paging, "
-                    "stopped rather than loop"
-                )
-            self.previous_page = page
-            self.pages += 1
-            self.items += len(data)
-            if self.pages % PROGRESS_EVERY_PAGES == 0:
-                logger.info(
-                    f"Jira {endpoint(response)}: {self.pages} pages, {self.items} items so far"
-                )
-        super().update_state(response, data)  # type: ignore[misc]
-        self.empty_pages = 0 if data else self.empty_pages + 1
-        if self.empty_pages >= MAX_EMPTY_PAGES and self.has_next_page:  # type: ignore[attr-defined]
-            raise JiraError(
-                f"Jira sent {self.empty_pages} empty pages in a row on {endpoint(response)} "
-                "that still point to a next page: stopped rather than loop"
-            )
-
-
-class PageOffsetPaginator(AdvancingPages, OffsetPaginator):
-    """Jira's `startAt` paging, guarded (see `AdvancingPages`)."""
-
-
-class NextLinkPaginator(AdvancingPages, JSONLinkPaginator):
-    """Paging by the `nextPage` link (worklog changes), guarded."""
-
-
-class BodyCursorPaginator(AdvancingPages, JSONResponseCursorPaginator):
-    """Paging by a token sent back in the request body (bulk changelogs), guarded."""
-
-
-class NextPageTokenPaginator(AdvancingPages, JSONResponseCursorPaginator):
-    """`nextPageToken` paging that refuses to loop or to stop early on inconsistent pages.
-
-    A token seen before means Jira would serve the same page forever (repeated empty pages
-    that still carry a token mean the same, see `AdvancingPages`); `isLast: false` without a
-    token would silently truncate the load. Each raises; `isLast: true` with a token stops, as
-    the docs say.
-    """
-
-    def __init__(self, body: bool = True) -> None:
-        if body:
-            super().__init__(cursor_path="nextPageToken", cursor_body_path="nextPageToken")
-        else:
-            super().__init__(cursor_path="nextPageToken", cursor_param="nextPageToken")
-        self.seen: set[str] = set()
-
-    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        payload = response.json()
-        token, is_last = payload.get("nextPageToken"), payload.get("isLast")
-        if token and token in self.seen:
-            raise JiraError(f"Jira returned the same nextPageToken twice on {response.url}")
-        super().update_state(response, data)
-        if is_last is False and not token:
-            raise JiraError("Jira said isLast=false but sent no nextPageToken: results incomplete")
-        if is_last is True and token:
-            logger.warning("Jira sent a nextPageToken on its last page; stopping as isLast says")
-            self._next_reference = None
-        if token:
-            self.seen.add(token)
-
-    def init_request(self, request: Request) -> None:
-        self.seen.clear()
-        super().init_request(request)
-
-
-@dataclass(frozen=True)
-class FieldRoles:
-    """Which custom field holds story points, sprints and start date on this site."""
-
-    story_points: str | None
-    sprint: str | None
-    start_date: str | None
-
-    def role_of(self, field_id: str) -> str | None:
-        for role in ("story_points", "sprint", "start_date"):
-            if getattr(self, role) == field_id:
-                return role
-        return None
-
-
-def detect_field_roles(fields: Iterable[JsonDict], overrides: dict[str, str | None]) -> FieldRoles:
-    """Find role fields by their schema type (and name among equals), unless overridden."""
-    custom = [f for f in fields if f.get("custom") and f.get("schema")]
-
-    def by_type(schema_custom: str, names: Sequence[str] | None) -> str | None:
-        candidates = [f for f in custom if f["schema"].get("custom") == schema_custom]
-        if names is not None:
-            ranked = [
-                f for n in names for f in candidates if f.get("name", "").strip().lower() == n
-            ]
-            candidates = ranked
-        return candidates[0]["id"] if candidates else None
-
-    return FieldRoles(
-        story_points=overrides.get("story_points") or by_type(FLOAT_FIELD, STORY_POINT_NAMES),
-        sprint=overrides.get("sprint") or by_type(SPRINT_FIELD, None),
-        start_date=overrides.get("start_date") or by_type(DATE_FIELD, START_DATE_NAMES),
-    )
-
-
-def field_row(field: JsonDict, roles: FieldRoles) -> JsonDict:
-    schema = field.get("schema") or {}
-    return {
-        "id": field["id"],
-        "name": field.get("name"),
-        "custom": bool(field.get("custom")),
-        "schema_type": schema.get("type"),
-        "schema_custom": schema.get("custom"),
-        "schema_items": schema.get("items"),
-        "role": roles.role_of(field["id"]),
-    }
-
-
-def project_row(project: JsonDict) -> JsonDict:
-    return {
-        "id": project["id"],
-        "key": project["key"],
-        "name": project.get("name"),
-        "project_type_key": project.get("projectTypeKey"),
-        "lead_account_id": account_id(project.get("lead")),
-        "is_private": project.get("isPrivate"),
-    }
-
-
-def status_row(status: JsonDict) -> JsonDict:
-    category = status.get("statusCategory") or {}
-    return {
-        "id": status["id"],
-        "name": status.get("name"),
-        "untranslated_name": status.get("untranslatedName"),
-        "status_category_id": category.get("id"),
-        "status_category_key": category.get("key"),
-        "status_category_name": category.get("name"),
-    }
-
-
-def sprint_ids(value: Any) -> list[int]:
-    """Cloud sends sprint objects; older Data Center sends `...Sprint@1a[id=12,...]` strings."""
-    ids = []
-    for sprint in value or []:
-        if isinstance(sprint, dict):
-            ids.append(int(sprint["id"]))
-        elif match := DC_SPRINT_ID.search(str(sprint)):
-            ids.append(int(match.group(1)))
-    return ids
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    """ISO 8601 as dlt state and the agile API write it (`...Z` included)."""
-    return datetime.fromisoformat(value).astimezone(UTC) if value else None
-
-
-class IsLastPaginator(PageOffsetPaginator):
-    """`startAt` paging that stops on `isLast`, for agile endpoints that send no `total`."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            limit=limit,
-            offset_param="startAt",
-            limit_param="maxResults",
-            total_path=None,
-            stop_after_empty_page=True,
-        )
-
-    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        super().update_state(response, data)
-        if response.json().get("isLast"):
-            self._has_next_page = False
-
-
-def board_row(board: JsonDict) -> JsonDict:
-    location = board.get("location") or {}
-    return {
-        "id": board["id"],
-        "name": board.get("name"),
-        "type": board.get("type"),
-        "project_id": str(location["projectId"]) if location.get("projectId") else None,
-        "project_key": location.get("projectKey"),
-    }
-
-
-def sprint_row(sprint: JsonDict, board_id: int) -> JsonDict:
-    return {
-        "id": sprint["id"],
-        "board_id": sprint.get("originBoardId", board_id),
-        "name": sprint.get("name"),
-        "state": sprint.get("state"),
-        "start_date": parse_iso(sprint.get("startDate")),
-        "end_date": parse_iso(sprint.get("endDate")),
-        "complete_date": parse_iso(sprint.get("completeDate")),
-        "goal": sprint.get("goal"),
-    }
-
-
-def user_row(user: JsonDict) -> JsonDict:
-    """Users keyed by accountId; the email address is dropped, never stored."""
-    return {
-        "account_id": account_id(user),
-        "account_type": user.get("accountType"),
-        "display_name": user.get("displayName"),
-        "active": user.get("active"),
-        "time_zone": user.get("timeZone"),
-    }
-
-
-def start_at_paginator(limit: int) -> OffsetPaginator:
-    """Jira's `startAt`/`maxResults`/`total` paging (projects, changelog, Data Center search)."""
-    return PageOffsetPaginator(
-        limit=limit, offset_param="startAt", limit_param="maxResults", total_path="total"
-    )
