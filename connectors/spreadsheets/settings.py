@@ -1,4 +1,9 @@
-"""Defaults of the spreadsheet source; each is overridable through dlt config."""
+"""Defaults of the spreadsheet source's settings, and its fixed limits.
+
+The source's arguments are its settings: dlt resolves each from ``SOURCES__SPREADSHEETS__*`` or
+``[sources.spreadsheets]`` (docs/configuration.md); the constants below that no argument takes
+(the compression ratio, ignored prefixes, the marker column) are not settings.
+"""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files larger than this are rejected unread."""
@@ -11,8 +16,7 @@ MAX_COMPRESSION_RATIO = 200
 
 MAX_SHEET_CELLS = 5_000_000
 """A sheet whose used rectangle (A1 to its last row and column) is larger is rejected before it
-is read: readers lay the rectangle out in memory whatever is in it (5,000,000 cells added
-133 MiB to a load's peak)."""
+is read: readers lay the rectangle out in memory whatever is in it."""
 
 FILE_GLOB = "**/*"
 IGNORED_PREFIXES = ("~$", ".")
