@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.memory import peak_rss_mib
-from warehouse.publish import publish_snapshot
-from warehouse.serving_paths import parquet_dir, serving_database_path
-from warehouse.serving_tables import ServingTable
+from warehouse.publishing.paths import parquet_dir, serving_database_path
+from warehouse.publishing.snapshot import publish_snapshot
+from warehouse.publishing.tables import ServingTable
 
 
 def build_marts(warehouse: Path, tables: int, rows: int) -> list[ServingTable]:

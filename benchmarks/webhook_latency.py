@@ -34,7 +34,7 @@ from pipelines.events.sandbox_deliveries import first_open_issue, move_to_done, 
 from pipelines.events.server import running_receiver
 from pipelines.events.settings import SECRET_ENV, SPOOL_ENV
 from pipelines.events.spool import WebhookSpool
-from warehouse.serving_paths import serving_database_path
+from warehouse.publishing.paths import serving_database_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
 TARGET_SECONDS = 60.0

@@ -18,10 +18,10 @@ from pipelines.defs.quality import latest_evaluation, stops_downstream
 from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
 from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS, pmo_dbt_models
 from pipelines.settings import DUCKDB_POOL
-from warehouse.kpi_report import build_kpi_report
-from warehouse.publish import SERVING_STORAGE_VERSION, publish_snapshot
-from warehouse.serving_paths import kpi_report_path, parquet_dir, serving_database_path
-from warehouse.serving_tables import load_manifest, serving_tables
+from warehouse.publishing.paths import kpi_report_path, parquet_dir, serving_database_path
+from warehouse.publishing.snapshot import SERVING_STORAGE_VERSION, publish_snapshot
+from warehouse.publishing.tables import load_manifest, serving_tables
+from warehouse.report.kpi_report import build_kpi_report
 from warehouse.settings import warehouse_path
 
 SERVING_GROUP = "serving"

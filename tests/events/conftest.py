@@ -26,7 +26,7 @@ from pipelines.events.spool import WebhookSpool
 from pipelines.settings import REFRESH_JOB
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
-from warehouse.serving_paths import serving_database_path
+from warehouse.publishing.paths import serving_database_path
 from warehouse.settings import WAREHOUSE_PATH_ENV
 
 SECRET = "test-webhook-secret"

@@ -21,7 +21,7 @@ from pipelines.defs.serving import KPI_REPORT_KEY
 from pipelines.preflight import missing_settings
 from quality.references import StaticReferences
 from quality.suites import project_register, survey_answers
-from warehouse.serving_paths import kpi_report_path
+from warehouse.publishing.paths import kpi_report_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
 pytestmark = pytest.mark.slow

@@ -21,8 +21,8 @@ import pytest
 from pipelines.cli import main
 from pipelines.defs.quarantine import QUARANTINE_CHECK
 from pipelines.defs.serving import SNAPSHOT_KEY, data_warnings
-from warehouse.kpi_report import build_kpi_report
-from warehouse.serving_paths import serving_database_path, serving_manifest_path
+from warehouse.publishing.paths import serving_database_path, serving_manifest_path
+from warehouse.report.kpi_report import build_kpi_report
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
 from .conftest import write_bad_survey

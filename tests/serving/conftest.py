@@ -16,13 +16,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.serving_paths import (
+from warehouse.publishing.paths import (
     kpi_report_path,
     serving_database_path,
     serving_dir,
     serving_manifest_path,
 )
-from warehouse.serving_tables import ServingTable, load_manifest, serving_tables
+from warehouse.publishing.tables import ServingTable, load_manifest, serving_tables
 from warehouse.settings import REPO_ROOT
 
 from .browser import CHROMIUM, headless_page

@@ -15,8 +15,8 @@ from itertools import count
 from pathlib import Path
 
 from tests.serving.synthetic import SYNTHETIC_TABLES
-from warehouse.publish import STAGING_SUFFIX, _publish_lock, publish_snapshot
-from warehouse.serving_paths import releases_dir
+from warehouse.publishing.paths import releases_dir
+from warehouse.publishing.snapshot import STAGING_SUFFIX, _publish_lock, publish_snapshot
 
 
 def loop(warehouse: Path) -> None:

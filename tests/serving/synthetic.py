@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.serving_tables import ServingTable
+from warehouse.publishing.tables import ServingTable
 
 SYNTHETIC_TABLES = [
     ServingTable("orders_by_day", "marts", "mart_orders_by_day", "kpi", "Orders per day."),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.publish import publish_snapshot
-from warehouse.serving_paths import serving_database_path
+from warehouse.publishing.paths import serving_database_path
+from warehouse.publishing.snapshot import publish_snapshot
 
 READER = Path(__file__).with_name("snapshot_reader.py")
 PUBLISHES = 8

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from warehouse.publish import PUBLISH_INFO
+from warehouse.publishing.snapshot import PUBLISH_INFO
 
 OLD_DUCKDB = "duckdb<1.2"
 READ_WITH_OLD_DUCKDB = """

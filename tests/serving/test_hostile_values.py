@@ -16,7 +16,7 @@ import pytest
 from quality.references import StaticReferences
 from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
-from warehouse.kpi_report import SERVING_TABLES_READ, build_kpi_report
+from warehouse.report.kpi_report import SERVING_TABLES_READ, build_kpi_report
 
 from .browser import CHROMIUM, Page, headless_page
 

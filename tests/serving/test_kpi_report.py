@@ -15,8 +15,8 @@ import pytest
 
 from pipelines.defs.serving import KPI_REPORT_KEY
 from sandbox.workbooks import build_portfolio
-from warehouse.kpi_report import SERVING_TABLES_READ, build_kpi_report
-from warehouse.serving_paths import kpi_report_path
+from warehouse.publishing.paths import kpi_report_path
+from warehouse.report.kpi_report import SERVING_TABLES_READ, build_kpi_report
 
 from .conftest import PublishedServing
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 
 from pipelines.defs.serving import SNAPSHOT_KEY
-from warehouse.publish import KPI_CATALOGUE, PUBLISH_INFO
+from warehouse.publishing.snapshot import KPI_CATALOGUE, PUBLISH_INFO
 
 from .conftest import PublishedServing
 

@@ -18,9 +18,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse import publish
-from warehouse.publish import PublishInProgressError, publish_snapshot
-from warehouse.serving_paths import (
+from warehouse.publishing import snapshot
+from warehouse.publishing.paths import (
     RELEASE_ENTRIES,
     current_release_link,
     releases_dir,
@@ -28,6 +27,7 @@ from warehouse.serving_paths import (
     serving_dir,
     serving_manifest_path,
 )
+from warehouse.publishing.snapshot import PublishInProgressError, publish_snapshot
 from warehouse.settings import REPO_ROOT
 
 from .synthetic import SYNTHETIC_TABLES, build_synthetic_marts
@@ -97,7 +97,7 @@ def small_disk(
     if not mounted:
         connect = duckdb.connect
         monkeypatch.setattr(
-            publish.duckdb, "connect", lambda *a, **k: _FullDiskConnection(connect(*a, **k), disk)
+            snapshot.duckdb, "connect", lambda *a, **k: _FullDiskConnection(connect(*a, **k), disk)
         )
     try:
         yield disk
@@ -226,7 +226,7 @@ def test_the_next_publish_removes_what_a_killed_publish_left(
     killed_publish: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     leftovers = staged(killed_publish)
-    monkeypatch.setattr(publish, "PUBLISH_LOCK_TIMEOUT_SECONDS", 5.0)  # the dead hold nothing
+    monkeypatch.setattr(snapshot, "PUBLISH_LOCK_TIMEOUT_SECONDS", 5.0)  # the dead hold nothing
     publication = publish_snapshot(killed_publish, SYNTHETIC_TABLES, "after-the-kill")
     assert staged(killed_publish) == []
     assert set(leftovers) <= set(publication.removed)
@@ -251,7 +251,7 @@ def test_a_live_publish_is_waited_for_and_its_files_kept(
     other = start_publisher(warehouse, "hold")
     try:
         in_progress = staged(warehouse)
-        monkeypatch.setattr(publish, "PUBLISH_LOCK_TIMEOUT_SECONDS", 0.5)
+        monkeypatch.setattr(snapshot, "PUBLISH_LOCK_TIMEOUT_SECONDS", 0.5)
         with pytest.raises(PublishInProgressError):
             publish_snapshot(warehouse, SYNTHETIC_TABLES, "impatient")
         assert staged(warehouse) == in_progress

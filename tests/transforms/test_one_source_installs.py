@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from warehouse.kpi_report import SERVING_TABLES_READ, build_kpi_report
-from warehouse.publish import PUBLISH_INFO
+from warehouse.publishing.snapshot import PUBLISH_INFO
+from warehouse.report.kpi_report import SERVING_TABLES_READ, build_kpi_report
 
 from .conftest import TRANSFORMS_DIR, BuiltWarehouse
 from .kpi_oracle import DAY, Oracle, percentile

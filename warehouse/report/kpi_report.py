@@ -32,7 +32,7 @@ from connectors.spreadsheets.layouts import (
     STRATEGIC_OBJECTIVES,
     SURVEY,
 )
-from warehouse import report_charts
+from warehouse.report import charts
 
 JIRA = "jira"
 SURVEY_WB = SURVEY.workbook
@@ -204,15 +204,15 @@ def _sections(
             "PMO value scorecard",
             _tiles(latest, quarter, benchmark, (high, low), warnings),
             [
-                ("value_delivery_rate", report_charts.value_delivery_rate(waves, high, low)),
+                ("value_delivery_rate", charts.value_delivery_rate(waves, high, low)),
                 (
                     "service_value",
-                    report_charts.csat_by_service_and_group(tables["service_value"], latest_wave),
+                    charts.csat_by_service_and_group(tables["service_value"], latest_wave),
                 ),
-                ("survey_nps", report_charts.nps_by_group(tables["survey_nps"])),
+                ("survey_nps", charts.nps_by_group(tables["survey_nps"])),
                 (
                     "pmo_value_scorecard_quarterly",
-                    report_charts.scorecard_trend(tables["pmo_value_scorecard_quarterly"]),
+                    charts.scorecard_trend(tables["pmo_value_scorecard_quarterly"]),
                 ),
             ],
         ),
@@ -222,11 +222,11 @@ def _sections(
             [
                 (
                     "delivery_throughput_monthly",
-                    report_charts.throughput(tables["delivery_throughput_monthly"]),
+                    charts.throughput(tables["delivery_throughput_monthly"]),
                 ),
                 (
                     "delivery_flow_monthly",
-                    report_charts.per_project_trend(
+                    charts.per_project_trend(
                         tables["delivery_flow_monthly"],
                         "cycle_time_p50_days",
                         "Cycle time p50 per month",
@@ -235,7 +235,7 @@ def _sections(
                 ),
                 (
                     "delivery_on_time_monthly",
-                    report_charts.per_project_trend(
+                    charts.per_project_trend(
                         tables["delivery_on_time_monthly"],
                         "on_time_rate_pct",
                         "On-time delivery rate per month",
@@ -250,7 +250,7 @@ def _sections(
             [
                 (
                     "maturity_by_domain",
-                    report_charts.maturity_vs_target(tables["maturity_by_domain"]),
+                    charts.maturity_vs_target(tables["maturity_by_domain"]),
                 )
             ],
         ),
@@ -260,15 +260,15 @@ def _sections(
             [
                 (
                     "portfolio_rag_distribution",
-                    report_charts.rag_distribution(tables["portfolio_rag_distribution"]),
+                    charts.rag_distribution(tables["portfolio_rag_distribution"]),
                 ),
-                ("portfolio_health", report_charts.portfolio_health(tables["portfolio_health"])),
+                ("portfolio_health", charts.portfolio_health(tables["portfolio_health"])),
             ],
         ),
     ]
     return [
-        Section(title, intro, charts, _awaited(tables, [name for name, _ in charts]))
-        for title, intro, charts in sections
+        Section(title, intro, figures, _awaited(tables, [name for name, _ in figures]))
+        for title, intro, figures in sections
     ]
 
 

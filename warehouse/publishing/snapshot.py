@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.serving_paths import (
+from warehouse.publishing.paths import (
     CURRENT_LINK_NAME,
     MANIFEST_NAME,
     PARQUET_DIR_NAME,
@@ -47,7 +47,7 @@ from warehouse.serving_paths import (
     serving_dir,
     serving_manifest_path,
 )
-from warehouse.serving_tables import ServingTable, kpi_catalogue_rows
+from warehouse.publishing.tables import ServingTable, kpi_catalogue_rows
 
 # The oldest storage format that keeps comments and every type the marts use: DuckDB >= 1.0
 # (the version bundled by current Metabase, Superset, ODBC and JDBC drivers) opens it.

@@ -1,0 +1,1 @@
+"""The HTML KPI report, rendered from the serving snapshot."""
