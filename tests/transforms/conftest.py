@@ -173,55 +173,44 @@ def messy_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 
 @dataclass(frozen=True)
 class IncrementalRebuild:
-    """Every mart and the incremental intermediate tables after an incremental build, and
-    after a --full-refresh build on the same data."""
+    """Every mart and the status and issue intermediate models after an incremental build,
+    and after a --full-refresh build on the same data."""
 
     reopened_key: str
     deleted_key: str
     emptied_partition: tuple[str, date]
     created_key: str
+    recategorised_status: str
     before: dict
     incremental: dict
     full_refresh: dict
-    wip_months_kept: set[tuple[str, date]]
 
 
 # Every model and seed: the comparison needs no dbt tests.
 MODELS_AND_SEEDS = ("--resource-type", "model", "--resource-type", "seed")
-INCREMENTAL_INTERMEDIATES = (
+JIRA_INTERMEDIATES = (
     "intermediate.int_jira__status_transitions",
     "intermediate.int_jira__status_intervals",
     "intermediate.int_jira__issue_lifecycle",
     "intermediate.int_jira__issue_flow_time",
     "intermediate.int_jira__sprint_membership",
 )
-# Incremental bookkeeping, and the build instant the WIP of the current month is measured at.
-BOOKKEEPING_COLUMNS = ["source_load_id", "source_version_at", "as_of_at"]
+# The build instant the WIP of the current month is measured at.
+BUILD_TIME_COLUMNS = ["as_of_at"]
 
 
 def snapshot(warehouse: Path) -> dict:
-    """Every mart and incremental intermediate table, sorted, without bookkeeping columns."""
+    """Every mart and Jira intermediate model, sorted, without the build instant."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         marts = con.sql(
             "select 'marts.' || table_name from duckdb_tables() where schema_name = 'marts'"
         ).fetchall()
         frames = {}
-        for (table,) in [*marts, *((name,) for name in INCREMENTAL_INTERMEDIATES)]:
+        for (table,) in [*marts, *((name,) for name in JIRA_INTERMEDIATES)]:
             frame = con.sql(f"select * from {table}").df()
-            frame = frame.drop(columns=BOOKKEEPING_COLUMNS, errors="ignore")
+            frame = frame.drop(columns=BUILD_TIME_COLUMNS, errors="ignore")
             frames[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
         return frames
-
-
-def wip_partition_versions(warehouse: Path) -> set[tuple[str, date, object]]:
-    """(project_key, month_start, source_version_at) of every row of the WIP mart."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return set(
-            con.sql(
-                "select project_key, month_start, source_version_at "
-                "from marts.mart_delivery_wip_monthly"
-            ).fetchall()
-        )
 
 
 def worked_across_a_month_end(before: dict, exclude: set[str]) -> str:
@@ -260,9 +249,10 @@ def alone_in_its_done_month(site: JiraSite) -> Issue:
 @pytest.fixture(scope="session")
 def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRebuild:
     """Build, then in Jira reopen one done issue, delete another (alone in its month), create
-    and finish a third, re-estimate a fourth that was in progress at a month end; reload
-    incrementally, build incrementally, then build again with --full-refresh: both builds must
-    give the same tables."""
+    and finish a third, re-estimate a fourth that was in progress at a month end, and
+    recategorise the review status as done; reload incrementally, the reopened issue in a
+    load that started before the last one built (it committed late), build incrementally,
+    then build again with --full-refresh: both builds must give the same tables."""
     root = tmp_path_factory.mktemp("incremental")
     warehouse = root / "pmo.duckdb"
     site = generate_site(issues_per_project=20)
@@ -287,23 +277,37 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
     created = site.create_issue(reopened.project.key, "Late addition", site.as_of)
     site.transition(created.key, workflow.in_progress.id, site.as_of)
     site.transition(created.key, workflow.done.id, site.as_of)
+    last_built_load = newest_issue_load(warehouse)
     load_sandbox(warehouse, root / "landing", site, portfolio)
-    wip_before = wip_partition_versions(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update raw_jira.issues set _dlt_load_id = ? where key = ?",
+            [f"{float(last_built_load) - 600:.6f}", reopened.key],
+        )
+        con.execute(
+            "update raw_jira.statuses set status_category_key = 'done' where id = ?",
+            [workflow.review.id],
+        )
     incremental = dbt(warehouse, "build", *MODELS_AND_SEEDS)
     assert incremental.returncode == 0, incremental.stdout[-5000:]
     frames = snapshot(warehouse)
-    wip_kept = {(key, month) for key, month, _ in wip_before & wip_partition_versions(warehouse)}
     assert dbt(warehouse, "build", "--full-refresh", *MODELS_AND_SEEDS).returncode == 0
     return IncrementalRebuild(
         reopened.key,
         deleted.key,
         emptied,
         created.key,
+        workflow.review.id,
         before,
         frames,
         snapshot(warehouse),
-        wip_kept,
     )
+
+
+def newest_issue_load(warehouse: Path) -> str:
+    """The dlt load id of the newest raw issue row."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select max(_dlt_load_id) from raw_jira.issues").fetchone()[0]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""Incremental models recompute only changed issues and partitions, yet every mart ends up
-equal to a --full-refresh build on the same data."""
+"""The incremental status history recomputes only the issues loaded since its last build, yet
+every mart and Jira intermediate model ends up equal to a --full-refresh build on the same
+data: after reopenings, deletions, new issues, a load that committed late and a status
+recategorised in Jira."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import pytest
 
 from .conftest import dbt
 
-# Known before the session fixture runs: every mart of the project and the incremental
-# intermediate tables (the fixture asserts that it compared exactly these).
+# Known before the session fixture runs: every mart of the project and the Jira intermediate
+# models built on the incremental history (the fixture asserts that it compared exactly these).
 COMPARED = (
     "marts.mart_delivery_flow_monthly",
     "marts.mart_delivery_on_time_monthly",
@@ -67,21 +69,11 @@ def test_incremental_build_sees_the_reopening(incremental_rebuild):
     assert not reopened["is_done"].iloc[0]
 
 
-def test_a_reopening_leaves_the_wip_of_the_months_before_it_as_built(incremental_rebuild):
-    # Jira's changelog is append-only: the reopened issue's earlier moves did not change, so
-    # the WIP of the months between its first work and its reopening was not rebuilt.
-    before = incremental_rebuild.before["intermediate.int_jira__issue_lifecycle"]
-    reopened = before[before["issue_key"] == incremental_rebuild.reopened_key].iloc[0]
-    reopened_at = lifecycle_of(incremental_rebuild, incremental_rebuild.reopened_key)[
-        "last_status_change_at"
-    ].iloc[0]
-    months_before_the_reopening = {
-        month
-        for key, month in incremental_rebuild.wip_months_kept
-        if key == reopened["project_key"]
-        and reopened["first_in_progress_at"].date().replace(day=1) <= month < reopened_at.date()
-    }
-    assert months_before_the_reopening
+def test_incremental_build_applies_a_status_recategorised_in_jira(incremental_rebuild):
+    intervals = incremental_rebuild.incremental["intermediate.int_jira__status_intervals"]
+    recategorised = intervals[intervals["status_id"] == incremental_rebuild.recategorised_status]
+    assert not recategorised.empty
+    assert (recategorised["status_category_key"] == "done").all()
 
 
 def test_incremental_build_drops_issues_deleted_in_jira(incremental_rebuild):
@@ -124,20 +116,17 @@ def test_deleting_an_issue_in_an_unknown_status_updates_the_unknown_wip(
     assert unknown_status_wip(messy_incremental_rebuild.incremental) < before
 
 
-def test_key_test_of_a_big_issue_model_catches_a_duplicate_its_last_build_wrote(
-    contract_warehouse_copy,
-):
-    # The key test checks only the rows of the last build (where: __written_by_the_last_build__)
+def test_key_test_of_the_incremental_history_catches_a_duplicate(contract_warehouse_copy):
     with duckdb.connect(str(contract_warehouse_copy)) as con:
         con.execute(
-            "insert into intermediate.int_jira__status_intervals "
-            "select * from intermediate.int_jira__status_intervals limit 1"
+            "insert into intermediate.int_jira__status_stretches "
+            "select * from intermediate.int_jira__status_stretches limit 1"
         )
     key_test = dbt(
         contract_warehouse_copy,
         "test",
         "--select",
-        "int_jira__status_intervals,test_name:unique_combination_of_columns",
+        "int_jira__status_stretches,test_name:unique_combination_of_columns",
     )
     assert key_test.returncode == 1
     assert "FAIL 1" in key_test.stdout

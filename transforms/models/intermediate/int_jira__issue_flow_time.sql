@@ -1,21 +1,11 @@
 -- Active versus waiting time inside each done issue's cycle (first in progress -> first done).
--- Incremental: only issues with new raw rows since the last build are recomputed.
-{{ config(
-    materialized='incremental',
-    unique_key='issue_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues() }}",
-) }}
-
 with lifecycle as (
     select * from {{ ref('int_jira__issue_lifecycle') }}
     where cycle_time_days is not null
-        and {{ is_newer_load('source_load_id') }}
 ),
 
 intervals as (
     select * from {{ ref('int_jira__status_intervals') }}
-    where {{ is_newer_load('source_load_id') }}
 ),
 
 clipped as (
@@ -37,7 +27,6 @@ clipped as (
 select
     issue_id,
     sum(case when is_active then days_in_window else 0 end) as active_days,
-    sum(case when is_active then 0 else days_in_window end) as waiting_days,
-    {{ issue_source_load_id() }} as source_load_id
+    sum(case when is_active then 0 else days_in_window end) as waiting_days
 from clipped
 group by issue_id

@@ -2,22 +2,12 @@
 -- categories of its moves (int_jira__status_transitions), its current one from the same
 -- status dimension, so that "currently done" and "first reached done" agree. An issue whose
 -- creation status has an unknown category is not taken to be in progress or done at creation.
--- Incremental: only issues with new raw rows since the last build are recomputed.
-{{ config(
-    materialized='incremental',
-    unique_key='issue_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues(one_row_per_issue='true') }}",
-) }}
-
 with issues as (
     select * from {{ ref('stg_jira__issues') }}
-    where {{ is_newer_load('load_id') }}
 ),
 
 transitions as (
     select * from {{ ref('int_jira__status_transitions') }}
-    where {{ is_newer_load('source_load_id') }}
 ),
 
 per_issue as (
@@ -127,6 +117,5 @@ select
     case
         when first_in_progress_at <= first_done_at
             then date_diff('second', first_in_progress_at, first_done_at) / 86400.0
-    end as cycle_time_days,
-    {{ issue_source_load_id() }} as source_load_id
+    end as cycle_time_days
 from milestones

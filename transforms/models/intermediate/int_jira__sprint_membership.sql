@@ -1,14 +1,6 @@
 -- One stretch of time during which an issue belonged to a sprint, rebuilt from the changelog
 -- of the site's sprint field: before its first sprint change an issue had the change's
 -- from-list since creation; issues whose sprints never changed keep their current sprints.
--- Incremental: only issues with new raw rows since the last build are recomputed.
-{{ config(
-    materialized='incremental',
-    unique_key='issue_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_vanished_issues() }}",
-) }}
-
 with sprint_fields as (
     select field_id from {{ ref('stg_jira__fields') }}
     where field_role = 'sprint'
@@ -16,7 +8,6 @@ with sprint_fields as (
 
 issues as (
     select issue_id, created_at from {{ ref('stg_jira__issues') }}
-    where {{ is_newer_load('load_id') }}
 ),
 
 events as (
@@ -29,7 +20,7 @@ events as (
         lead(changed_at) over issue_order as next_changed_at
     from {{ ref('stg_jira__changelog_items') }}
     where field_id in (select field_id from sprint_fields)
-        and {{ is_changed_issue('issue_id') }}
+        and issue_id in (select issue_id from issues)
     window issue_order as (
         partition by issue_id
         order by changed_at, try_cast(history_id as bigint), history_id, item_index
@@ -39,7 +30,6 @@ events as (
 current_lists as (
     select issue_id, string_agg(sprint_id, ',') as sprint_list
     from {{ ref('stg_jira__issue_sprints') }}
-    where {{ is_changed_issue('issue_id') }}
     group by issue_id
 ),
 
@@ -68,8 +58,5 @@ members as (
     from stretches
 )
 
-select
-    *,
-    {{ issue_source_load_id() }} as source_load_id
-from members
+select * from members
 where sprint_id <> ''

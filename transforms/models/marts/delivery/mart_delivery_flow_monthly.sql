@@ -1,24 +1,19 @@
 -- Lead time, cycle time and flow efficiency per project and month of the first move to done.
-{{ config(**project_period_partitions('month')) }}
-
-with changed_partitions as (
-    {{ changed_done_partitions('month') }}
-),
-
-lifecycle as (
-    {{ done_issues_in_changed_partitions('month') }}
+with lifecycle as (
+    select * from {{ ref('int_jira__issue_lifecycle') }}
+    where first_done_at is not null
+        and not is_subtask
 ),
 
 flow_time as (
     select * from {{ ref('int_jira__issue_flow_time') }}
-    where issue_id in (select issue_id from lifecycle)
 ),
 
 done_issues as (
     select
         lifecycle.project_id,
         lifecycle.project_key,
-        {{ done_period_start('month', 'lifecycle.first_done_at') }} as month_start,
+        {{ period_start('month', 'lifecycle.first_done_at') }} as month_start,
         lifecycle.lead_time_days,
         lifecycle.cycle_time_days,
         lifecycle.has_unknown_status,
@@ -47,11 +42,9 @@ flow as (
         sum(waiting_days) as waiting_days,
         100.0 * sum(active_days) / nullif(sum(active_days) + sum(waiting_days), 0)
             as flow_efficiency_pct,
-        count(case when has_unknown_status then 1 end) as issues_with_unknown_status,
-        {{ issue_version_at() }} as source_version_at
+        count(case when has_unknown_status then 1 end) as issues_with_unknown_status
     from done_issues
     group by project_id, project_key, month_start
 )
 
 select * from flow
-{{ vacated_partitions('flow', 'month') }}

@@ -1,12 +1,8 @@
 -- Time the issues first done in a month spent in each status before that first done.
-{{ config(**project_period_partitions('month')) }}
-
-with changed_partitions as (
-    {{ changed_done_partitions('month') }}
-),
-
-lifecycle as (
-    {{ done_issues_in_changed_partitions('month') }}
+with lifecycle as (
+    select * from {{ ref('int_jira__issue_lifecycle') }}
+    where first_done_at is not null
+        and not is_subtask
 ),
 
 intervals as (
@@ -21,7 +17,7 @@ before_first_done as (
     select
         lifecycle.project_id,
         lifecycle.project_key,
-        {{ done_period_start('month', 'lifecycle.first_done_at') }} as month_start,
+        {{ period_start('month', 'lifecycle.first_done_at') }} as month_start,
         lifecycle.issue_id,
         intervals.status_id,
         date_diff(
@@ -47,8 +43,7 @@ time_in_status as (
         count(distinct before_first_done.issue_id) as issues,
         sum(before_first_done.days_in_status) as days_in_status,
         sum(before_first_done.days_in_status) / count(distinct before_first_done.issue_id)
-            as days_per_issue,
-        {{ issue_version_at() }} as source_version_at
+            as days_per_issue
     from before_first_done
     left join statuses on before_first_done.status_id = statuses.status_id
     group by
@@ -59,4 +54,3 @@ time_in_status as (
 )
 
 select * from time_in_status
-{{ vacated_partitions('time_in_status', 'month') }}

@@ -16,3 +16,4 @@ select
     to_value,
     to_string
 from source
+where not coalesce(is_deleted, false)

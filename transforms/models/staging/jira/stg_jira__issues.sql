@@ -44,5 +44,9 @@ select
     sprint_ids,
     assignee_account_id,
     reporter_account_id,
-    _dlt_load_id as load_id
+    -- When the row arrived: the cursor of the incremental status history (dlt load ids are
+    -- the load's start, in epoch seconds).
+    to_timestamp(cast(_dlt_load_id as double)) at time zone 'UTC' as loaded_at
 from source
+-- Tombstones of issues deleted in Jira (the connector's reconciliation).
+where not coalesce(is_deleted, false)

@@ -1,0 +1,75 @@
+-- One status move of one issue, numbered per issue in time order: the incremental history of
+-- the changelog's status items. It holds status ids only: their statusCategory comes from the
+-- status dimension in int_jira__status_transitions, so a status recategorised needs no
+-- rebuild here. Incremental by issue: the issues loaded since the last build (see
+-- macros/issues_loaded_since_last_build.sql) are rebuilt whole, so a changelog that grew or
+-- was rewritten replaces the issue's moves; deleted issues are filtered downstream.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='issue_id',
+    on_schema_change='fail',
+) }}
+
+with issues as (
+    select issue_id, loaded_at from {{ ref('stg_jira__issues') }}
+    where {{ issues_loaded_since_last_build() }}
+),
+
+items as (
+    select items.*
+    from {{ ref('stg_jira__changelog_items') }} as items
+    inner join issues on items.issue_id = issues.issue_id
+    where items.field_id in ('status', 'resolution')
+),
+
+-- Jira resolves issues on their way to done: a move in such a history is into a done status.
+resolving_histories as (
+    select distinct issue_id, history_id
+    from items
+    where field_id = 'resolution'
+        and to_value is not null
+),
+
+moves as (
+    select
+        items.issue_id,
+        items.history_id,
+        items.item_index,
+        items.changed_at,
+        items.from_value as from_status_id,
+        items.to_value as to_status_id,
+        resolving_histories.history_id is not null as sets_resolution,
+        row_number() over (
+            partition by items.issue_id
+            order by
+                items.changed_at,
+                try_cast(items.history_id as bigint),
+                items.history_id,
+                items.item_index
+        ) as transition_number
+    from items
+    left join resolving_histories
+        on items.issue_id = resolving_histories.issue_id
+        and items.history_id = resolving_histories.history_id
+    where items.field_id = 'status'
+)
+
+select
+    moves.issue_id,
+    moves.history_id,
+    moves.item_index,
+    moves.changed_at,
+    moves.from_status_id,
+    moves.to_status_id,
+    moves.sets_resolution,
+    coalesce(
+        lag(moves.to_status_id) over issue_order = moves.from_status_id
+            and lag(moves.sets_resolution) over issue_order,
+        false
+    ) as follows_a_resolving_move,
+    moves.transition_number,
+    issues.loaded_at
+from moves
+inner join issues on moves.issue_id = issues.issue_id
+window issue_order as (partition by moves.issue_id order by moves.transition_number)
