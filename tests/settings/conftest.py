@@ -28,6 +28,9 @@ CONFIG_TOML = REPO_ROOT / ".dlt" / "config.toml"
 SECRETS_EXAMPLE = REPO_ROOT / ".dlt" / "example.secrets.toml"
 COMMENTED_KEY = re.compile(r"^# (\w+) = (.+)$")
 SECTION = re.compile(r"^\[([\w.]+)\]$")
+VARIABLE_MENTION = re.compile(r"\b(?:PMO|QUALITY_|SOURCES_(?:_[A-Z]+)+)_[A-Z0-9_]*[A-Z0-9]\b")
+TEXT_SUFFIXES = {".md", ".py", ".toml", ".yml", ".yaml"}
+GENERATED_DIRS = {"target", "dbt_packages", "logs", "__pycache__", "generated"}
 DOC_ROW = re.compile(r"^\| `([^`]+)` \| `([^`]+)` \|")
 ENV_DOC_ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \|")
 
@@ -141,6 +144,25 @@ def dlt_key_reads() -> dict[str, list[str]]:
     for name, tree in production_modules():
         for key, line in _reads(tree, {"dlt.config", "dlt.secrets"}, {"get"}):
             found.setdefault(key, []).append(f"{name}:{line}")
+    return found
+
+
+def _shipped_text_files() -> Iterator[Path]:
+    """What users read: READMEs, docs, .dlt, the Makefile and every shipped source file."""
+    yield from (REPO_ROOT / name for name in ("README.md", "Makefile"))
+    for folder in ("docs", ".dlt", "transforms", *PRODUCTION_PACKAGES):
+        for path in (REPO_ROOT / folder).rglob("*"):
+            if path.suffix in TEXT_SUFFIXES and not GENERATED_DIRS & set(path.parts):
+                yield path
+
+
+@pytest.fixture(scope="session")
+def mentioned_variables() -> dict[str, str]:
+    """Environment variable names of the pipeline's settings that a document or message names."""
+    found: dict[str, str] = {}
+    for path in _shipped_text_files():
+        for name in VARIABLE_MENTION.findall(path.read_text()):
+            found.setdefault(name, str(path.relative_to(REPO_ROOT)))
     return found
 
 

@@ -73,6 +73,14 @@ def test_every_documented_tool_variable_is_read_in_code(
     assert documented_tool_variables <= set(environment_reads)
 
 
+def test_every_variable_a_document_or_message_names_is_documented(
+    mentioned_variables, documented_settings, documented_tool_variables
+) -> None:
+    """A renamed or retired setting cannot live on in a README, a docstring or an error."""
+    known = set(documented_settings.values()) | documented_tool_variables
+    assert not {name: where for name, where in mentioned_variables.items() if name not in known}
+
+
 @pytest.mark.parametrize(
     "key", ["pmo_warehouse_path", "sources.jira.base_url", "quality.volume_drop"]
 )
