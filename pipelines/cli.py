@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         dest="webhooks_command", required=True
     )
     serve = webhooks.add_parser("serve", help=cmd_webhooks_serve.__doc__)
-    serve.add_argument("--host", help="default PMO_WEBHOOK_HOST or 127.0.0.1")
-    serve.add_argument("--port", type=int, help="default PMO_WEBHOOK_PORT or 8090")
+    serve.add_argument("--host", help="default: the PMO_WEBHOOK_HOST setting")
+    serve.add_argument("--port", type=int, help="default: the PMO_WEBHOOK_PORT setting")
     serve.set_defaults(run=cmd_webhooks_serve)
     return _run(parser.parse_args(argv))
 
