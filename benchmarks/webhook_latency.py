@@ -30,10 +30,9 @@ import dagster as dg
 
 from pipelines.defs.sensors import WEBHOOK_SENSOR_INTERVAL_SECONDS
 from pipelines.demo import demo_sources
-from pipelines.events.sandbox_deliveries import first_open_issue, move_to_done, send_signed
-from pipelines.events.server import running_receiver
 from pipelines.events.settings import SECRET_ENV, SPOOL_ENV
 from pipelines.events.spool import WebhookSpool
+from sandbox.webhooks import first_open_issue, move_to_done, running_receiver, send_signed
 from warehouse.publishing.paths import serving_database_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 

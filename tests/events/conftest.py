@@ -18,14 +18,13 @@ import pytest
 
 from pipelines.demo import DemoSandbox, demo_sources
 from pipelines.events.receiver import JIRA_WEBHOOK_PATH
-from pipelines.events.sandbox_deliveries import first_open_issue, move_to_done, send_signed
-from pipelines.events.server import running_receiver
 from pipelines.events.settings import SPOOL_ENV
 from pipelines.events.signature import SIGNATURE_HEADER, sign
 from pipelines.events.spool import WebhookSpool
 from pipelines.settings import REFRESH_JOB
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
+from sandbox.webhooks import first_open_issue, move_to_done, running_receiver, send_signed
 from warehouse.publishing.paths import serving_database_path
 from warehouse.settings import WAREHOUSE_PATH_ENV
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from pipelines.events.receiver import JIRA_WEBHOOK_PATH
-from pipelines.events.server import running_receiver
 from pipelines.events.signature import SIGNATURE_HEADER, sign
 from pipelines.events.spool import WebhookSpool
+from sandbox.webhooks import running_receiver
 from tests.events.conftest import (
     GRACE,
     PATIENCE,

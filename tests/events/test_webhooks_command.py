@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from pipelines.cli import main
-from pipelines.events.sandbox_deliveries import send_signed
 from pipelines.events.spool import WebhookSpool
+from sandbox.webhooks import send_signed
 from tests.events.conftest import (
     GRACE,
     SECRET,
