@@ -74,7 +74,8 @@ def raw_pipeline(
 
 JIRA_PIPELINE = ("pmo_jira", "raw_jira", DUCKDB_LOAD_CONFIG)
 # A run tagged ``pmo/jira_refresh: drop_data`` truncates and reloads the Jira tables in one load
-# (the weekly reconciliation); any other run is incremental.
+# (the weekly reconciliation); any other run is incremental. Only the Jira load reads it: the
+# dbt build after it is the ordinary one.
 JIRA_REFRESH_TAG = "pmo/jira_refresh"
 JIRA_REFRESH_MODES = ("drop_data",)
 

@@ -1,12 +1,12 @@
 """The weekly Jira reconciliation: a full reload that settles what incremental runs cannot see.
 
-Incremental runs read issues by ``updated``; an issue deleted, moved out of the configured
-projects, or whose history Jira rewrote without touching ``updated`` stays stale. Once a week
-the ``jira_raw`` assets run with the ``drop_data`` refresh tag: the Jira tables are truncated
-and reloaded in one dlt load (the truncation and the new rows commit together, the cursors
-restart), so deleted issues disappear and every changelog is complete. The same run then checks
-the reloaded tables, rebuilds the models in full (`--full-refresh`: every issue is new to them
-anyway) and publishes.
+Incremental runs read issues by ``updated``, and the connector's id reconciliation writes
+tombstones for deleted issues; an issue whose history Jira rewrote without touching
+``updated`` stays stale. Once a week the ``jira_raw`` assets run with the ``drop_data`` refresh
+tag, which only the Jira load reads: the Jira tables are truncated and reloaded in one dlt load
+(the truncation and the new rows commit together, the cursors restart), so every changelog is
+complete. Everything after runs as after any Jira load: the dbt build is the ordinary one
+(every issue is in the new load, so the incremental status history rebuilds them all).
 """
 
 import dagster as dg

@@ -18,7 +18,6 @@ from dagster_dbt import (
 
 from pipelines.defs.automation import all_deps_blocking_checks_hold
 from pipelines.defs.freshness import nightly_sla
-from pipelines.defs.ingestion import JIRA_REFRESH_MODES, JIRA_REFRESH_TAG
 from pipelines.settings import DUCKDB_POOL
 from warehouse.connection import query
 from warehouse.settings import REPO_ROOT, export_warehouse_path, warehouse_path
@@ -100,19 +99,6 @@ class PmoDbtTranslator(DagsterDbtTranslator):
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def _build_args(context: dg.AssetExecutionContext) -> list[str]:
-    """A run that reloads Jira in full (the weekly reconciliation) builds the models in full.
-
-    Every issue arrives in the reload's new dlt load, so an incremental build would recompute
-    all of them through delete+insert (13.0 s against 9.7 s in full at 1M issues, measured by
-    ``benchmarks/transform_scale.py``) and append a version of every issue to
-    ``int_jira__issue_versions``, which a full build compacts to one row per issue: the table
-    grows by a week of changes at most.
-    """
-    if context.run.tags.get(JIRA_REFRESH_TAG) in JIRA_REFRESH_MODES:
-        return [*BUILD_ARGS, "--full-refresh"]
-    return BUILD_ARGS
-
 
 def _row_counts(context: dg.AssetExecutionContext, events: list[Any]) -> dict[str, int]:
     """Row counts of the built relations, in one query once dbt has exited.
@@ -170,7 +156,7 @@ def _keep_partial_parse(run_target: Path) -> None:
 )
 def pmo_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Build the dbt models and run their tests (reported as asset checks) with row counts."""
-    invocation = dbt.cli(_build_args(context), context=context)
+    invocation = dbt.cli(BUILD_ARGS, context=context)
     events = list(invocation.stream())
     _keep_partial_parse(invocation.target_path)
     counts = _row_counts(context, events)

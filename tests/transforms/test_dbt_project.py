@@ -39,6 +39,11 @@ def test_every_mart_key_has_a_uniqueness_test(sandbox_warehouse):
     assert unkeyed == set()
 
 
+# They join the status dimension to the incremental history on every read, so that a status
+# recategorised applies without rebuilding the history.
+VIEWS_OVER_THE_STATUS_HISTORY = {"int_jira__status_transitions", "int_jira__status_intervals"}
+
+
 def test_models_land_in_their_layer_schema_without_prefix(sandbox_warehouse):
     relations = sandbox_warehouse.query(
         "select table_schema, table_name, table_type from information_schema.tables "
@@ -48,7 +53,10 @@ def test_models_land_in_their_layer_schema_without_prefix(sandbox_warehouse):
     expected = {"stg_": ("staging", "VIEW"), "int_": ("intermediate", "BASE TABLE")}
     expected["mart"] = ("marts", "BASE TABLE")
     for row in relations.itertuples():
-        assert (row.table_schema, row.table_type) == expected[row.table_name[:4]], row
+        layer = expected[row.table_name[:4]]
+        if row.table_name in VIEWS_OVER_THE_STATUS_HISTORY:
+            layer = ("intermediate", "VIEW")
+        assert (row.table_schema, row.table_type) == layer, row
 
 
 def test_mart_column_descriptions_reach_duckdb_comments(sandbox_warehouse):

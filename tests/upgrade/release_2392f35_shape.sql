@@ -33,8 +33,23 @@ alter table marts.mart_service_csat drop column answers_quarantined;
 alter table marts.mart_survey_nps drop column answers_quarantined;
 alter table marts.mart_value_delivery_rate drop column answers_quarantined;
 
--- the old release recorded no model versions
-drop table main.dbt_model_versions;
+-- the incremental machinery of the releases before the status history (issue #16): the status
+-- transitions and intervals were incremental tables with bookkeeping columns, beside a
+-- versions log; the history tables under today's views did not exist
+create table intermediate.old_transitions as
+select *, '1' as source_load_id from intermediate.int_jira__status_transitions;
+drop view intermediate.int_jira__status_transitions;
+alter table intermediate.old_transitions rename to int_jira__status_transitions;
+create table intermediate.old_intervals as
+select *, '1' as source_load_id from intermediate.int_jira__status_intervals;
+drop view intermediate.int_jira__status_intervals;
+alter table intermediate.old_intervals rename to int_jira__status_intervals;
+drop table intermediate.int_jira__status_moves;
+drop table intermediate.int_jira__status_stretches;
+create table intermediate.int_jira__issue_versions as
+select issue_id, project_id, '1' as source_load_id from intermediate.int_jira__issue_lifecycle;
+alter table intermediate.int_jira__issue_lifecycle add column source_load_id varchar default '1';
+alter table marts.mart_delivery_throughput_monthly add column source_version_at timestamptz;
 
 -- rows of incremental models computed by older logic, in partitions no new data touches
 update intermediate.int_jira__issue_lifecycle set first_done_at = first_done_at - interval 1 day;

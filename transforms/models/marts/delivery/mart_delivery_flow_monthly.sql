@@ -29,15 +29,11 @@ flow as (
         project_key,
         month_start,
         count(*) as issues_done,
-        round(percentile_cont(0.5) within group (order by lead_time_days), 3)
-            as lead_time_p50_days,
-        round(percentile_cont(0.85) within group (order by lead_time_days), 3)
-            as lead_time_p85_days,
+        {{ percentile_days(0.5, 'lead_time_days') }} as lead_time_p50_days,
+        {{ percentile_days(0.85, 'lead_time_days') }} as lead_time_p85_days,
         count(cycle_time_days) as issues_with_cycle_time,
-        round(percentile_cont(0.5) within group (order by cycle_time_days), 3)
-            as cycle_time_p50_days,
-        round(percentile_cont(0.85) within group (order by cycle_time_days), 3)
-            as cycle_time_p85_days,
+        {{ percentile_days(0.5, 'cycle_time_days') }} as cycle_time_p50_days,
+        {{ percentile_days(0.85, 'cycle_time_days') }} as cycle_time_p85_days,
         sum(active_days) as active_days,
         sum(waiting_days) as waiting_days,
         100.0 * sum(active_days) / nullif(sum(active_days) + sum(waiting_days), 0)

@@ -65,7 +65,7 @@ select
     count(case when not is_unknown then 1 end) as wip_issues,
     {{ sum_of_estimates('story_points', 'not is_unknown') }} as wip_story_points,
     avg(age_days) as wip_age_mean_days,
-    round(percentile_cont(0.85) within group (order by age_days), 3) as wip_age_p85_days,
+    {{ percentile_days(0.85, 'age_days') }} as wip_age_p85_days,
     max(age_days) as wip_age_max_days,
     count(case when is_unknown then 1 end) as unknown_status_issues
 from in_progress
