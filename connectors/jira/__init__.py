@@ -19,16 +19,16 @@ from dlt.sources import DltResource
 from connectors.gc_pause import gc_paused
 from connectors.jira.client import JiraApiClient
 from connectors.jira.columns import (
-    BOARD_COLUMNS,
-    CHANGELOG_COLUMNS,
-    FIELD_COLUMNS,
-    ISSUE_COLUMNS,
-    ISSUE_SPRINT_COLUMNS,
-    PROJECT_COLUMNS,
-    SPRINT_COLUMNS,
-    STATUS_COLUMNS,
-    USER_COLUMNS,
-    WORKLOG_COLUMNS,
+    BOARDS,
+    CHANGELOG_ITEMS,
+    FIELDS,
+    ISSUE_SPRINTS,
+    ISSUES,
+    PROJECTS,
+    SPRINTS,
+    STATUSES,
+    USERS,
+    WORKLOGS,
 )
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql
@@ -75,10 +75,10 @@ from connectors.jira.tables import (
 __all__ = ["jira_source"]
 
 # Every table merges; parquet load files because DuckDB loads dlt's default INSERT statements
-# several times slower and with several times the memory (measured in benchmarks/jira_load.py).
+# slower and with more memory (see the README).
 # Per-issue tables (changelog_items, issue_sprints) merge on `issue_id` alone: a changed issue's
 # rows are all replaced, and a primary key as well would make dlt delete with `pk OR merge key`,
-# which DuckDB runs as a nested loop (minutes on millions of rows). Their grain stays
+# which DuckDB runs as a nested loop (see the README). Their grain stays
 # (history_id, item_index) and (issue_id, sprint_id): each issue is emitted once per run.
 MERGED: dict[str, Any] = {"write_disposition": "merge", "file_format": "parquet"}
 
@@ -148,11 +148,11 @@ def jira_source(
     """
     scope = JiraScope(JiraSettings(**locals()))
 
-    @dlt.resource(**MERGED, primary_key="id", columns=FIELD_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="id", columns=FIELDS.hints)
     def fields() -> Iterator[list[JsonDict]]:
         yield [field_row(f, scope.roles) for f in scope.api.fields]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=PROJECT_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="id", columns=PROJECTS.hints)
     def projects() -> Iterator[list[JsonDict]]:
         """Projects in scope; Jira Cloud sends a project's lead only when asked (`expand`)."""
         wanted = set(scope.project_keys)
@@ -164,7 +164,7 @@ def jira_source(
         ):
             yield [project_row(p) for p in page if p["key"] in wanted]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=STATUS_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="id", columns=STATUSES.hints)
     def statuses() -> Iterator[list[JsonDict]]:
         yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
 
@@ -207,7 +207,7 @@ def jira_source(
         **MERGED,
         data_from=issue_pages,
         primary_key="id",
-        columns=ISSUE_COLUMNS,
+        columns=ISSUES.hints,
     )
     def issues(page: IssuePage) -> Iterator[DataItemWithMeta]:
         custom = CustomFieldColumns(dlt.current.resource_state())
@@ -220,7 +220,7 @@ def jira_source(
         **MERGED,
         data_from=issue_pages,
         merge_key="issue_id",
-        columns=CHANGELOG_COLUMNS,
+        columns=CHANGELOG_ITEMS.hints,
     )
     def changelog_items(page: IssuePage) -> Iterator[DataItemWithMeta]:
         """Each changed issue's whole changelog replaces its rows (merge key `issue_id`).
@@ -243,7 +243,7 @@ def jira_source(
         **MERGED,
         data_from=issue_pages,
         merge_key="issue_id",
-        columns=ISSUE_SPRINT_COLUMNS,
+        columns=ISSUE_SPRINTS.hints,
     )
     def issue_sprints(page: IssuePage) -> Iterator[DataItemWithMeta]:
         """Current sprint membership of each changed issue, replacing its previous rows."""
@@ -251,7 +251,7 @@ def jira_source(
         table = issue_sprints_table(live, scope.roles, deleted)
         yield from batches["issue_sprints"].add(table, flush=page[-1] is END_OF_PAGES)
 
-    @dlt.resource(**MERGED, primary_key="id", columns=BOARD_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="id", columns=BOARDS.hints)
     def boards() -> Iterator[list[JsonDict]]:
         wanted = set(scope.project_keys)
         for page in scope.api.paginate(
@@ -267,7 +267,7 @@ def jira_source(
         **MERGED,
         data_from=boards,
         primary_key="id",
-        columns=SPRINT_COLUMNS,
+        columns=SPRINTS.hints,
     )
     def sprints(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
         """Sprints of scrum boards (kanban boards have none and answer 400)."""
@@ -282,7 +282,7 @@ def jira_source(
             ):
                 yield [sprint_row(s, board["id"]) for s in sprint_page]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=WORKLOG_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="id", columns=WORKLOGS.hints)
     def worklogs() -> Iterator[DataItemWithMeta]:
         """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk, then
         tombstones of those deleted since (`/worklog/deleted`); both cursors are Jira's
@@ -309,7 +309,7 @@ def jira_source(
         yield from batch.add(worklogs_table([], gone), flush=True)
         state["since"], state["deleted_since"] = since, deleted_since
 
-    @dlt.resource(**MERGED, primary_key="account_id", columns=USER_COLUMNS)
+    @dlt.resource(**MERGED, primary_key="account_id", columns=USERS.hints)
     def users() -> Iterator[list[JsonDict]]:
         """Users by accountId (Cloud) or user key (Data Center), never with their email."""
         for page in scope.api.users(USER_PAGE_SIZE):

@@ -1,122 +1,258 @@
-"""Column hints for the `raw_jira` tables: the contract's types, even for all-null columns.
+"""The `raw_jira` tables, declared once: each column's name, dlt type and meaning.
+
+The resources' column hints and the Arrow schemas of the tables built column-wise come from
+here; `transforms/scripts/raw_contract.py` generates `raw_contract.sql` and the `raw_jira`
+section of `docs/raw-tables.md` from the same declaration (a test keeps them in step). Every
+column is declared, even one that is null in every row, so it lands with its contracted type:
+dlt drops columns that are null in every row otherwise (a project's `lead` without
+`expand=lead`, boards without `location.projectId`, users without details).
 
 `is_deleted` is dlt's hard-delete marker: a tombstone row with it set removes the destination
 rows it matches (by primary key, or by `issue_id` where that is the merge key).
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from typing import Any
 
-ISSUE_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "text", "nullable": False},
-    "key": {"data_type": "text"},
-    "project_id": {"data_type": "text"},
-    "project_key": {"data_type": "text"},
-    "summary": {"data_type": "text"},
-    "issue_type": {"data_type": "text"},
-    "is_subtask": {"data_type": "bool"},
-    "status_id": {"data_type": "text"},
-    "status_name": {"data_type": "text"},
-    "status_category_key": {"data_type": "text"},
-    "priority": {"data_type": "text"},
-    "resolution": {"data_type": "text"},
-    "created": {"data_type": "timestamp", "timezone": True},
-    "updated": {"data_type": "timestamp", "timezone": True},
-    "resolution_date": {"data_type": "timestamp", "timezone": True},
-    "due_date": {"data_type": "date"},
-    "start_date": {"data_type": "date"},
-    "story_points": {"data_type": "double"},
-    "parent_key": {"data_type": "text"},
-    "labels": {"data_type": "json"},
-    "components": {"data_type": "json"},
-    "fix_versions": {"data_type": "json"},
-    "sprint_ids": {"data_type": "json"},
-    "assignee_account_id": {"data_type": "text"},
-    "reporter_account_id": {"data_type": "text"},
-    "raw": {"data_type": "json"},
-    "is_deleted": {"data_type": "bool", "hard_delete": True},
-}
-CHANGELOG_COLUMNS: dict[str, Any] = {
-    "history_id": {"data_type": "text", "nullable": False},
-    "item_index": {"data_type": "bigint", "nullable": False},
-    "issue_id": {"data_type": "text"},
-    "issue_key": {"data_type": "text"},
-    "changed_at": {"data_type": "timestamp", "timezone": True},
-    "author_account_id": {"data_type": "text"},
-    "field": {"data_type": "text"},
-    "field_id": {"data_type": "text"},
-    "field_type": {"data_type": "text"},
-    "from_value": {"data_type": "text"},
-    "from_string": {"data_type": "text"},
-    "to_value": {"data_type": "text"},
-    "to_string": {"data_type": "text"},
-    "is_deleted": {"data_type": "bool", "hard_delete": True},
-}
-FIELD_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "text", "nullable": False},
-    "name": {"data_type": "text"},
-    "custom": {"data_type": "bool"},
-    "schema_type": {"data_type": "text"},
-    "schema_custom": {"data_type": "text"},
-    "schema_items": {"data_type": "text"},
-    "role": {"data_type": "text"},
+import pyarrow as pa
+from dlt.common.data_types import TDataType
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+# JSON documents travel as Arrow strings; the `json` hint types the column.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "json": pa.string(),
+    "bool": pa.bool_(),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": TIMESTAMP,
 }
 
-ISSUE_SPRINT_COLUMNS: dict[str, Any] = {
-    "issue_id": {"data_type": "text", "nullable": False},
-    "sprint_id": {"data_type": "bigint", "nullable": False},
-    "issue_key": {"data_type": "text"},
-    "is_deleted": {"data_type": "bool", "hard_delete": True},
-}
-SPRINT_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "bigint", "nullable": False},
-    "board_id": {"data_type": "bigint"},
-    "name": {"data_type": "text"},
-    "state": {"data_type": "text"},
-    "start_date": {"data_type": "timestamp", "timezone": True},
-    "end_date": {"data_type": "timestamp", "timezone": True},
-    "complete_date": {"data_type": "timestamp", "timezone": True},
-    "goal": {"data_type": "text"},
-}
-WORKLOG_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "text", "nullable": False},
-    "issue_id": {"data_type": "text"},
-    "author_account_id": {"data_type": "text"},
-    "started": {"data_type": "timestamp", "timezone": True},
-    "time_spent_seconds": {"data_type": "bigint"},
-    "created": {"data_type": "timestamp", "timezone": True},
-    "updated": {"data_type": "timestamp", "timezone": True},
-    "is_deleted": {"data_type": "bool", "hard_delete": True},
-}
-# Small tables of dict rows: declared too, so that a key Jira leaves out in every row (a
-# project's `lead` without `expand=lead`, boards without `location.projectId`, users without
-# details) still lands as a column: dlt drops columns that are null in every row otherwise.
-PROJECT_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "text", "nullable": False},
-    "key": {"data_type": "text"},
-    "name": {"data_type": "text"},
-    "project_type_key": {"data_type": "text"},
-    "lead_account_id": {"data_type": "text"},
-    "is_private": {"data_type": "bool"},
-}
-STATUS_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "text", "nullable": False},
-    "name": {"data_type": "text"},
-    "untranslated_name": {"data_type": "text"},
-    "status_category_id": {"data_type": "bigint"},
-    "status_category_key": {"data_type": "text"},
-    "status_category_name": {"data_type": "text"},
-}
-BOARD_COLUMNS: dict[str, Any] = {
-    "id": {"data_type": "bigint", "nullable": False},
-    "name": {"data_type": "text"},
-    "type": {"data_type": "text"},
-    "project_id": {"data_type": "text"},
-    "project_key": {"data_type": "text"},
-}
-USER_COLUMNS: dict[str, Any] = {
-    "account_id": {"data_type": "text", "nullable": False},
-    "account_type": {"data_type": "text"},
-    "display_name": {"data_type": "text"},
-    "active": {"data_type": "bool"},
-    "time_zone": {"data_type": "text"},
+
+@dataclass(frozen=True)
+class Column:
+    """One column: `doc` is shown next to its name in `docs/raw-tables.md`."""
+
+    name: str
+    data_type: TDataType
+    doc: str = ""
+    nullable: bool = True
+    hard_delete: bool = False
+
+    @property
+    def hint(self) -> dict[str, Any]:
+        hint: dict[str, Any] = {"data_type": self.data_type}
+        if self.data_type == "timestamp":
+            hint["timezone"] = True
+        if not self.nullable:
+            hint["nullable"] = False
+        if self.hard_delete:
+            hint["hard_delete"] = True
+        return hint
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One `raw_jira` table: its grain as the docs state it, its columns in load order, and a
+    note for the docs."""
+
+    name: str
+    grain: str
+    columns: tuple[Column, ...]
+    note: str = ""
+
+    @property
+    def hints(self) -> dict[str, Any]:
+        """The `columns` argument of the table's dlt resource."""
+        return {column.name: column.hint for column in self.columns}
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        """The schema of the Arrow tables built for it, columns in declaration order."""
+        return pa.schema(
+            pa.field(column.name, ARROW_TYPES[column.data_type], nullable=column.nullable)
+            for column in self.columns
+        )
+
+
+def key(name: str, data_type: TDataType = "text") -> Column:
+    return Column(name, data_type, nullable=False)
+
+
+def text(name: str, doc: str = "") -> Column:
+    return Column(name, "text", doc)
+
+
+def stamp(name: str) -> Column:
+    return Column(name, "timestamp")
+
+
+IS_DELETED = Column("is_deleted", "bool", hard_delete=True)
+
+PROJECTS = RawTable(
+    "projects",
+    "one Jira project / `id`",
+    (
+        key("id"),
+        text("key"),
+        text("name"),
+        text("project_type_key"),
+        text("lead_account_id"),
+        Column("is_private", "bool"),
+    ),
+)
+STATUSES = RawTable(
+    "statuses",
+    "one status `/status` lists / `id`",
+    (
+        key("id"),
+        text("name"),
+        text("untranslated_name"),
+        Column("status_category_id", "bigint"),
+        text("status_category_key", "`new`, `indeterminate`, `done`"),
+        text("status_category_name"),
+    ),
+)
+FIELDS = RawTable(
+    "fields",
+    "one field / `id`",
+    (
+        key("id"),
+        text("name"),
+        Column("custom", "bool", "bool"),
+        text("schema_type"),
+        text("schema_custom"),
+        text("schema_items"),
+        text("role", "`story_points`, `sprint`, `start_date` or null"),
+    ),
+)
+ISSUES = RawTable(
+    "issues",
+    "one issue / `id`",
+    (
+        key("id"),
+        text("key"),
+        text("project_id"),
+        text("project_key"),
+        text("summary"),
+        text("issue_type"),
+        Column("is_subtask", "bool"),
+        text("status_id"),
+        text("status_name"),
+        text("status_category_key", "as embedded in the issue: may disagree with `statuses`"),
+        text("priority"),
+        text("resolution"),
+        stamp("created"),
+        stamp("updated"),
+        stamp("resolution_date"),
+        Column("due_date", "date"),
+        Column("start_date", "date"),
+        Column("story_points", "double", "double"),
+        text("parent_key"),
+        Column("labels", "json", "json"),
+        Column("components", "json", "json"),
+        Column("fix_versions", "json", "json"),
+        Column("sprint_ids", "json", "json"),
+        text("assignee_account_id"),
+        text("reporter_account_id"),
+        Column(
+            "raw",
+            "json",
+            "json: the whole issue as Jira sent it without changelog or e-mail addresses",
+        ),
+        IS_DELETED,
+    ),
+    "scalar custom fields also land as `customfield_nnnnn` columns",
+)
+CHANGELOG_ITEMS = RawTable(
+    "changelog_items",
+    "one changed field in one changelog history / (`history_id`, `item_index`)",
+    (
+        key("history_id"),
+        key("item_index", "bigint"),
+        key("issue_id"),
+        text("issue_key"),
+        stamp("changed_at"),
+        text("author_account_id"),
+        text("field"),
+        text("field_id"),
+        text("field_type"),
+        text("from_value"),
+        text("from_string"),
+        text("to_value"),
+        text("to_string"),
+        IS_DELETED,
+    ),
+    "complete (not truncated to the embedded page); status moves are `field_id = 'status'`, "
+    "`from_value`/`to_value` are status ids",
+)
+BOARDS = RawTable(
+    "boards",
+    "one agile board / `id`",
+    (key("id", "bigint"), text("name"), text("type"), text("project_id"), text("project_key")),
+)
+SPRINTS = RawTable(
+    "sprints",
+    "one sprint / `id`",
+    (
+        key("id", "bigint"),
+        Column("board_id", "bigint"),
+        text("name"),
+        text("state"),
+        stamp("start_date"),
+        stamp("end_date"),
+        stamp("complete_date"),
+        text("goal"),
+    ),
+)
+ISSUE_SPRINTS = RawTable(
+    "issue_sprints",
+    "one issue in one sprint (the issue's sprint field) / (`issue_id`, `sprint_id`)",
+    (key("issue_id"), key("sprint_id", "bigint"), text("issue_key"), IS_DELETED),
+)
+WORKLOGS = RawTable(
+    "worklogs",
+    "one worklog / `id`",
+    (
+        key("id"),
+        text("issue_id"),
+        text("author_account_id"),
+        stamp("started"),
+        Column("time_spent_seconds", "bigint"),
+        stamp("created"),
+        stamp("updated"),
+        IS_DELETED,
+    ),
+    "worklogs deleted in Jira (`/worklog/deleted`) are removed; no comment text",
+)
+USERS = RawTable(
+    "users",
+    "one user / `account_id`",
+    (
+        key("account_id"),
+        text("account_type"),
+        text("display_name"),
+        Column("active", "bool"),
+        text("time_zone"),
+    ),
+    "e-mail addresses are never stored",
+)
+
+RAW_TABLES: dict[str, RawTable] = {
+    table.name: table
+    for table in (
+        PROJECTS,
+        STATUSES,
+        FIELDS,
+        ISSUES,
+        CHANGELOG_ITEMS,
+        BOARDS,
+        SPRINTS,
+        ISSUE_SPRINTS,
+        WORKLOGS,
+        USERS,
+    )
 }

@@ -5,7 +5,7 @@ thread's table building take turns. In a large full load, a worker process parse
 bytes again and builds its issue fields and changelog tables on another core while this process
 fetches the next page; Arrow IPC streams come back (measured in benchmarks/jira_load.py). What
 needs dlt state or more requests (custom field columns, truncated changelogs, dlt's columns)
-stays in this process. Small loads build in process: a worker takes about a second to start.
+stays in this process. Small loads build in process: a worker's start costs more than it saves.
 """
 
 from __future__ import annotations

@@ -16,8 +16,7 @@ from connectors.jira.errors import JiraError, endpoint
 
 MAX_EMPTY_PAGES = 3
 
-# A paging run logs its progress every this many pages (a full load of 100,000 issues reads
-# about 1,000 search pages).
+# A paging run logs its progress every this many pages.
 PROGRESS_EVERY_PAGES = 100
 
 
@@ -38,9 +37,9 @@ class AdvancingPages:
     """Mixed into every paginator of this connector: paging must end.
 
     A page that lists the same items as the previous one means the server ignores the paging
-    parameter (one Jira ignored `startAt` on users: 18,000 requests in 15 minutes, silently),
-    and empty pages that keep pointing to a next one do not advance either: the run fails at
-    once, in one line naming the endpoint. Long resources log their progress every
+    parameter (one Jira ignored `startAt` on users, and the run kept asking), and empty pages
+    that keep pointing to a next one do not advance either: the run fails at once, in one line
+    naming the endpoint. Long resources log their progress every
     `PROGRESS_EVERY_PAGES` pages."""
 
     def init_request(self, request: Request) -> None:

@@ -53,7 +53,7 @@ def without_emails(body: bytes) -> bytes:
     or a lone one are cut by slower passes, run only if any is left.
 
     Applied to `raw`, the only column that keeps Jira's JSON as sent (every other column is
-    picked field by field, users by accountId): a quarter of the bytes of whole responses."""
+    picked field by field, users by accountId)."""
     if b'"emailAddress"' not in body:
         return body
     body = EMAIL_BEFORE_MEMBER.sub(b"", body)

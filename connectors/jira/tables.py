@@ -1,8 +1,8 @@
 """Arrow tables for the per-issue resources (issues, changelog items, issue sprints).
 
 Each page becomes one Arrow table built column-wise, so dlt writes it straight to parquet and
-skips its row normaliser, which dominated the load time with dict items (measured in
-benchmarks/jira_load.py). Timestamps are cast from Jira's strings by Arrow, in C. Rows carry
+skips its row normaliser, which dominated the load time with dict items (see the README).
+Timestamps are cast from Jira's strings by Arrow, in C. Rows carry
 `_dlt_load_id` (the dbt incremental models select on it) and, where the dict path had one,
 `_dlt_id`, so warehouses loaded before keep their columns.
 """
@@ -20,65 +20,18 @@ from dlt.common import json, logger
 from dlt.common.utils import many_uniq_ids_base64
 from dlt.extract.items import DataItemWithMeta
 
+from connectors.jira.columns import CHANGELOG_ITEMS, ISSUE_SPRINTS, ISSUES, TIMESTAMP, WORKLOGS
 from connectors.jira.rows import FieldRoles, JsonDict, account_id, sprint_ids, without_emails
 
-TIMESTAMP = pa.timestamp("us", tz="UTC")
 LOAD_ID = pa.field("_dlt_load_id", pa.string(), nullable=False)
 ROW_ID = pa.field("_dlt_id", pa.string(), nullable=False)
 ROW_ID_LENGTH = 10  # as dlt's json normaliser
-# dlt computes and validates the table schema of every item it receives (~5 ms): pages are
+# dlt computes and validates the table schema of every item it receives: pages are
 # handed over in batches of about this many bytes.
 BATCH_BYTES = 32 * 2**20
 
-ISSUE_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        ("key", pa.string()),
-        ("project_id", pa.string()),
-        ("project_key", pa.string()),
-        ("summary", pa.string()),
-        ("issue_type", pa.string()),
-        ("is_subtask", pa.bool_()),
-        ("status_id", pa.string()),
-        ("status_name", pa.string()),
-        ("status_category_key", pa.string()),
-        ("priority", pa.string()),
-        ("resolution", pa.string()),
-        ("created", TIMESTAMP),
-        ("updated", TIMESTAMP),
-        ("resolution_date", TIMESTAMP),
-        ("due_date", pa.date32()),
-        ("start_date", pa.date32()),
-        ("story_points", pa.float64()),
-        ("parent_key", pa.string()),
-        ("labels", pa.string()),
-        ("components", pa.string()),
-        ("fix_versions", pa.string()),
-        ("sprint_ids", pa.string()),
-        ("assignee_account_id", pa.string()),
-        ("reporter_account_id", pa.string()),
-        ("raw", pa.string()),
-        ("is_deleted", pa.bool_()),
-    ]
-)
-CHANGELOG_SCHEMA = pa.schema(
-    [
-        pa.field("history_id", pa.string(), nullable=False),
-        pa.field("item_index", pa.int64(), nullable=False),
-        pa.field("issue_id", pa.string(), nullable=False),
-        ("issue_key", pa.string()),
-        ("changed_at", TIMESTAMP),
-        ("author_account_id", pa.string()),
-        ("field", pa.string()),
-        ("field_id", pa.string()),
-        ("field_type", pa.string()),
-        ("from_value", pa.string()),
-        ("from_string", pa.string()),
-        ("to_value", pa.string()),
-        ("to_string", pa.string()),
-        ("is_deleted", pa.bool_()),
-    ]
-)
+ISSUE_SCHEMA = ISSUES.arrow_schema
+CHANGELOG_SCHEMA = CHANGELOG_ITEMS.arrow_schema
 # A changelog history as Jira sends it, for Arrow's own conversion of the nested JSON.
 HISTORY_ITEM_KEYS = ("field", "fieldId", "fieldtype", "from", "fromString", "to", "toString")
 HISTORY_TYPE = pa.struct(
@@ -89,26 +42,8 @@ HISTORY_TYPE = pa.struct(
         ("items", pa.list_(pa.struct([(key, pa.string()) for key in HISTORY_ITEM_KEYS]))),
     ]
 )
-ISSUE_SPRINT_SCHEMA = pa.schema(
-    [
-        pa.field("issue_id", pa.string(), nullable=False),
-        pa.field("sprint_id", pa.int64(), nullable=False),
-        ("issue_key", pa.string()),
-        ("is_deleted", pa.bool_()),
-    ]
-)
-WORKLOG_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        ("issue_id", pa.string()),
-        ("author_account_id", pa.string()),
-        ("started", TIMESTAMP),
-        ("time_spent_seconds", pa.int64()),
-        ("created", TIMESTAMP),
-        ("updated", TIMESTAMP),
-        ("is_deleted", pa.bool_()),
-    ]
-)
+ISSUE_SPRINT_SCHEMA = ISSUE_SPRINTS.arrow_schema
+WORKLOG_SCHEMA = WORKLOGS.arrow_schema
 
 # Scalar custom field values by JSON type: the kind names are those kept in dlt state by
 # earlier versions, the suffixes are dlt's variant column names.
@@ -140,9 +75,9 @@ class TableBatch:
 
     In a full load (`replace`) the released tables replace the stored table rather than merge
     into it: DuckDB then writes each row once, instead of into a staging table and again by the
-    merge (the merge took a third of a large full load). There is nothing to delete, so
-    tombstones are dropped. Every released table carries its run's write disposition: dlt keeps
-    hints on the resource, so a source object run again must not inherit `replace`.
+    merge (see the README). There is nothing to delete, so tombstones are dropped. Every released
+    table carries its run's write disposition: dlt keeps hints on the resource, so a source
+    object run again must not inherit `replace`.
     """
 
     def __init__(self, max_bytes: int = BATCH_BYTES) -> None:

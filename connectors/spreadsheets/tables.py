@@ -6,7 +6,8 @@ comments yet, no quarantined rows) still exists with its contracted type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -56,6 +57,7 @@ class RawTable:
     survey answers.
     ``replace_key``: a row another file sends with the same values replaces the stored one
     (default: the primary key).
+    ``grain`` and ``notes`` (column -> meaning) are what docs/raw-tables.md says of it.
     """
 
     name: str
@@ -64,6 +66,8 @@ class RawTable:
     replaced_per_file: bool = True
     unique_per_load: bool = False
     replace_key: tuple[str, ...] = ()
+    grain: str = ""
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def hints(self) -> dict[str, Any]:
         """Keyword arguments for ``dlt.resource``."""
@@ -127,8 +131,9 @@ def _layout_columns(layout: Layout) -> dict[str, str]:
     }
 
 
-def _layout_table(layout: Layout) -> RawTable:
-    return RawTable(layout.table, layout.key, {**_layout_columns(layout), **LINEAGE})
+def _layout_table(layout: Layout, grain: str, **notes: str) -> RawTable:
+    columns = {**_layout_columns(layout), **LINEAGE}
+    return RawTable(layout.table, layout.key, columns, grain=grain, notes=notes)
 
 
 SURVEY_RESPONSES = RawTable(
@@ -136,6 +141,15 @@ SURVEY_RESPONSES = RawTable(
     SURVEY.key,
     {**_layout_columns(SURVEY), "respondent_token": "text", **LINEAGE},
     unique_per_load=True,
+    grain="one respondent's answers in one wave / `response_id`",
+    notes={
+        "response_id": "`<wave>-<keyed HMAC>`, never the id as typed",
+        "wave": "e.g. `2025-Q3`",
+        "respondent_token": "HMAC, never the raw name/email",
+        "overall_value": "1-5",
+        "likelihood_to_recommend": "0-10",
+        "comment": "e-mails masked as `[email]`",
+    },
 )
 SURVEY_ANSWERS = RawTable(
     "survey_answers",
@@ -149,6 +163,9 @@ SURVEY_ANSWERS = RawTable(
     },
     unique_per_load=True,  # unique responses, one answer per service and dimension each
     replace_key=("response_id",),  # a replaced response takes all its answers with it
+    grain="one rating of one PMO service in one response / "
+    "(`response_id`, `service_id`, `dimension`)",
+    notes={"dimension": "`satisfaction` or `value`", "score": "1-5"},
 )
 QUARANTINE = RawTable(
     "quarantine",
@@ -158,10 +175,19 @@ QUARANTINE = RawTable(
         "source_column": "text",
         "value": "text",
         "reason": "text",
-        "field": "text",  # the contracted column: likelihood_to_recommend, SVC-GOV|value, …
-        "scope": "text",  # row: the row was not loaded; answer: only this survey answer
-        "response_id": "text",  # the loaded response an answer belongs to
+        "field": "text",
+        "scope": "text",
+        "response_id": "text",
         "quarantined_at": "timestamp",
+    },
+    grain="one rejected cell / (`file_hash`, `source_sheet`, `source_row`, `source_column`)",
+    notes={
+        "source_column": "header as written",
+        "value": "e-mails masked",
+        "field": "contracted column: `likelihood_to_recommend`, `SVC-GOV\\|value`",
+        "scope": "`row`: the row was not loaded; `answer`: only this survey answer, "
+        "its response loaded",
+        "response_id": "of that response, for `answer`",
     },
 )
 SOURCE_FILES = RawTable(
@@ -182,6 +208,13 @@ SOURCE_FILES = RawTable(
         "deleted_at": "timestamp",
     },
     replaced_per_file=False,
+    grain="one version of a file seen / `file_hash`",
+    notes={
+        "status": "`loaded`, `rejected`, `deleted`: gone from the landing location, rows kept; "
+        "`removed`: gone, rows deleted, per `SOURCES__SPREADSHEETS__DELETED_FILES`",
+        "rows_quarantined": "whole rows",
+        "answers_quarantined": "survey answers quarantined alone",
+    },
 )
 
 RAW_TABLES: dict[str, RawTable] = {
@@ -189,16 +222,26 @@ RAW_TABLES: dict[str, RawTable] = {
     for table in (
         SURVEY_RESPONSES,
         SURVEY_ANSWERS,
-        *(
-            _layout_table(layout)
-            for layout in (
-                SERVICE_CATALOGUE,
-                NEEDS_REGISTER,
-                MATURITY_ASSESSMENT,
-                PROJECT_REGISTER,
-                STRATEGIC_OBJECTIVES,
-                QUESTION_MAP,
-            )
+        _layout_table(
+            SERVICE_CATALOGUE,
+            "one PMO service / `service_id`",
+            customer_groups="text, `;`-separated",
+        ),
+        _layout_table(
+            NEEDS_REGISTER, "one stakeholder need / `need_id`", service_ids="text, `;`-separated"
+        ),
+        _layout_table(
+            MATURITY_ASSESSMENT,
+            "one domain rating in one assessment / (`assessed_on`, `domain`)",
+            level="1-5",
+        ),
+        _layout_table(PROJECT_REGISTER, "one project / `project_key`"),
+        _layout_table(STRATEGIC_OBJECTIVES, "one objective / `objective_id`"),
+        _layout_table(
+            QUESTION_MAP,
+            "one rule mapping an export's question header to a service and dimension / "
+            "(`source_file`, `source_sheet`, `source_row`)",
+            question="exact text, `*` wildcard or `re:` regex",
         ),
         QUARANTINE,
         SOURCE_FILES,

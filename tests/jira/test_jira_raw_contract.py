@@ -10,18 +10,7 @@ from sandbox.jira.messy import SPARSE_QUIRKS
 from sandbox.jira.site import JiraSite
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "raw-tables.md"
-DECLARED = {
-    "projects": columns.PROJECT_COLUMNS,
-    "statuses": columns.STATUS_COLUMNS,
-    "fields": columns.FIELD_COLUMNS,
-    "issues": columns.ISSUE_COLUMNS,
-    "changelog_items": columns.CHANGELOG_COLUMNS,
-    "boards": columns.BOARD_COLUMNS,
-    "sprints": columns.SPRINT_COLUMNS,
-    "issue_sprints": columns.ISSUE_SPRINT_COLUMNS,
-    "worklogs": columns.WORKLOG_COLUMNS,
-    "users": columns.USER_COLUMNS,
-}
+DECLARED = {name: table.hints for name, table in columns.RAW_TABLES.items()}
 
 
 def documented_columns() -> dict[str, set[str]]:

@@ -1,17 +1,89 @@
-"""Write raw_contract.sql (empty raw tables) from the connectors' declared columns.
+"""Write transforms/scripts/raw_contract.sql and the tables of docs/raw-tables.md from the
+connectors' declarations of their raw tables.
 
-Run after changing a dlt resource's columns: ``uv run python transforms/scripts/raw_contract.py``.
-``tests/quality/test_raw_contract.py`` fails while the file and the declarations differ.
+The declarations (``connectors/jira/columns.py``, ``connectors/spreadsheets/tables.py``) also
+give the dlt resources their column hints, so the loaded tables, the empty contract tables and
+the docs cannot drift. Run after changing a declaration::
+
+    uv run python transforms/scripts/raw_contract.py
+
+``tests/jira/test_raw_tables_agree.py`` fails while a generated file differs.
 """
 
-import sys
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from connectors.jira import columns as jira
+from connectors.spreadsheets import tables as spreadsheets
+from pipelines.defs.ingestion import raw_contract_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW_CONTRACT = Path(__file__).with_name("raw_contract.sql")
+RAW_TABLES_DOC = REPO_ROOT / "docs" / "raw-tables.md"
+GENERATED = re.compile(
+    r"(<!-- generated: (?P<dataset>\w+) .*?-->\n).*?(<!-- end generated -->)", re.DOTALL
+)
+TABLE_HEADER = "| table | grain / primary key | columns (at least) |\n| --- | --- | --- |\n"
+
+Documented = tuple[str, str, list[tuple[str, str]], str]
+"""A table as the docs list it: name, grain, (column, note) pairs, note."""
+
+
+def jira_tables() -> Iterator[Documented]:
+    """The `raw_jira` tables; hard-delete markers are described below the table."""
+    for table in jira.RAW_TABLES.values():
+        columns = [(c.name, c.doc) for c in table.columns if not c.hard_delete]
+        yield table.name, table.grain, columns, table.note
+
+
+def spreadsheet_tables() -> Iterator[Documented]:
+    """The `raw_spreadsheets` tables; the lineage every row carries is described above."""
+    for table in spreadsheets.RAW_TABLES.values():
+        lineage = spreadsheets.LINEAGE if table.replaced_per_file else {}
+        columns = [(name, table.notes.get(name, "")) for name in table.columns]
+        yield table.name, table.grain, [c for c in columns if c[0] not in lineage], ""
+
+
+def jira_hard_deletes() -> str:
+    tables = [t.name for t in jira.RAW_TABLES.values() if any(c.hard_delete for c in t.columns)]
+    return (
+        f"\n`is_deleted` ({', '.join(tables)}) is dlt's hard-delete marker: a row sent with it "
+        "set removes the stored row, so it is always null or false in stored rows.\n"
+    )
+
+
+def markdown_table(tables: Iterable[Documented]) -> str:
+    rows = []
+    for name, grain, columns, note in tables:
+        listed = ", ".join(f"{column} ({doc})" if doc else column for column, doc in columns)
+        rows.append(f"| `{name}` | {grain} | {listed}{f'; {note}' if note else ''} |\n")
+    return TABLE_HEADER + "".join(rows)
+
+
+def generated_sections() -> dict[str, str]:
+    return {
+        "raw_jira": markdown_table(jira_tables()) + jira_hard_deletes(),
+        "raw_spreadsheets": markdown_table(spreadsheet_tables()),
+    }
+
+
+def raw_tables_doc(text: str) -> str:
+    """``text`` (docs/raw-tables.md) with each generated section written anew."""
+    sections = generated_sections()
+
+    def section(match: re.Match[str]) -> str:
+        return match.group(1) + sections[match.group("dataset")] + match.group(3)
+
+    return GENERATED.sub(section, text)
+
+
+def main() -> None:
+    RAW_CONTRACT.write_text(raw_contract_sql())
+    RAW_TABLES_DOC.write_text(raw_tables_doc(RAW_TABLES_DOC.read_text()))
+
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO_ROOT))
-    from pipelines.defs.ingestion import raw_contract_sql
-
-    RAW_CONTRACT.write_text(raw_contract_sql())
+    main()
