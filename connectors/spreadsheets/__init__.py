@@ -1,9 +1,7 @@
 """dlt source for the PMO's spreadsheets: surveys, maturity, catalogue and portfolio registers.
 
-Configuration (dlt resolves it from env, ``config.toml`` or ``secrets.toml``)::
-
-    SOURCES__SPREADSHEETS__LANDING_URL=/data/landing        # or file://, s3://, gs://, az://
-    SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY=...         # secret, keep it stable
+Settings: ``SpreadsheetSettings`` (``settings.py``), resolved by dlt from env, ``config.toml`` or
+``secrets.toml``; each is described in docs/configuration.md.
 
 One resource per raw table of docs/raw-tables.md. Plain dlt: no Dagster imports here.
 """
@@ -32,13 +30,16 @@ from connectors.spreadsheets.settings import (
     MAX_SHEET_CELLS,
     MAX_UNCOMPRESSED_BYTES,
     REQUIRE_RESPONDENT,
+    SpreadsheetSettings,
 )
 from connectors.spreadsheets.tables import RAW_TABLES, RawTable
 
 __all__ = ["RAW_TABLES", "spreadsheet_source"]
 
 
-@dlt.source(name="spreadsheets", section="spreadsheets", max_table_nesting=0)
+@dlt.source(
+    name="spreadsheets", section="spreadsheets", max_table_nesting=0, spec=SpreadsheetSettings
+)
 def spreadsheet_source(
     landing_url: str = dlt.config.value,
     pseudonymisation_key: str = dlt.secrets.value,

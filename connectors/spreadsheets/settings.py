@@ -1,9 +1,19 @@
-"""Defaults of the spreadsheet source's settings, and its fixed limits.
+"""The spreadsheet source's settings, declared once, and its fixed limits.
 
-The source's arguments are its settings: dlt resolves each from ``SOURCES__SPREADSHEETS__*`` or
-``[sources.spreadsheets]`` (docs/configuration.md); the constants below that no argument takes
-(the compression ratio, ignored prefixes, the marker column) are not settings.
+``SpreadsheetSettings`` is the source's dlt spec: dlt resolves each field from
+``SOURCES__SPREADSHEETS__*`` or ``[sources.spreadsheets]`` (docs/configuration.md), and the
+landing sensor and the preflight read the same values with ``SpreadsheetSettings.from_config()``.
+The constants no field takes (the compression ratio, ignored prefixes, the marker column) are
+not settings.
 """
+
+from __future__ import annotations
+
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.typing import TSecretStrValue
+
+CONFIG_SECTIONS = ("sources", "spreadsheets")
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files larger than this are rejected unread."""
@@ -44,3 +54,26 @@ DELETED_FILES = "keep"
 """What a file deleted from the landing location does to its rows: ``keep`` them (the
 warehouse keeps history a PMO may still report on) or ``remove`` them. Either way
 ``source_files`` records the deletion (``deleted_at``)."""
+
+
+@configspec
+class SpreadsheetSettings(BaseConfiguration):
+    """Every setting of the spreadsheet source; ``landing_url`` and the secret
+    ``pseudonymisation_key`` are required to load (dlt names them when missing)."""
+
+    landing_url: str = None
+    pseudonymisation_key: TSecretStrValue = None
+    file_glob: str = FILE_GLOB
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES
+    max_sheet_cells: int = MAX_SHEET_CELLS
+    default_timezone: str = DEFAULT_TIMEZONE
+    day_first: bool | None = DAY_FIRST
+    require_respondent: bool = REQUIRE_RESPONDENT
+    deleted_files: str = DELETED_FILES
+    mask_comment_emails: bool = MASK_COMMENT_EMAILS
+
+    @classmethod
+    def from_config(cls) -> SpreadsheetSettings:
+        """The settings as the source would resolve them now; unset required ones stay None."""
+        return resolve_configuration(cls(), sections=CONFIG_SECTIONS, accept_partial=True)

@@ -16,8 +16,8 @@ import json
 from datetime import datetime
 
 import dagster as dg
-import dlt
 
+from connectors.spreadsheets.settings import SpreadsheetSettings
 from pipelines.defs.jobs import source_refresh_job
 from pipelines.events.batching import batch_events
 from pipelines.events.landing import scan_landing
@@ -108,11 +108,11 @@ def jira_polling_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult 
 def spreadsheet_landing_sensor(
     context: dg.SensorEvaluationContext,
 ) -> dg.SensorResult | dg.SkipReason:
-    landing_url = dlt.config.get("sources.spreadsheets.landing_url")
-    if not landing_url:
+    settings = SpreadsheetSettings.from_config()
+    if not settings.landing_url:
         return dg.SkipReason("SOURCES__SPREADSHEETS__LANDING_URL is not set")
     previous = json.loads(context.cursor) if context.cursor else {}
-    changes = scan_landing(landing_url, previous)
+    changes = scan_landing(settings.landing_url, previous, settings.file_glob)
     cursor = json.dumps(changes.current, sort_keys=True)
     if not changes.changed:
         return dg.SensorResult(skip_reason="no new or changed landing file", cursor=cursor)
