@@ -7,7 +7,10 @@ UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install browser demo refresh test ui lint format clean
+.PHONY: install prepare browser demo refresh test ui lint format clean
+DBT_MANIFEST := transforms/target/manifest.json
+DBT_SOURCES := $(shell find transforms/models transforms/macros transforms/seeds transforms/tests \
+	-type f 2>/dev/null) transforms/dbt_project.yml transforms/profiles.yml
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.5"
@@ -15,17 +18,24 @@ install:
 	@# do), every Python start (run workers, dbt, tests) would otherwise compile ~12k modules.
 	@$(UV) sync --locked --quiet --compile-bytecode
 
-demo: install
+# The dbt manifest the code location loads, parsed again when a model, macro or setting changed
+# (`dagster dev` parses the project on every load by itself).
+$(DBT_MANIFEST): $(DBT_SOURCES) | install
+	$(UV) run dagster-dbt project prepare-and-package --file pipelines/defs/resources.py
+
+prepare: install $(DBT_MANIFEST)
+
+demo: prepare
 	$(UV) run pmo demo
 
-refresh: install
+refresh: prepare
 	$(UV) run pmo refresh
 
 # The KPI report is checked in a real headless browser (Debian's chromium).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install browser
+test: prepare browser
 	$(UV) run pytest $(PYTEST_ARGS)
 
 ui: install

@@ -21,8 +21,6 @@ from pipelines.lifetime import descendants_die_with_this_process
 from pipelines.preflight import require_settings
 from pipelines.runs import Process, pool_holders, recover_abandoned_runs, short
 from pipelines.settings import DUCKDB_POOL, REFRESH_JOB
-from pipelines.warehouse_lock import hold_warehouse
-from warehouse.settings import export_warehouse_path
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 WAIT_POLL_SECONDS = 0.5
@@ -60,14 +58,16 @@ def refresh(verbose: bool = False) -> RefreshOutcome:
     their warehouse pool slots freed, and the terminal is told; told, too, why the run waits
     whenever it waits for the warehouse pool.
     """
-    warehouse = export_warehouse_path()
+    from pipelines.defs.resources import Warehouse
+
+    warehouse = Warehouse.configured()
     home = export_dagster_home()
     log_file = home / "logs" / "last_refresh.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with _terminal() as tell, _instance_in(home, tell) as instance:
         require_settings()
         descendants_die_with_this_process()
-        with hold_warehouse(warehouse, home):
+        with warehouse.held_by(home):
             return _outcome(_run(instance, tell, log_file, verbose), log_file)
 
 

@@ -86,6 +86,19 @@ def test_every_warehouse_writer_is_in_the_duckdb_pool(definitions: dg.Definition
         assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
 
 
+def test_everything_in_the_duckdb_pool_takes_the_warehouse_from_its_resource(
+    definitions: dg.Definitions,
+) -> None:
+    members = [
+        d
+        for d in [*(definitions.assets or []), *(definitions.asset_checks or [])]
+        if isinstance(d, dg.AssetsDefinition) and d.is_executable and d.op.pool == DUCKDB_POOL
+    ]
+    assert len(members) > 2
+    for definition in members:
+        assert "warehouse" in definition.required_resource_keys, definition.op.name
+
+
 def test_nightly_schedule_runs_the_refresh_job(definitions: dg.Definitions) -> None:
     schedule = definitions.resolve_schedule_def("nightly_refresh")
     assert schedule.cron_schedule == "0 2 * * *"

@@ -1,6 +1,6 @@
 """Declarative automation, and the run policy every event-driven run carries.
 
-dbt models declare ``AutomationCondition.eager()`` (``transforms.py``): this sensor is what
+dbt models declare ``FOLLOW_VALID_UPSTREAMS`` (below, via ``transforms.py``): this sensor is what
 evaluates those conditions, so marts, their checks and the publish step follow whatever
 updated their upstreams (a webhook run, a reconciliation, a manual load). It is RUNNING by
 default so a fresh ``dagster dev`` / daemon starts reacting without a click. It is evaluated
@@ -67,6 +67,13 @@ def all_deps_blocking_checks_hold() -> dg.AutomationCondition:
             passed_or_warned | dg.AutomationCondition.will_be_requested(), blocking_only=True
         ).with_label("no_blocking_check_failed_or_pending")
     ).with_label("all_deps_blocking_checks_hold")
+
+
+# What the dbt models, the quarantine summary and the publish step declare: follow upstream
+# updates, but never build on a table whose blocking checks failed with ERROR.
+FOLLOW_VALID_UPSTREAMS = (
+    dg.AutomationCondition.eager() & all_deps_blocking_checks_hold()
+).with_label("eager_after_blocking_checks")
 
 
 pmo_automation = dg.AutomationConditionSensorDefinition(

@@ -18,17 +18,15 @@ import dagster as dg
 import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.extract import DltSource
 
 from connectors.jira import jira_source
 from connectors.jira.settings import DUCKDB_LOAD_CONFIG
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
+from pipelines.defs.resources import Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
-from warehouse.connection import execute, query
-from warehouse.settings import dlt_pipelines_dir, warehouse_path
 
 INGESTION_GROUP = "ingestion"
 
@@ -55,21 +53,6 @@ def _resource_doc(data: DltResourceTranslatorData) -> str | None:
     """The resource function's docstring (dagster-dlt finds it only for single-step resources)."""
     function = getattr(data.resource._pipe, "gen", None)  # private, as dagster-dlt reads it
     return getattr(function, "__doc__", None)
-
-
-def raw_pipeline(
-    pipeline_name: str, dataset_name: str, duckdb_config: dict[str, Any] | None = None
-) -> dlt.Pipeline:
-    """A dlt pipeline into the configured warehouse (resolved when called, not at import),
-    with the source's DuckDB settings for the load."""
-    path = warehouse_path()
-    credentials = DuckDbCredentials(str(path), global_config=duckdb_config)
-    return dlt.pipeline(
-        pipeline_name=pipeline_name,
-        destination=dlt.destinations.duckdb(credentials),
-        dataset_name=dataset_name,
-        pipelines_dir=str(dlt_pipelines_dir(path)),
-    )
 
 
 JIRA_PIPELINE = ("pmo_jira", "raw_jira", DUCKDB_LOAD_CONFIG)
@@ -109,7 +92,7 @@ def declared_tables(source: DltSource) -> dict[str, dict[str, str]]:
     return tables
 
 
-def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
+def create_missing_tables(warehouse: Warehouse, dataset: str, source: DltSource) -> list[str]:
     """Create, empty, every table ``source`` declares that the warehouse does not hold yet,
     and add to the tables it holds every declared column they lack.
 
@@ -121,9 +104,7 @@ def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
     older release gets the columns added since then here (null in its old rows): dlt itself
     alters a table only when it writes to it, and an unchanged source file is not read again.
     """
-    path = warehouse_path()
-    existing = query(
-        path,
+    existing = warehouse.query(
         "select table_name, column_name from information_schema.columns"
         f" where table_schema = '{dataset}'",
     )
@@ -137,7 +118,7 @@ def create_missing_tables(dataset: str, source: DltSource) -> list[str]:
         for t, c in declared.items()
         if t in held
     }
-    execute(path, contract_ddl(dataset, missing) + added_columns_ddl(dataset, lacking))
+    warehouse.execute(contract_ddl(dataset, missing) + added_columns_ddl(dataset, lacking))
     return sorted(missing)
 
 
@@ -188,13 +169,15 @@ class OptionalSource:
     configured: Callable[[], bool]
     setting: str
 
-    def load(self, context: dg.AssetExecutionContext, run: Callable[[], Any]) -> Iterator[Any]:
+    def load(
+        self, context: dg.AssetExecutionContext, warehouse: Warehouse, run: Callable[[], Any]
+    ) -> Iterator[Any]:
         """The dlt load's events then the declared tables it did not create, empty; for a
         source this install does not use, only those tables, and each asset says why."""
         configured = self.configured()
         if configured:
             yield from run()
-        created = ", ".join(create_missing_tables(self.dataset, self.declared))
+        created = ", ".join(create_missing_tables(warehouse, self.dataset, self.declared))
         if configured:
             if created:
                 context.log.info(f"{self.dataset}: nothing delivered yet for {created}: empty")
@@ -231,20 +214,23 @@ def raw_contract_sql() -> str:
 
 @dlt_assets(
     dlt_source=JIRA_DECLARED,
-    dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
+    dlt_pipeline=Warehouse.configured().dlt_pipeline(*JIRA_PIPELINE),
     name="jira_raw",
     dagster_dlt_translator=RawTableTranslator(system="jira"),
     pool=DUCKDB_POOL,
 )
-def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource) -> Iterator[Any]:
+def jira_raw(
+    context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse
+) -> Iterator[Any]:
     """Jira projects, statuses, fields, issues and their complete changelogs, incrementally
     (or reloaded in full when the run is tagged ``pmo/jira_refresh: drop_data``)."""
     yield from JIRA.load(
         context,
+        warehouse,
         lambda: dlt_resource.run(
             context=context,
             dlt_source=jira_source(),
-            dlt_pipeline=raw_pipeline(*JIRA_PIPELINE),
+            dlt_pipeline=warehouse.dlt_pipeline(*JIRA_PIPELINE),
             **_jira_refresh(context),
         ),
     )
@@ -252,21 +238,22 @@ def jira_raw(context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
 
 @dlt_assets(
     dlt_source=SPREADSHEETS_DECLARED,
-    dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
+    dlt_pipeline=Warehouse.configured().dlt_pipeline(*SPREADSHEETS_PIPELINE),
     name="spreadsheets_raw",
     dagster_dlt_translator=RawTableTranslator(system="excel"),
     pool=DUCKDB_POOL,
 )
 def spreadsheets_raw(
-    context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource
+    context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse
 ) -> Iterator[Any]:
     """PMO surveys, service catalogue, needs, maturity and portfolio registers, with quarantine."""
     yield from SPREADSHEETS.load(
         context,
+        warehouse,
         lambda: dlt_resource.run(
             context=context,
             dlt_source=spreadsheet_source(),
-            dlt_pipeline=raw_pipeline(*SPREADSHEETS_PIPELINE),
+            dlt_pipeline=warehouse.dlt_pipeline(*SPREADSHEETS_PIPELINE),
             # Survey answers are many narrow rows: parquet load files are ~60x faster than
             # inserts.
             loader_file_format="parquet",

@@ -16,13 +16,12 @@ from dagster._core.storage.asset_check_execution_record import (
     COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
 )
 
+from pipelines.defs.resources import Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
 from quality.tables import RAW_JIRA, RAW_SHEETS, TABLE_SUITES, TableSuite
 from quality.volume import VolumeChange
-from warehouse.connection import query
-from warehouse.settings import warehouse_path
 
 if TYPE_CHECKING:
     from quality.validate import ValidationSummary
@@ -81,12 +80,12 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
     )
-    def _suite_check() -> dg.AssetCheckResult:
+    def _suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
         # Great Expectations (~2 s to import) is loaded by the first check that runs, not by
         # every code-location load.
         from quality.validate import validate_table
 
-        path = warehouse_path()
+        path = warehouse.database
         return _suite_result(validate_table(path, suite, quality_project_root(path)), suite.schema)
 
     return _suite_check
@@ -137,12 +136,12 @@ def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
     )
-    def _volume_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        rows = query(
-            warehouse_path(), f'select count(*) as n from "{suite.schema}"."{suite.table}"'
-        )
+    def _volume_check(
+        context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+    ) -> dg.AssetCheckResult:
+        rows = warehouse.row_counts({suite.table: (suite.schema, suite.table)})[suite.table]
         change = VolumeChange(
-            _previous_rows(context), int(rows["n"][0]), quality_settings().volume_change_max_pct
+            _previous_rows(context), rows, quality_settings().volume_change_max_pct
         )
         stops = blocking and change.is_drop
         described = change.describe()

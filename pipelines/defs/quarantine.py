@@ -12,11 +12,10 @@ quarantined is not published as a silently smaller truth. With ``quality.quarant
 import dagster as dg
 import pandas as pd
 
-from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
+from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
+from pipelines.defs.resources import Warehouse
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
-from warehouse.connection import execute, query
-from warehouse.settings import warehouse_path
 
 QUARANTINE_BY_FILE = dg.AssetKey(["quality", "quarantine_by_file"])
 QUARANTINE_CHECK = "quarantine_share_within_limit"
@@ -89,12 +88,11 @@ from raw_spreadsheets.quarantine group by reason order by rows desc
     automation_condition=FOLLOW_VALID_UPSTREAMS,
     pool=DUCKDB_POOL,
 )
-def quarantine_by_file() -> dg.MaterializeResult:
+def quarantine_by_file(warehouse: Warehouse) -> dg.MaterializeResult:
     """Rows loaded, quarantined (with reasons) and rejected files, per landed spreadsheet."""
-    path = warehouse_path()
-    execute(path, BUILD_QUARANTINE_BY_FILE)
-    files = query(path, "select * from quality.quarantine_by_file")
-    reasons = query(path, BY_REASON)
+    warehouse.execute(BUILD_QUARANTINE_BY_FILE)
+    files = warehouse.query("select * from quality.quarantine_by_file")
+    reasons = warehouse.query(BY_REASON)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(files),
@@ -129,9 +127,9 @@ def _share(quarantined: pd.Series, loaded: pd.Series) -> float:
     automation_condition=dg.AutomationCondition.eager(),
     pool=DUCKDB_POOL,
 )
-def quarantine_share_within_limit() -> dg.AssetCheckResult:
+def quarantine_share_within_limit(warehouse: Warehouse) -> dg.AssetCheckResult:
     limit = quality_settings().quarantine_max_pct
-    files = query(warehouse_path(), "select * from quality.quarantine_by_file")
+    files = warehouse.query("select * from quality.quarantine_by_file")
     overall_pct = max(
         _share(files["rows_quarantined"], files["rows_loaded"]),
         _share(files["answers_quarantined"], files["answers_loaded"]),

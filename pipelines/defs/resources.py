@@ -1,17 +1,110 @@
-"""Resources shared by the assets: the dlt runner and the dbt CLI."""
+"""Resources shared by the assets: the warehouse, the dlt runner and the dbt CLI.
+
+The warehouse resource is the one place a run learns which DuckDB file it works on: dlt's
+destination, dbt's profile (as a ``--vars`` value), the checks and the publish step all take it
+from there, so no step reads one file while another writes a different one.
+"""
+
+from __future__ import annotations
+
+import json
+import sysconfig
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+import dlt
+import pandas as pd
+from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from pydantic import Field
 
-from pipelines.defs.transforms import DBT_PROJECT
+from pipelines.warehouse_lock import hold_warehouse
+from warehouse.connection import execute, query
+from warehouse.settings import REPO_ROOT, dlt_pipelines_dir, warehouse_path
+
+DBT_PROJECT = DbtProject(
+    project_dir=REPO_ROOT / "transforms", profiles_dir=REPO_ROOT / "transforms"
+)
+# `dagster dev` re-parses the project on every load; elsewhere the manifest is prepared before
+# the code location loads (`make` runs `dagster-dbt project prepare-and-package`).
+DBT_PROJECT.prepare_if_dev()
+
+# transforms/profiles.yml reads the warehouse path from this dbt variable.
+DBT_WAREHOUSE_VAR = "pmo_warehouse_path"
+# This interpreter's dbt, whatever PATH the `pmo` command was started with (cron, systemd and
+# container entrypoints run .venv/bin/pmo without the venv on PATH).
+INTERPRETER_DBT = str(Path(sysconfig.get_path("scripts")) / "dbt")
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse file every asset and check reads and writes."""
+
+    path: str = Field(
+        description="Absolute path of the warehouse file (configured by PMO_WAREHOUSE_PATH)."
+    )
+
+    @classmethod
+    def configured(cls) -> Warehouse:
+        """The warehouse the settings name (``warehouse.settings.warehouse_path``)."""
+        return cls(path=str(warehouse_path()))
+
+    @property
+    def database(self) -> Path:
+        return Path(self.path)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return query(self.database, sql)
+
+    def execute(self, sql: str) -> None:
+        """Run statements that change the warehouse (the caller runs in the DuckDB pool)."""
+        execute(self.database, sql)
+
+    def row_counts(self, tables: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+        """Rows of each ``name -> (schema, table)``, in one query."""
+        if not tables:
+            return {}
+        counts = " union all ".join(
+            f'select \'{name}\' as name, count(*) as n from "{schema}"."{table}"'
+            for name, (schema, table) in tables.items()
+        )
+        frame = self.query(counts)
+        return dict(zip(frame["name"], frame["n"].astype(int), strict=True))
+
+    def dlt_pipeline(
+        self, pipeline_name: str, dataset_name: str, duckdb_config: dict[str, Any] | None = None
+    ) -> dlt.Pipeline:
+        """A dlt pipeline loading into this file, with the source's DuckDB settings; its state
+        lives beside the file (temporary warehouse, temporary state)."""
+        credentials = DuckDbCredentials(self.path, global_config=duckdb_config)
+        return dlt.pipeline(
+            pipeline_name=pipeline_name,
+            destination=dlt.destinations.duckdb(credentials),
+            dataset_name=dataset_name,
+            pipelines_dir=str(dlt_pipelines_dir(self.database)),
+        )
+
+    def dbt_vars(self) -> list[str]:
+        """dbt arguments pointing its profile at this file."""
+        return ["--vars", json.dumps({DBT_WAREHOUSE_VAR: self.path})]
+
+    @contextmanager
+    def held_by(self, dagster_home: Path) -> Iterator[None]:
+        """This process registered on the file for the block, unless another instance runs on
+        it (``pipelines.warehouse_lock``)."""
+        with hold_warehouse(self.database, dagster_home):
+            yield
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
+            "warehouse": Warehouse.configured(),
             "dlt_resource": DagsterDltResource(),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=INTERPRETER_DBT),
         }
     )

@@ -14,15 +14,16 @@ run, the last good snapshot stays where BI tools read it.
 import dagster as dg
 
 import pipelines.defs.quality as quality_checks
+from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
 from pipelines.defs.quality import latest_evaluation, stops_downstream
 from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
-from pipelines.defs.transforms import DBT_PROJECT, FOLLOW_VALID_UPSTREAMS, pmo_dbt_models
+from pipelines.defs.resources import DBT_PROJECT, Warehouse
+from pipelines.defs.transforms import pmo_dbt_models
 from pipelines.settings import DUCKDB_POOL
 from warehouse.publishing.paths import kpi_report_path, parquet_dir, serving_database_path
 from warehouse.publishing.snapshot import SERVING_STORAGE_VERSION, publish_snapshot
 from warehouse.publishing.tables import load_manifest, serving_tables
 from warehouse.report.kpi_report import build_kpi_report
-from warehouse.settings import warehouse_path
 
 SERVING_GROUP = "serving"
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
@@ -68,7 +69,9 @@ def failing_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
     pool=DUCKDB_POOL,
     automation_condition=FOLLOW_VALID_UPSTREAMS,
 )
-def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def serving_snapshot(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """Read-only DuckDB snapshot (DuckDB 1.x readable) + Parquet + manifest for BI tools."""
     failing = failing_blocking_checks(context.instance)
     if failing:
@@ -78,13 +81,12 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             metadata={"failing_checks": dg.MetadataValue.json(failing)},
             allow_retries=False,
         )
-    warehouse = warehouse_path()
-    publication = publish_snapshot(warehouse, SERVING_TABLES, source_run=context.run_id)
+    publication = publish_snapshot(warehouse.database, SERVING_TABLES, source_run=context.run_id)
     return dg.MaterializeResult(
         metadata={
             "database": dg.MetadataValue.path(str(publication.database)),
             "manifest": dg.MetadataValue.path(str(publication.manifest)),
-            "parquet_dir": dg.MetadataValue.path(str(parquet_dir(warehouse))),
+            "parquet_dir": dg.MetadataValue.path(str(parquet_dir(warehouse.database))),
             "storage_version": SERVING_STORAGE_VERSION,
             "published_at": dg.MetadataValue.timestamp(publication.published_at),
             "tables": len(publication.tables),
@@ -113,13 +115,12 @@ def data_warnings(instance: dg.DagsterInstance) -> dict[str, str]:
     kinds={"plotly", "html"},
     automation_condition=dg.AutomationCondition.eager(),
 )
-def kpi_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def kpi_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Self-contained HTML KPI dashboard; headline KPIs as metadata, plotted over time; what
     each section still awaits and which KPIs carry a data warning."""
-    warehouse = warehouse_path()
     report = build_kpi_report(
-        serving_database_path(warehouse),
-        kpi_report_path(warehouse),
+        serving_database_path(warehouse.database),
+        kpi_report_path(warehouse.database),
         data_warnings(context.instance),
     )
     return dg.MaterializeResult(

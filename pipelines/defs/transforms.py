@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import sysconfig
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,58 +15,13 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipelines.defs.automation import all_deps_blocking_checks_hold
+from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
 from pipelines.defs.freshness import nightly_sla
+from pipelines.defs.resources import DBT_PROJECT, Warehouse
 from pipelines.settings import DUCKDB_POOL
-from warehouse.connection import query
-from warehouse.settings import REPO_ROOT, export_warehouse_path, warehouse_path
-
-export_warehouse_path()
-
-
-def put_interpreter_scripts_on_path() -> None:
-    """Run this interpreter's ``dbt``, whatever PATH the ``pmo`` command was started with.
-
-    cron, systemd and container entrypoints run ``.venv/bin/pmo`` without the venv on PATH,
-    and dagster-dbt looks ``dbt`` up on PATH, both for its resource and for preparing the
-    manifest. The interpreter's scripts folder goes first, so the dbt matching the installed
-    dbt-core and dagster-dbt is used rather than another one found on PATH.
-    """
-    scripts = sysconfig.get_path("scripts")
-    path = os.environ.get("PATH", "").split(os.pathsep)
-    if path[:1] != [scripts]:
-        os.environ["PATH"] = os.pathsep.join([scripts, *path])
-
-
-put_interpreter_scripts_on_path()
-
-DBT_PROJECT = DbtProject(
-    project_dir=REPO_ROOT / "transforms", profiles_dir=REPO_ROOT / "transforms"
-)
-
-
-def _manifest_is_stale(project: DbtProject) -> bool:
-    """True when a model, macro or setting changed after the manifest was written."""
-    if not project.manifest_path.exists():
-        return True
-    built = project.manifest_path.stat().st_mtime
-    sources = [project.project_dir / d for d in ("models", "macros", "seeds", "tests")]
-    files = [f for d in sources if d.exists() for f in d.rglob("*") if f.is_file()]
-    files.append(project.project_dir / "dbt_project.yml")
-    return any(f.stat().st_mtime > built for f in files)
-
-
-if _manifest_is_stale(DBT_PROJECT):
-    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
-
 
 MARTS_GROUP = "kpi_marts"
 PARTIAL_PARSE = "partial_parse.msgpack"
-
-# Follow upstream updates, but never build on a table whose blocking checks failed with ERROR.
-FOLLOW_VALID_UPSTREAMS = (
-    dg.AutomationCondition.eager() & all_deps_blocking_checks_hold()
-).with_label("eager_after_blocking_checks")
 
 
 class PmoDbtTranslator(DagsterDbtTranslator):
@@ -99,27 +53,22 @@ class PmoDbtTranslator(DagsterDbtTranslator):
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 
-
-def _row_counts(context: dg.AssetExecutionContext, events: list[Any]) -> dict[str, int]:
+def _row_counts(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, events: list[Any]
+) -> dict[str, int]:
     """Row counts of the built relations, in one query once dbt has exited.
 
     Counted here rather than with dagster-dbt's ``fetch_row_counts``, whose in-process dbt
     adapter keeps a DuckDB connection open with another configuration than ours, and only
     once dbt has exited: its process holds the warehouse's write lock while it runs.
     """
-    relations = {
-        event.output_name: context.asset_key_for_output(event.output_name).path[-2:]
-        for event in events
-        if isinstance(event, dg.Output)
-    }
-    if not relations:
-        return {}
-    counts = " union all ".join(
-        f'select \'{output}\' as output, count(*) as n from "{schema}"."{table}"'
-        for output, (schema, table) in relations.items()
+    return warehouse.row_counts(
+        {
+            event.output_name: tuple(context.asset_key_for_output(event.output_name).path[-2:])
+            for event in events
+            if isinstance(event, dg.Output)
+        }
     )
-    frame = query(warehouse_path(), counts)
-    return dict(zip(frame["output"], frame["n"].astype(int), strict=True))
 
 
 def _with_row_count(event: Any, counts: Mapping[str, int]) -> Any:
@@ -133,9 +82,9 @@ def _keep_partial_parse(run_target: Path) -> None:
     """Hand this run's parse state to the next run.
 
     dagster-dbt gives every run its own target folder, seeded with the project's
-    ``partial_parse.msgpack``; dbt re-parses everything when that file was written for another
-    profile (another warehouse path), ~4 s per run. Copying the run's file back, atomically,
-    lets later runs on the same warehouse parse only what changed.
+    ``partial_parse.msgpack``; dbt re-parses everything when that file was written with other
+    variables (another warehouse path, ``Warehouse.dbt_vars``). Copying the run's file back,
+    atomically, lets later runs on the same warehouse parse only what changed.
     """
     produced = run_target / PARTIAL_PARSE
     if not produced.exists():
@@ -154,11 +103,13 @@ def _keep_partial_parse(run_target: Path) -> None:
     ),
     pool=DUCKDB_POOL,
 )
-def pmo_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def pmo_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+) -> Iterator[Any]:
     """Build the dbt models and run their tests (reported as asset checks) with row counts."""
-    invocation = dbt.cli(BUILD_ARGS, context=context)
+    invocation = dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
     events = list(invocation.stream())
     _keep_partial_parse(invocation.target_path)
-    counts = _row_counts(context, events)
+    counts = _row_counts(context, warehouse, events)
     for event in events:
         yield _with_row_count(event, counts)

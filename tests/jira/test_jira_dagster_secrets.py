@@ -11,7 +11,6 @@ from dagster_dlt import DagsterDltResource
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import generate_site
 from tests.jira.conftest import EMAIL, PROJECT_KEYS
-from warehouse.settings import WAREHOUSE_PATH_ENV
 
 CANARY = f"canary-{uuid.uuid4().hex}"
 SEARCH = "/rest/api/3/search/jql"
@@ -29,6 +28,7 @@ def failed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FailedRun]:
     """`jira_raw` materialised through Dagster with the canary as API token (from the
     environment, as in production) while the search endpoint keeps failing with 500s."""
     from pipelines.defs.ingestion import jira_raw
+    from pipelines.defs.resources import Warehouse
 
     directory = tmp_path_factory.mktemp("dagster_canary")
     site = generate_site(issues_per_project=5)
@@ -44,13 +44,15 @@ def failed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FailedRun]:
             "SOURCES__JIRA__PROJECTS": PROJECT_KEYS,
             "SOURCES__JIRA__MAX_ATTEMPTS": "2",
             "SOURCES__JIRA__BACKOFF_FACTOR": "0.01",
-            WAREHOUSE_PATH_ENV: str(directory / "warehouse.duckdb"),
         }.items():
             env.setenv(name, value)
         emulator.inject("server_error", path=SEARCH, times=1000)
         result = dg.materialize(
             [jira_raw],
-            resources={"dlt_resource": DagsterDltResource()},
+            resources={
+                "dlt_resource": DagsterDltResource(),
+                "warehouse": Warehouse(path=str(directory / "warehouse.duckdb")),
+            },
             instance=instance,
             raise_on_error=False,
         )

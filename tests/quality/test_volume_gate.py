@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.defs.quality import volume_checks
-from warehouse.settings import WAREHOUSE_PATH_ENV
+from pipelines.defs.resources import Warehouse
 
 
 def volume_check(table: str) -> dg.AssetChecksDefinition:
@@ -33,6 +33,7 @@ def evaluate_after_rows(
         result = dg.materialize(
             [dg.AssetSpec(key), check],
             selection=dg.AssetSelection.checks(check),
+            resources={"warehouse": Warehouse(path=str(warehouse))},
             instance=instance,
             raise_on_error=False,
         )
@@ -41,10 +42,8 @@ def evaluate_after_rows(
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pmo.duckdb"
-    monkeypatch.setenv(WAREHOUSE_PATH_ENV, str(path))
-    return path
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "pmo.duckdb"
 
 
 @pytest.mark.parametrize("table", ["survey_responses", "survey_answers", "project_register"])

@@ -4,9 +4,8 @@ failed with ERROR, and is never held back by one that only warned."""
 import dagster as dg
 import pytest
 
-from pipelines.defs.automation import pmo_automation
+from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS, pmo_automation
 from pipelines.defs.serving import SNAPSHOT_KEY
-from pipelines.defs.transforms import FOLLOW_VALID_UPSTREAMS
 
 MART = dg.AssetKey(["marts", "mart_example"])
 PUBLISH = dg.AssetKey(["serving", "example_snapshot"])

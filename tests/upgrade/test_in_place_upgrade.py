@@ -19,6 +19,7 @@ import pytest
 
 from pipelines.defs.ingestion import JIRA, SPREADSHEETS, create_missing_tables, declared_tables
 from pipelines.defs.quarantine import BUILD_QUARANTINE_BY_FILE
+from pipelines.defs.resources import Warehouse
 from sandbox.jira.site import generate_site
 from tests.transforms.conftest import dbt, site_warehouse, snapshot
 from tests.transforms.test_incremental_models import TOLERANCE
@@ -42,10 +43,8 @@ class Upgrade:
 def upgrade_in_place(warehouse: Path, command: str = "build") -> object:
     """What a refresh of the current code does to the warehouse: the declared raw tables and
     columns ensured after the loads, then dbt (``build``: models, seeds and tests)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PMO_WAREHOUSE_PATH", str(warehouse))
-        for source in (JIRA, SPREADSHEETS):
-            create_missing_tables(source.dataset, source.declared)
+    for source in (JIRA, SPREADSHEETS):
+        create_missing_tables(Warehouse(path=str(warehouse)), source.dataset, source.declared)
     return dbt(warehouse, command)
 
 
