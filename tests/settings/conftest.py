@@ -138,6 +138,21 @@ def environment_reads() -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
+def dagster_env_vars() -> dict[str, list[str]]:
+    """Environment variables Dagster definitions name through ``dg.EnvVar``."""
+    found: dict[str, list[str]] = {}
+    for name, tree in production_modules():
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args:
+                called = ast.unparse(node.func)
+                if called.removeprefix("dg.").split(".")[0] == "EnvVar":
+                    variable = _read_name(node.args[0], constants)
+                    found.setdefault(variable, []).append(f"{name}:{node.lineno}")
+    return found
+
+
+@pytest.fixture(scope="session")
 def dlt_key_reads() -> dict[str, list[str]]:
     """Keys the production code reads from ``dlt.config`` / ``dlt.secrets`` by name."""
     found: dict[str, list[str]] = {}

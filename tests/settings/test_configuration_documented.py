@@ -73,6 +73,13 @@ def test_every_documented_tool_variable_is_read_in_code(
     assert documented_tool_variables <= set(environment_reads)
 
 
+def test_every_dagster_env_var_is_a_documented_variable(
+    dagster_env_vars, documented_settings, documented_tool_variables
+) -> None:
+    known = set(documented_settings.values()) | documented_tool_variables
+    assert not {name: where for name, where in dagster_env_vars.items() if name not in known}
+
+
 def test_every_variable_a_document_or_message_names_is_documented(
     mentioned_variables, documented_settings, documented_tool_variables
 ) -> None:
