@@ -11,7 +11,7 @@ import ast
 import importlib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,39 +127,40 @@ def _reads(tree: ast.Module, receivers: set[str], methods: set[str]) -> Iterator
                 yield _read_name(node.args[0], constants), node.lineno
 
 
+def _env_var_uses(tree: ast.Module) -> Iterator[tuple[str, int]]:
+    """Variables named through ``dg.EnvVar`` (or ``dg.EnvVar.int`` ...)."""
+    constants = _constants(tree)
+    for node in ast.walk(tree):
+        called = ast.unparse(node.func) if isinstance(node, ast.Call) and node.args else ""
+        if called.removeprefix("dg.").split(".")[0] == "EnvVar":
+            yield _read_name(node.args[0], constants), node.lineno
+
+
+def _found_in_production(reads: Callable[[ast.Module], Iterator[tuple[str, int]]]):
+    """What ``reads`` finds in each production module, with where it is (module:line)."""
+    found: dict[str, list[str]] = {}
+    for name, tree in production_modules():
+        for read, line in reads(tree):
+            found.setdefault(read, []).append(f"{name}:{line}")
+    return found
+
+
 @pytest.fixture(scope="session")
 def environment_reads() -> dict[str, list[str]]:
     """Environment variables the production code reads itself, bypassing dlt's providers."""
-    found: dict[str, list[str]] = {}
-    for name, tree in production_modules():
-        for variable, line in _reads(tree, {"os.environ"}, {"get", "setdefault"}):
-            found.setdefault(variable, []).append(f"{name}:{line}")
-    return found
+    return _found_in_production(lambda tree: _reads(tree, {"os.environ"}, {"get", "setdefault"}))
 
 
 @pytest.fixture(scope="session")
 def dagster_env_vars() -> dict[str, list[str]]:
     """Environment variables Dagster definitions name through ``dg.EnvVar``."""
-    found: dict[str, list[str]] = {}
-    for name, tree in production_modules():
-        constants = _constants(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and node.args:
-                called = ast.unparse(node.func)
-                if called.removeprefix("dg.").split(".")[0] == "EnvVar":
-                    variable = _read_name(node.args[0], constants)
-                    found.setdefault(variable, []).append(f"{name}:{node.lineno}")
-    return found
+    return _found_in_production(_env_var_uses)
 
 
 @pytest.fixture(scope="session")
 def dlt_key_reads() -> dict[str, list[str]]:
     """Keys the production code reads from ``dlt.config`` / ``dlt.secrets`` by name."""
-    found: dict[str, list[str]] = {}
-    for name, tree in production_modules():
-        for key, line in _reads(tree, {"dlt.config", "dlt.secrets"}, {"get"}):
-            found.setdefault(key, []).append(f"{name}:{line}")
-    return found
+    return _found_in_production(lambda tree: _reads(tree, {"dlt.config", "dlt.secrets"}, {"get"}))
 
 
 def _shipped_text_files() -> Iterator[Path]:
