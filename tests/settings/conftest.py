@@ -32,6 +32,7 @@ VARIABLE_MENTION = re.compile(r"\b(?:PMO|QUALITY_|SOURCES_(?:_[A-Z]+)+)_[A-Z0-9_
 TEXT_SUFFIXES = {".md", ".py", ".toml", ".yml", ".yaml"}
 GENERATED_DIRS = {"target", "dbt_packages", "logs", "__pycache__", "generated"}
 DOC_ROW = re.compile(r"^\| `([^`]+)` \| `([^`]+)` \|")
+SETTINGS_TABLE_ROW = re.compile(r"^\| [^|]* \| `[A-Z][A-Z0-9_]*`")
 ENV_DOC_ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \|")
 
 
@@ -180,6 +181,19 @@ def mentioned_variables() -> dict[str, str]:
         for name in VARIABLE_MENTION.findall(path.read_text()):
             found.setdefault(name, str(path.relative_to(REPO_ROOT)))
     return found
+
+
+@pytest.fixture(scope="session")
+def settings_tables_elsewhere() -> dict[str, str]:
+    """Table rows outside docs/configuration.md whose second cell is an environment variable:
+    the shape of a settings table, which would describe settings a second time."""
+    rows: dict[str, str] = {}
+    for path in _shipped_text_files():
+        if path.suffix == ".md" and path != CONFIGURATION_DOC:
+            for line in path.read_text().splitlines():
+                if SETTINGS_TABLE_ROW.match(line):
+                    rows[line] = str(path.relative_to(REPO_ROOT))
+    return rows
 
 
 def _section(text: str, heading: str) -> list[str]:

@@ -88,6 +88,11 @@ def test_every_variable_a_document_or_message_names_is_documented(
     assert not {name: where for name, where in mentioned_variables.items() if name not in known}
 
 
+def test_no_other_document_keeps_a_settings_table(settings_tables_elsewhere) -> None:
+    """Other documents link to docs/configuration.md instead of repeating its rows."""
+    assert not settings_tables_elsewhere
+
+
 @pytest.mark.parametrize(
     "key", ["pmo_warehouse_path", "sources.jira.base_url", "quality.volume_drop"]
 )
