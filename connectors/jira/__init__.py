@@ -148,11 +148,11 @@ def jira_source(
     """
     scope = JiraScope(JiraSettings(**locals()))
 
-    @dlt.resource(**MERGED, primary_key="id", columns=FIELDS.hints)
+    @dlt.resource(**MERGED, primary_key=FIELDS.key, columns=FIELDS.hints)
     def fields() -> Iterator[list[JsonDict]]:
         yield [field_row(f, scope.roles) for f in scope.api.fields]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=PROJECTS.hints)
+    @dlt.resource(**MERGED, primary_key=PROJECTS.key, columns=PROJECTS.hints)
     def projects() -> Iterator[list[JsonDict]]:
         """Projects in scope; Jira Cloud sends a project's lead only when asked (`expand`)."""
         wanted = set(scope.project_keys)
@@ -164,7 +164,7 @@ def jira_source(
         ):
             yield [project_row(p) for p in page if p["key"] in wanted]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=STATUSES.hints)
+    @dlt.resource(**MERGED, primary_key=STATUSES.key, columns=STATUSES.hints)
     def statuses() -> Iterator[list[JsonDict]]:
         yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
 
@@ -206,7 +206,7 @@ def jira_source(
     @dlt.transformer(
         **MERGED,
         data_from=issue_pages,
-        primary_key="id",
+        primary_key=ISSUES.key,
         columns=ISSUES.hints,
     )
     def issues(page: IssuePage) -> Iterator[DataItemWithMeta]:
@@ -251,7 +251,7 @@ def jira_source(
         table = issue_sprints_table(live, scope.roles, deleted)
         yield from batches["issue_sprints"].add(table, flush=page[-1] is END_OF_PAGES)
 
-    @dlt.resource(**MERGED, primary_key="id", columns=BOARDS.hints)
+    @dlt.resource(**MERGED, primary_key=BOARDS.key, columns=BOARDS.hints)
     def boards() -> Iterator[list[JsonDict]]:
         wanted = set(scope.project_keys)
         for page in scope.api.paginate(
@@ -266,7 +266,7 @@ def jira_source(
     @dlt.transformer(
         **MERGED,
         data_from=boards,
-        primary_key="id",
+        primary_key=SPRINTS.key,
         columns=SPRINTS.hints,
     )
     def sprints(page: list[JsonDict]) -> Iterator[list[JsonDict]]:
@@ -282,7 +282,7 @@ def jira_source(
             ):
                 yield [sprint_row(s, board["id"]) for s in sprint_page]
 
-    @dlt.resource(**MERGED, primary_key="id", columns=WORKLOGS.hints)
+    @dlt.resource(**MERGED, primary_key=WORKLOGS.key, columns=WORKLOGS.hints)
     def worklogs() -> Iterator[DataItemWithMeta]:
         """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk, then
         tombstones of those deleted since (`/worklog/deleted`); both cursors are Jira's
@@ -309,7 +309,7 @@ def jira_source(
         yield from batch.add(worklogs_table([], gone), flush=True)
         state["since"], state["deleted_since"] = since, deleted_since
 
-    @dlt.resource(**MERGED, primary_key="account_id", columns=USERS.hints)
+    @dlt.resource(**MERGED, primary_key=USERS.key, columns=USERS.hints)
     def users() -> Iterator[list[JsonDict]]:
         """Users by accountId (Cloud) or user key (Data Center), never with their email."""
         for page in scope.api.users(USER_PAGE_SIZE):

@@ -56,11 +56,13 @@ class Column:
 
 @dataclass(frozen=True)
 class RawTable:
-    """One `raw_jira` table: its grain as the docs state it, its columns in load order, and a
-    note for the docs."""
+    """One `raw_jira` table: what one row is (`grain`, identified by the `key` columns), its
+    columns in load order, and a note for the docs. Tables merged by issue (`merge_key`
+    `issue_id`) keep their `key` as the grain but not as dlt's primary key (see the source)."""
 
     name: str
     grain: str
+    key: tuple[str, ...]
     columns: tuple[Column, ...]
     note: str = ""
 
@@ -94,7 +96,8 @@ IS_DELETED = Column("is_deleted", "bool", hard_delete=True)
 
 PROJECTS = RawTable(
     "projects",
-    "one Jira project / `id`",
+    "one Jira project",
+    ("id",),
     (
         key("id"),
         text("key"),
@@ -106,7 +109,8 @@ PROJECTS = RawTable(
 )
 STATUSES = RawTable(
     "statuses",
-    "one status `/status` lists / `id`",
+    "one status `/status` lists",
+    ("id",),
     (
         key("id"),
         text("name"),
@@ -118,7 +122,8 @@ STATUSES = RawTable(
 )
 FIELDS = RawTable(
     "fields",
-    "one field / `id`",
+    "one field",
+    ("id",),
     (
         key("id"),
         text("name"),
@@ -131,7 +136,8 @@ FIELDS = RawTable(
 )
 ISSUES = RawTable(
     "issues",
-    "one issue / `id`",
+    "one issue",
+    ("id",),
     (
         key("id"),
         text("key"),
@@ -169,7 +175,8 @@ ISSUES = RawTable(
 )
 CHANGELOG_ITEMS = RawTable(
     "changelog_items",
-    "one changed field in one changelog history / (`history_id`, `item_index`)",
+    "one changed field in one changelog history",
+    ("history_id", "item_index"),
     (
         key("history_id"),
         key("item_index", "bigint"),
@@ -191,12 +198,14 @@ CHANGELOG_ITEMS = RawTable(
 )
 BOARDS = RawTable(
     "boards",
-    "one agile board / `id`",
+    "one agile board",
+    ("id",),
     (key("id", "bigint"), text("name"), text("type"), text("project_id"), text("project_key")),
 )
 SPRINTS = RawTable(
     "sprints",
-    "one sprint / `id`",
+    "one sprint",
+    ("id",),
     (
         key("id", "bigint"),
         Column("board_id", "bigint"),
@@ -210,12 +219,14 @@ SPRINTS = RawTable(
 )
 ISSUE_SPRINTS = RawTable(
     "issue_sprints",
-    "one issue in one sprint (the issue's sprint field) / (`issue_id`, `sprint_id`)",
+    "one issue in one sprint (the issue's sprint field)",
+    ("issue_id", "sprint_id"),
     (key("issue_id"), key("sprint_id", "bigint"), text("issue_key"), IS_DELETED),
 )
 WORKLOGS = RawTable(
     "worklogs",
-    "one worklog / `id`",
+    "one worklog",
+    ("id",),
     (
         key("id"),
         text("issue_id"),
@@ -230,7 +241,8 @@ WORKLOGS = RawTable(
 )
 USERS = RawTable(
     "users",
-    "one user / `account_id`",
+    "one user",
+    ("account_id",),
     (
         key("account_id"),
         text("account_type"),

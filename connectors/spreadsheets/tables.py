@@ -141,7 +141,7 @@ SURVEY_RESPONSES = RawTable(
     SURVEY.key,
     {**_layout_columns(SURVEY), "respondent_token": "text", **LINEAGE},
     unique_per_load=True,
-    grain="one respondent's answers in one wave / `response_id`",
+    grain="one respondent's answers in one wave",
     notes={
         "response_id": "`<wave>-<keyed HMAC>`, never the id as typed",
         "wave": "e.g. `2025-Q3`",
@@ -163,8 +163,7 @@ SURVEY_ANSWERS = RawTable(
     },
     unique_per_load=True,  # unique responses, one answer per service and dimension each
     replace_key=("response_id",),  # a replaced response takes all its answers with it
-    grain="one rating of one PMO service in one response / "
-    "(`response_id`, `service_id`, `dimension`)",
+    grain="one rating of one PMO service in one response",
     notes={"dimension": "`satisfaction` or `value`", "score": "1-5"},
 )
 QUARANTINE = RawTable(
@@ -180,7 +179,7 @@ QUARANTINE = RawTable(
         "response_id": "text",
         "quarantined_at": "timestamp",
     },
-    grain="one rejected cell / (`file_hash`, `source_sheet`, `source_row`, `source_column`)",
+    grain="one rejected cell",
     notes={
         "source_column": "header as written",
         "value": "e-mails masked",
@@ -208,7 +207,7 @@ SOURCE_FILES = RawTable(
         "deleted_at": "timestamp",
     },
     replaced_per_file=False,
-    grain="one version of a file seen / `file_hash`",
+    grain="one version of a file seen",
     notes={
         "status": "`loaded`, `rejected`, `deleted`: gone from the landing location, rows kept; "
         "`removed`: gone, rows deleted, per `SOURCES__SPREADSHEETS__DELETED_FILES`",
@@ -224,23 +223,20 @@ RAW_TABLES: dict[str, RawTable] = {
         SURVEY_ANSWERS,
         _layout_table(
             SERVICE_CATALOGUE,
-            "one PMO service / `service_id`",
+            "one PMO service",
             customer_groups="text, `;`-separated",
         ),
-        _layout_table(
-            NEEDS_REGISTER, "one stakeholder need / `need_id`", service_ids="text, `;`-separated"
-        ),
+        _layout_table(NEEDS_REGISTER, "one stakeholder need", service_ids="text, `;`-separated"),
         _layout_table(
             MATURITY_ASSESSMENT,
-            "one domain rating in one assessment / (`assessed_on`, `domain`)",
+            "one domain rating in one assessment",
             level="1-5",
         ),
-        _layout_table(PROJECT_REGISTER, "one project / `project_key`"),
-        _layout_table(STRATEGIC_OBJECTIVES, "one objective / `objective_id`"),
+        _layout_table(PROJECT_REGISTER, "one project"),
+        _layout_table(STRATEGIC_OBJECTIVES, "one objective"),
         _layout_table(
             QUESTION_MAP,
-            "one rule mapping an export's question header to a service and dimension / "
-            "(`source_file`, `source_sheet`, `source_row`)",
+            "one rule mapping an export's question header to a service and dimension",
             question="exact text, `*` wildcard or `re:` regex",
         ),
         QUARANTINE,

@@ -53,6 +53,22 @@ def test_the_pipeline_declares_the_jira_columns_of_the_declaration() -> None:
     assert {t: carried(hints[t], declared[t]) for t in hints} == declared
 
 
+def test_each_jira_table_merges_on_its_declared_key_or_by_issue() -> None:
+    hints = pipeline_hints(JIRA_DECLARED)
+    merged_on = {
+        table: (
+            tuple(name for name, hint in columns.items() if hint.get("primary_key"))
+            or tuple(name for name, hint in columns.items() if hint.get("merge_key"))
+        )
+        for table, columns in hints.items()
+    }
+    by_issue = {"changelog_items", "issue_sprints"}
+    assert merged_on == {
+        name: ("issue_id",) if name in by_issue else table.key
+        for name, table in jira.RAW_TABLES.items()
+    }
+
+
 def test_the_pipeline_declares_the_spreadsheet_columns_of_the_declaration() -> None:
     declared = {name: table.hints()["columns"] for name, table in spreadsheets.RAW_TABLES.items()}
     hints = pipeline_hints(SPREADSHEETS_DECLARED)

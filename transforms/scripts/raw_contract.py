@@ -36,7 +36,7 @@ def jira_tables() -> Iterator[Documented]:
     """The `raw_jira` tables; hard-delete markers are described below the table."""
     for table in jira.RAW_TABLES.values():
         columns = [(c.name, c.doc) for c in table.columns if not c.hard_delete]
-        yield table.name, table.grain, columns, table.note
+        yield table.name, grain(table.grain, table.key), columns, table.note
 
 
 def spreadsheet_tables() -> Iterator[Documented]:
@@ -44,7 +44,14 @@ def spreadsheet_tables() -> Iterator[Documented]:
     for table in spreadsheets.RAW_TABLES.values():
         lineage = spreadsheets.LINEAGE if table.replaced_per_file else {}
         columns = [(name, table.notes.get(name, "")) for name in table.columns]
-        yield table.name, table.grain, [c for c in columns if c[0] not in lineage], ""
+        listed = [c for c in columns if c[0] not in lineage]
+        yield table.name, grain(table.grain, table.primary_key), listed, ""
+
+
+def grain(row: str, key: tuple[str, ...]) -> str:
+    """What one row is, then the columns that identify it."""
+    names = ", ".join(f"`{name}`" for name in key)
+    return f"{row} / {names if len(key) == 1 else f'({names})'}"
 
 
 def jira_hard_deletes() -> str:
