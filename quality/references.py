@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -38,19 +37,3 @@ class WarehouseReferences:
             f'from "{schema}"."{table}" where "{column}" is not null'
         )
         return query(self.path, sql)["v"].tolist()
-
-
-class StaticReferences:
-    """References given in memory: for tests and for suites checked before a load."""
-
-    def __init__(self, tables: Mapping[tuple[str, str, str], list[object]]) -> None:
-        self.tables = tables
-
-    def values(self, schema: str, table: str, column: str) -> list[object]:
-        return list(self.tables.get((schema, table, column), []))
-
-    def split_values(self, schema: str, table: str, column: str, sep: str = ";") -> list[object]:
-        items = (
-            part.strip() for v in self.values(schema, table, column) for part in str(v).split(sep)
-        )
-        return sorted(set(items))

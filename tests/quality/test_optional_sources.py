@@ -19,8 +19,8 @@ import pytest
 from pipelines.cli import main
 from pipelines.defs.serving import KPI_REPORT_KEY
 from pipelines.preflight import missing_settings
-from quality.references import StaticReferences
 from quality.suites import project_register, survey_answers
+from tests.quality.static_references import StaticReferences
 from warehouse.publishing.paths import kpi_report_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 

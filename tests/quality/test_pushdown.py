@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from quality.pushdown import Sql, rule_for
-from quality.references import StaticReferences
 from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
+from tests.quality.static_references import StaticReferences
 
 SUITES = {suite.name: suite for suite in TABLE_SUITES}
 NO_REFERENCES = StaticReferences({})

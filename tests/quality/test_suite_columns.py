@@ -1,9 +1,9 @@
 """Checks load only the columns their suite reads (raw JSON payloads stay on disk), and every
 table builds its own suite."""
 
-from quality.references import StaticReferences
 from quality.suites import columns_of
 from quality.tables import TABLE_SUITES
+from tests.quality.static_references import StaticReferences
 
 NO_REFERENCES = StaticReferences({})
 SUITES = {suite.name: suite for suite in TABLE_SUITES}

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from quality.references import StaticReferences
 from quality.suites import jira_issues
 from quality.validate import validate_frame
 from quality.volume import VolumeChange
+from tests.quality.static_references import StaticReferences
 
 PROJECTS = StaticReferences({("raw_jira", "projects", "key"): ["APOLLO"]})
 

@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from quality.references import StaticReferences
 from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
+from tests.quality.static_references import StaticReferences
 from warehouse.report.kpi_report import SERVING_TABLES_READ, build_kpi_report
 
 from .browser import CHROMIUM, Page, headless_page
