@@ -33,9 +33,8 @@ from warehouse.settings import REPO_ROOT
 from .synthetic import SYNTHETIC_TABLES, build_synthetic_marts
 
 SMALL_ROWS, LARGE_ROWS = 1_000, 100_000
-# A first publish of SMALL_ROWS takes ~1.4 MB, one of LARGE_ROWS ~4.5 MB: each size lets the
-# small one in and runs out during the large one, at a different step (the DuckDB file, its
-# checkpoint, a Parquet file).
+# Each disk size lets a first publish of SMALL_ROWS in and runs out during one of LARGE_ROWS,
+# at a different step (the DuckDB file, its checkpoint, a Parquet file).
 DISK_SIZES = ("3m", "5m", "6m")
 KILLED_ROWS = 1_000_000
 WAIT_SECONDS = 60

@@ -1,6 +1,6 @@
 """Extract what the Jira tests need from Atlassian's full specs and the recorded samples.
 
-The full OpenAPI specs (3 MB) and the recorded Jira Cloud responses live in
+The full OpenAPI specs and the recorded Jira Cloud responses live in
 `../shared/reference`, beside the clone, not in it: tests read the subset kept here instead,
 so a bare clone runs every test. This script writes that subset: for each path and method the
 emulator serves, its JSON response schemas and every component schema they reference,
