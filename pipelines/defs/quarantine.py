@@ -1,113 +1,81 @@
-"""Quarantine made visible: per file, how many rows loaded, were quarantined or rejected, why.
+"""Quarantine made visible, and the check that keeps a quarantined wave from being published.
 
 The spreadsheet connector never drops a bad row silently: it lands in
 ``raw_spreadsheets.quarantine`` with its reason, and unreadable files are recorded in
-``raw_spreadsheets.source_files``. This asset turns both into one table people can act on,
-and its check fails when a file (or the whole landing) quarantines too large a share. By
-default that failure blocks the publish (the serving snapshot depends on this asset): a wave
-quarantined is not published as a silently smaller truth. With ``quality.quarantine_over_limit
-= warn`` it only warns, and the KPI report flags the KPIs of the workbooks concerned.
+``raw_spreadsheets.source_files``. The dbt model ``quality.quarantine_by_file``
+(``transforms/models/quality``) turns both into one table people can act on. It is built in a
+step of its own: it reads only the landing, so it stays current when a Jira check holds back
+the other models.
+
+Its check fails when a file (or the whole landing) quarantines too large a share. By default
+that failure blocks the publish (the serving snapshot depends on this model): a wave quarantined
+is not published as a silently smaller truth. With ``quality.quarantine_over_limit = warn`` it
+only warns, and the KPI report flags the KPIs of the workbooks concerned.
 """
+
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import dagster as dg
 import pandas as pd
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.quality import nothing_delivered
+from pipelines.defs.resources import DBT_PROJECT, Warehouse
+from pipelines.defs.transforms import BUILD_ARGS, QUALITY_MODELS, PmoDbtTranslator
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
+from quality.tables import RAW_SHEETS
 
-QUARANTINE_BY_FILE = dg.AssetKey(["quality", "quarantine_by_file"])
 QUARANTINE_CHECK = "quarantine_share_within_limit"
 QUARANTINE_BLOCKS = quality_settings().quarantine_over_limit == BLOCK
-
-# A bad survey answer is quarantined alone (its response and other answers load): a file's
-# share counts whole rows and single answers, whichever is worse.
-BUILD_QUARANTINE_BY_FILE = """
-create schema if not exists quality;
-create or replace table quality.quarantine_by_file as
-with latest as (
-    select * from raw_spreadsheets.source_files
-    qualify row_number() over (partition by source_file order by seen_at desc) = 1
-),
-reasons as (
-    select source_file, reason, count(distinct (source_sheet, source_row)) as rows
-    from raw_spreadsheets.quarantine
-    group by source_file, reason
-),
-answers as (
-    select source_file, count(*) as answers_loaded
-    from raw_spreadsheets.survey_answers
-    group by source_file
-),
-shares as (
-    select
-        latest.*,
-        coalesce(answers.answers_loaded, 0) as answers_loaded,
-        round(100.0 * latest.rows_quarantined
-            / nullif(latest.rows_loaded + latest.rows_quarantined, 0), 2) as rows_quarantined_pct,
-        round(100.0 * latest.answers_quarantined
-            / nullif(coalesce(answers.answers_loaded, 0) + latest.answers_quarantined, 0), 2)
-            as answers_quarantined_pct
-    from latest
-    left join answers using (source_file)
-)
-select
-    source_file,
-    workbook,
-    status,
-    error,
-    rows_loaded,
-    rows_quarantined,
-    answers_loaded,
-    answers_quarantined,
-    greatest(coalesce(rows_quarantined_pct, 0), coalesce(answers_quarantined_pct, 0))
-        as quarantined_pct,
-    (select string_agg(r.reason || ' (' || r.rows || ')', '; ' order by r.rows desc)
-     from reasons r where r.source_file = shares.source_file) as reasons,
-    seen_at,
-    deleted_at
-from shares
-order by quarantined_pct desc nulls last, source_file
-"""
-
-BY_REASON = """
-select reason, count(distinct (source_file, source_sheet, source_row)) as rows
-from raw_spreadsheets.quarantine group by reason order by rows desc
-"""
+DATA_QUALITY_GROUP = "data_quality"
+READ_QUARANTINE_BY_FILE = "select * from quality.quarantine_by_file"
 
 
-@dg.asset(
-    key=QUARANTINE_BY_FILE,
-    deps=[
-        dg.AssetKey(["raw_spreadsheets", "quarantine"]),
-        dg.AssetKey(["raw_spreadsheets", "source_files"]),
-    ],
-    group_name="data_quality",
-    kinds={"duckdb", "python"},
-    automation_condition=FOLLOW_VALID_UPSTREAMS,
+class QualityDbtTranslator(PmoDbtTranslator):
+    """The quality models are their own group, beside the checks of the raw tables."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return DATA_QUALITY_GROUP
+
+
+def quarantine_summary(files: pd.DataFrame) -> dict[str, Any]:
+    """What the Dagster UI shows of the table: totals and the files that quarantined most."""
+    return {
+        "dagster/row_count": len(files),
+        "rows_quarantined": int(files["rows_quarantined"].fillna(0).sum()),
+        "answers_quarantined": int(files["answers_quarantined"].fillna(0).sum()),
+        "files_rejected": int((files["status"] == "rejected").sum()),
+        # Gone from the landing location: rows kept ("deleted") or removed ("removed").
+        "files_deleted": int(files["status"].isin(["deleted", "removed"]).sum()),
+        "worst_files": dg.MetadataValue.md(
+            files.head(10)[["source_file", "status", "quarantined_pct", "reasons"]].to_markdown(
+                index=False
+            )
+        ),
+    }
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    select=QUALITY_MODELS,
+    dagster_dbt_translator=QualityDbtTranslator(),
     pool=DUCKDB_POOL,
 )
-def quarantine_by_file(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Rows loaded, quarantined (with reasons) and rejected files, per landed spreadsheet."""
-    warehouse.execute(BUILD_QUARANTINE_BY_FILE)
-    files = warehouse.query("select * from quality.quarantine_by_file")
-    reasons = warehouse.query(BY_REASON)
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": len(files),
-            "rows_quarantined": int(files["rows_quarantined"].fillna(0).sum()),
-            "files_rejected": int((files["status"] == "rejected").sum()),
-            # Gone from the landing location: rows kept ("deleted") or removed ("removed").
-            "files_deleted": int(files["status"].isin(["deleted", "removed"]).sum()),
-            "by_reason": dg.MetadataValue.md(reasons.to_markdown(index=False) or "none"),
-            "worst_files": dg.MetadataValue.md(
-                files.head(10)[["source_file", "status", "quarantined_pct", "reasons"]].to_markdown(
-                    index=False
-                )
-            ),
-        }
-    )
+def quality_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+) -> Iterator[Any]:
+    """Build the quarantine summary and run its dbt tests, with its totals as metadata."""
+    events = list(dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context).stream())
+    summary = quarantine_summary(warehouse.query(READ_QUARANTINE_BY_FILE))
+    for event in events:
+        built = isinstance(event, dg.Output)
+        yield event.with_metadata({**event.metadata, **summary}) if built else event
+
+
+QUARANTINE_BY_FILE = get_asset_key_for_model([quality_dbt_models], "quarantine_by_file")
 
 
 def _share(quarantined: pd.Series, loaded: pd.Series) -> float:
@@ -129,7 +97,7 @@ def _share(quarantined: pd.Series, loaded: pd.Series) -> float:
 )
 def quarantine_share_within_limit(warehouse: Warehouse) -> dg.AssetCheckResult:
     limit = quality_settings().quarantine_max_pct
-    files = warehouse.query("select * from quality.quarantine_by_file")
+    files = warehouse.query(READ_QUARANTINE_BY_FILE)
     overall_pct = max(
         _share(files["rows_quarantined"], files["rows_loaded"]),
         _share(files["answers_quarantined"], files["answers_loaded"]),
@@ -145,7 +113,7 @@ def quarantine_share_within_limit(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not failed,
         severity=dg.AssetCheckSeverity.ERROR if QUARANTINE_BLOCKS else dg.AssetCheckSeverity.WARN,
-        description=description if not files.empty else "nothing landed yet",
+        description=description if not files.empty else nothing_delivered(RAW_SHEETS),
         metadata={
             "limit_pct": limit,
             "overall_quarantined_pct": round(overall_pct, 2),
