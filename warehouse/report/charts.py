@@ -24,7 +24,7 @@ def _figure(title: str, frame: pd.DataFrame) -> go.Figure:
 def value_delivery_rate(
     waves: pd.DataFrame, high_benchmark: float, low_benchmark: float
 ) -> go.Figure:
-    """Value delivery rate per survey wave against the 80% / 43% benchmark."""
+    """Value delivery rate per survey wave against the high- and low-performer benchmarks."""
     frame = waves.sort_values("wave")
     figure = _figure("Value delivery rate per survey wave vs benchmark", frame)
     figure.add_bar(
