@@ -8,8 +8,6 @@ what it checks in words and which other tables its references read is in
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import great_expectations as gx
 from great_expectations.core.expectation_suite import ExpectationSuite
 from great_expectations.expectations.row_conditions import (
@@ -226,26 +224,10 @@ def strategic_objectives(_: References) -> ExpectationSuite:
     )
 
 
-def _mart_key(name: str, *columns: str) -> Callable[[References], ExpectationSuite]:
-    """A suite checking only a mart's key."""
-
-    def build(_: References) -> ExpectationSuite:
-        return ExpectationSuite(f"marts.{name}", _key(*columns))
-
-    return build
-
-
-delivery_throughput_monthly = _mart_key(
-    "mart_delivery_throughput_monthly", "project_id", "month_start"
-)
-service_csat = _mart_key("mart_service_csat", "service_id", "wave")
-
-
 def value_delivery_rate(_: References) -> ExpectationSuite:
     return ExpectationSuite(
         "marts.mart_value_delivery_rate",
         [
-            *_key("wave"),
             _between("value_delivery_rate_pct", 0, 100),
             gxe.ExpectColumnValuesToBeNull(
                 column="value_delivery_rate_pct",
@@ -261,9 +243,5 @@ def value_delivery_rate(_: References) -> ExpectationSuite:
 def pmo_value_scorecard(_: References) -> ExpectationSuite:
     return ExpectationSuite(
         "marts.mart_pmo_value_scorecard_quarterly",
-        [
-            *_key("quarter_start"),
-            _between("composite_score", 0, 100),
-            _in("benchmark_class", ["high_performing", "between", "low_performing"]),
-        ],
+        [_between("composite_score", 0, 100)],
     )

@@ -2,7 +2,7 @@
 table builds its own suite."""
 
 from quality.suites import columns_of
-from quality.tables import TABLE_SUITES
+from quality.tables import MARTS, TABLE_SUITES
 from tests.quality.static_references import StaticReferences
 
 NO_REFERENCES = StaticReferences({})
@@ -23,3 +23,11 @@ def test_row_condition_columns_are_loaded() -> None:
 def test_every_table_builds_the_suite_named_after_it() -> None:
     built = {suite.name: suite.build(NO_REFERENCES).name for suite in TABLE_SUITES}
     assert built == {name: name for name in built}
+
+
+def test_no_suite_on_a_mart_restates_the_key_its_dbt_tests_own() -> None:
+    keys = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+    for suite in TABLE_SUITES:
+        if suite.schema == MARTS:
+            built = suite.build(NO_REFERENCES)
+            assert not {e.expectation_type for e in built.expectations} & keys, suite.name

@@ -35,7 +35,6 @@ def set_first(column: str, value: object) -> Corruption:
 
 
 UNIQUE = "expect_column_values_to_be_unique"
-UNIQUE_TOGETHER = "expect_compound_columns_to_be_unique"
 IN_SET = "expect_column_values_to_be_in_set"
 BETWEEN = "expect_column_values_to_be_between"
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -70,21 +69,15 @@ CORRUPTIONS: dict[str, tuple[Corruption, str, str]] = {
     "raw_spreadsheets.maturity_assessments": (set_first("level", 0), BETWEEN, "level"),
     "raw_spreadsheets.project_register": (set_first("budget", -1.0), BETWEEN, "budget"),
     "raw_spreadsheets.strategic_objectives": (set_first("weight", 1.5), BETWEEN, "weight"),
-    "marts.mart_delivery_throughput_monthly": (
-        duplicate_first_row,
-        UNIQUE_TOGETHER,
-        "project_id,month_start",
-    ),
-    "marts.mart_service_csat": (duplicate_first_row, UNIQUE_TOGETHER, "service_id,wave"),
     "marts.mart_value_delivery_rate": (
         set_first("value_delivery_rate_pct", 120.0),
         BETWEEN,
         "value_delivery_rate_pct",
     ),
     "marts.mart_pmo_value_scorecard_quarterly": (
-        set_first("benchmark_class", "great"),
-        IN_SET,
-        "benchmark_class",
+        set_first("composite_score", 101.0),
+        BETWEEN,
+        "composite_score",
     ),
 }
 
