@@ -81,7 +81,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         pool=DUCKDB_POOL,
     )
     def _suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        # Great Expectations (~2 s to import) is loaded by the first check that runs, not by
+        # Great Expectations, slow to import, is loaded by the first check that runs, not by
         # every code-location load.
         from quality.validate import validate_table
 

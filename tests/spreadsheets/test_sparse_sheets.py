@@ -5,7 +5,7 @@ Peak memory is measured in child processes that load a landing folder with a rea
 once with the sparse files beside a survey and once with the survey alone: the sparse files may
 cost only what their few cells cost. The peak is the child's own ``VmHWM``, not ``ru_maxrss``:
 Python starts a child with vfork and exec, and Linux carries the parent's high-water mark across
-exec into the child's ``ru_maxrss`` (late in the full suite that was pytest's own 776 MiB, not
+exec into the child's ``ru_maxrss`` (late in the full suite, that is pytest's own peak, not
 the load's). An address-space limit keeps a regression from exhausting the machine.
 """
 
@@ -24,9 +24,9 @@ from connectors.spreadsheets.readers import ReadLimits, RejectedFile, read_sheet
 from .builders import survey_row, write_ods, write_survey
 
 SPARSE_FILES_MIB = 48
-"""What the two sparse files may add to the peak of loading the survey alone (about 270 MiB:
-Python, dlt, DuckDB, pyarrow). Repeated loads differ by a few MiB; a sheet of 5,000,000 cells
-(the default limit) adds about 130 MiB, a laid-out ``CV1000000`` (100 million cells) gigabytes."""
+"""What the two sparse files may add to the peak of loading the survey alone (mostly Python, dlt,
+DuckDB and pyarrow): room for the noise between repeated loads, far below what a sheet at the
+default cell limit adds, let alone a laid-out ``CV1000000`` (100 million cells)."""
 ADDRESS_SPACE_MIB = 4096
 LIMITS = ReadLimits(50 * 2**20, 500 * 2**20, 200, max_sheet_cells=1_000_000)
 LOAD_IN_CHILD = """
