@@ -1,39 +1,20 @@
-"""Check the configuration before a run, so a missing setting is one clear line, not a trace."""
+"""Check the configuration before a run, so a missing setting is one clear line, not a trace.
+
+Each source's settings object (`JiraSettings`, `SpreadsheetSettings`) is read as its source
+would resolve it: what a source needs is said once, by the source's own settings.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import dlt
-
 from connectors.jira.settings import JiraSettings
+from connectors.spreadsheets.settings import CONFIG_SECTIONS, SpreadsheetSettings
 
-
-@dataclass(frozen=True)
-class Setting:
-    """A dlt configuration key and whether it lives in secrets."""
-
-    key: str
-    secret: bool = False
-
-    @property
-    def env_name(self) -> str:
-        return self.key.upper().replace(".", "__")
-
-    def is_set(self) -> bool:
-        provider = dlt.secrets if self.secret else dlt.config
-        return provider.get(self.key) not in (None, "")
+# What a spreadsheet load cannot do without; giving either makes spreadsheets a source.
+SPREADSHEET_REQUIRED = ("landing_url", "pseudonymisation_key")
 
 
 class MissingSettingError(RuntimeError):
     """A required setting is absent from the environment and from .dlt/*.toml."""
-
-
-LANDING_URL = Setting("sources.spreadsheets.landing_url")
-PSEUDONYMISATION_KEY = Setting("sources.spreadsheets.pseudonymisation_key", secret=True)
-
-
-SPREADSHEET_SETTINGS = (LANDING_URL, PSEUDONYMISATION_KEY)
 
 
 def jira_configured() -> bool:
@@ -41,9 +22,15 @@ def jira_configured() -> bool:
     return JiraSettings.from_config().in_use
 
 
+def _missing_spreadsheet_settings() -> list[str]:
+    settings = SpreadsheetSettings.from_config()
+    missing = [name for name in SPREADSHEET_REQUIRED if getattr(settings, name) in (None, "")]
+    return ["__".join((*CONFIG_SECTIONS, name)).upper() for name in missing]
+
+
 def spreadsheets_configured() -> bool:
-    """Spreadsheets are a source of this install once any of their settings is given."""
-    return any(s.is_set() for s in SPREADSHEET_SETTINGS)
+    """Spreadsheets are a source of this install once any of their required settings is given."""
+    return len(_missing_spreadsheet_settings()) < len(SPREADSHEET_REQUIRED)
 
 
 def missing_settings() -> list[str]:
@@ -55,7 +42,7 @@ def missing_settings() -> list[str]:
     jira, sheets = jira_configured(), spreadsheets_configured()
     missing = JiraSettings.from_config().missing() if jira or not sheets else []
     if sheets or not jira:
-        missing += [s.env_name for s in SPREADSHEET_SETTINGS if not s.is_set()]
+        missing += _missing_spreadsheet_settings()
     return missing
 
 
