@@ -258,6 +258,7 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
     site = generate_site(issues_per_project=20)
     portfolio = build_portfolio([project.key for project in site.projects])
     load_sandbox(warehouse, root / "landing", site, portfolio)
+    backdate_loads(warehouse)
     assert dbt(warehouse, "build", *MODELS_AND_SEEDS).returncode == 0
     before = snapshot(warehouse)
     deleted = alone_in_its_done_month(site)
@@ -304,6 +305,16 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
     )
 
 
+def backdate_loads(warehouse: Path) -> None:
+    """Date the raw issues' dlt loads a day back, as if the first load ran yesterday: only the
+    issues the next load brings are then within the incremental history's lookback."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update raw_jira.issues "
+            "set _dlt_load_id = printf('%.6f', cast(_dlt_load_id as double) - 86400)"
+        )
+
+
 def newest_issue_load(warehouse: Path) -> str:
     """The dlt load id of the newest raw issue row."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -344,6 +355,7 @@ def messy_incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Messy
     site = generate_messy_site(issues_per_project=20)
     portfolio = build_portfolio([project.key for project in site.projects])
     load_sandbox(warehouse, root / "landing", site, portfolio)
+    backdate_loads(warehouse)
     assert dbt(warehouse, "build", *MODELS_AND_SEEDS).returncode == 0
     before = snapshot(warehouse)
     deleted = next(
