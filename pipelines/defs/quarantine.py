@@ -34,7 +34,7 @@ READ_QUARANTINE_BY_FILE = "select * from quality.quarantine_by_file"
 
 
 class QualityDbtTranslator(PmoDbtTranslator):
-    """The quality models are their own group, beside the checks of the raw tables."""
+    """The quality models form a group of their own in the Dagster UI (``data_quality``)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return DATA_QUALITY_GROUP
