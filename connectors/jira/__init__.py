@@ -17,19 +17,16 @@ from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 
 from connectors.gc_pause import gc_paused
-from connectors.jira.client import JiraApiClient
-from connectors.jira.columns import (
-    BOARDS,
-    CHANGELOG_ITEMS,
-    FIELDS,
-    ISSUE_SPRINTS,
-    ISSUES,
-    PROJECTS,
-    SPRINTS,
-    STATUSES,
-    USERS,
-    WORKLOGS,
+from connectors.jira.arrow_tables import (
+    CustomFieldColumns,
+    TableBatch,
+    changelog_changes,
+    changelog_table,
+    issue_sprints_table,
+    issues_table,
+    worklogs_table,
 )
+from connectors.jira.client import JiraApiClient
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql
 from connectors.jira.page_worker import IssuePage, page_builder
@@ -63,13 +60,16 @@ from connectors.jira.settings import (
     JiraSettings,
 )
 from connectors.jira.tables import (
-    CustomFieldColumns,
-    TableBatch,
-    changelog_changes,
-    changelog_table,
-    issue_sprints_table,
-    issues_table,
-    worklogs_table,
+    BOARDS,
+    CHANGELOG_ITEMS,
+    FIELDS,
+    ISSUE_SPRINTS,
+    ISSUES,
+    PROJECTS,
+    SPRINTS,
+    STATUSES,
+    USERS,
+    WORKLOGS,
 )
 
 __all__ = ["jira_source"]

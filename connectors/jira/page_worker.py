@@ -21,8 +21,8 @@ from dlt.common.runners.configuration import PoolRunnerConfiguration
 from dlt.common.runners.pool_runner import create_pool
 
 from connectors.gc_pause import gc_paused
+from connectors.jira.arrow_tables import changelog_changes, issue_fields_table
 from connectors.jira.rows import FieldRoles, JsonDict, is_truncated
-from connectors.jira.tables import changelog_changes, issue_fields_table
 
 Build = Callable[[bytes, Sequence[JsonDict], FieldRoles], "Future[tuple[bytes, bytes]] | None"]
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from connectors.jira import columns
+from connectors.jira import tables as columns
 from sandbox.jira.messy import SPARSE_QUIRKS
 from sandbox.jira.site import JiraSite
 

@@ -1,4 +1,4 @@
-"""Each raw table is declared once (`connectors/jira/columns.py`,
+"""Each raw table is declared once (`connectors/jira/tables.py`,
 `connectors/spreadsheets/tables.py`): the dlt hints the pipeline declares,
 `transforms/scripts/raw_contract.sql` and `docs/raw-tables.md` all agree with it."""
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from dlt.extract import DltSource
 
-from connectors.jira import columns as jira
+from connectors.jira import tables as jira
 from connectors.spreadsheets import tables as spreadsheets
 from pipelines.defs.ingestion import JIRA_DECLARED, SPREADSHEETS_DECLARED, raw_contract_sql
 

@@ -1,7 +1,7 @@
 """Write transforms/scripts/raw_contract.sql and the tables of docs/raw-tables.md from the
 connectors' declarations of their raw tables.
 
-The declarations (``connectors/jira/columns.py``, ``connectors/spreadsheets/tables.py``) also
+The declarations (``connectors/jira/tables.py``, ``connectors/spreadsheets/tables.py``) also
 give the dlt resources their column hints, so the loaded tables, the empty contract tables and
 the docs cannot drift. Run after changing a declaration::
 
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from connectors.jira import columns as jira
+from connectors.jira import tables as jira
 from connectors.spreadsheets import tables as spreadsheets
 from pipelines.defs.ingestion import raw_contract_sql
 
