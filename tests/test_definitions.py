@@ -86,6 +86,17 @@ def test_every_warehouse_writer_is_in_the_duckdb_pool(definitions: dg.Definition
         assert assets_def.op.pool == DUCKDB_POOL, assets_def.op.name
 
 
+def test_the_code_location_serialises_for_the_daemon_and_the_ui(
+    definitions: dg.Definitions,
+) -> None:
+    """The daemon and the webserver load the location through its serialised snapshot: a
+    condition they cannot read must be sent as its description only."""
+    from dagster._core.remote_representation.external_data import RepositorySnap
+
+    repository = definitions.get_repository_def()
+    dg.deserialize_value(dg.serialize_value(RepositorySnap.from_def(repository)), RepositorySnap)
+
+
 def test_everything_in_the_duckdb_pool_takes_the_warehouse_from_its_resource(
     definitions: dg.Definitions,
 ) -> None:

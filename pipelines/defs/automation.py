@@ -9,6 +9,9 @@ such a sensor at 500 assets and checks: split its target should the location out
 """
 
 import dagster as dg
+from dagster._core.definitions.declarative_automation.operators.check_operators import (
+    AllChecksCondition,
+)
 
 from pipelines.defs.quality import latest_evaluation, stops_downstream
 
@@ -55,6 +58,20 @@ class FailedWithError(dg.AutomationCondition[dg.AssetCheckKey]):
         return dg.AutomationResult(context, true_subset=true_subset)
 
 
+class AllBlockingChecksMatch(AllChecksCondition):
+    """``all_checks_match(operand, blocking_only=True)`` for an operand of our own Python.
+
+    Dagster's version lists no children, so it claims to be serialisable whatever its operand:
+    the daemon and the webserver, which load the location through its serialised snapshot and
+    cannot read our classes, then failed to load it. Not being serialisable, this one is sent
+    as its description, and evaluated in the code server (``pmo_automation``).
+    """
+
+    @property
+    def is_serializable(self) -> bool:
+        return False
+
+
 def all_deps_blocking_checks_hold() -> dg.AutomationCondition:
     """``all_deps_blocking_checks_passed()`` where a check that failed with WARN severity
     counts as passed: an upstream table is built on unless a blocking check on it is pending
@@ -63,8 +80,9 @@ def all_deps_blocking_checks_hold() -> dg.AutomationCondition:
         dg.AutomationCondition.check_failed() & ~FailedWithError()
     ).with_label("check_warned")
     return dg.AutomationCondition.all_deps_match(
-        dg.AutomationCondition.all_checks_match(
-            passed_or_warned | dg.AutomationCondition.will_be_requested(), blocking_only=True
+        AllBlockingChecksMatch(
+            operand=passed_or_warned | dg.AutomationCondition.will_be_requested(),
+            blocking_only=True,
         ).with_label("no_blocking_check_failed_or_pending")
     ).with_label("all_deps_blocking_checks_hold")
 
