@@ -181,6 +181,7 @@ class IncrementalRebuild:
     emptied_partition: tuple[str, date]
     created_key: str
     recategorised_status: str
+    rewritten_key: str
     before: dict
     incremental: dict
     full_refresh: dict
@@ -249,8 +250,9 @@ def alone_in_its_done_month(site: JiraSite) -> Issue:
 @pytest.fixture(scope="session")
 def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRebuild:
     """Build, then in Jira reopen one done issue, delete another (alone in its month), create
-    and finish a third, re-estimate a fourth that was in progress at a month end, and
-    recategorise the review status as done; reload incrementally, the reopened issue in a
+    and finish a third, re-estimate a fourth that was in progress at a month end, rewrite the
+    history of a fifth (its last status move removed, as the weekly full reload brings it),
+    and recategorise the review status as done; reload incrementally, the reopened issue in a
     load that started before the last one built (it committed late), build incrementally,
     then build again with --full-refresh: both builds must give the same tables."""
     root = tmp_path_factory.mktemp("incremental")
@@ -271,6 +273,7 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
         and issue is not deleted
     )
     reestimated = worked_across_a_month_end(before, exclude={reopened.key, deleted.key})
+    rewritten = moved_twice(before, exclude={reopened.key, deleted.key, reestimated})
     workflow = reopened.project.workflow
     site.transition(reopened.key, workflow.in_progress.id, site.as_of)
     site.set_custom_value(reestimated, site.field_for("story_points").id, 21.0, site.as_of)
@@ -289,6 +292,8 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
             "update raw_jira.statuses set status_category_key = 'done' where id = ?",
             [workflow.review.id],
         )
+        for statement in REWRITE_HISTORY:
+            con.execute(statement, [rewritten])
     incremental = dbt(warehouse, "build", *MODELS_AND_SEEDS)
     assert incremental.returncode == 0, incremental.stdout[-5000:]
     frames = snapshot(warehouse)
@@ -299,10 +304,40 @@ def incremental_rebuild(tmp_path_factory: pytest.TempPathFactory) -> Incremental
         emptied,
         created.key,
         workflow.review.id,
+        rewritten,
         before,
         frames,
         snapshot(warehouse),
     )
+
+
+# Jira rewrote the issue's history (its last status move gone); the reload brings it.
+REWRITE_HISTORY = (
+    """
+    delete from raw_jira.changelog_items
+    where (history_id, item_index) in (
+        select (history_id, item_index) from raw_jira.changelog_items
+        where issue_key = ? and field_id = 'status'
+        order by changed_at desc
+        limit 1
+    )
+    """,
+    """
+    update raw_jira.issues set _dlt_load_id = (select max(_dlt_load_id) from raw_jira.issues)
+    where key = ?
+    """,
+)
+
+
+def moved_twice(before: dict, exclude: set[str]) -> str:
+    """The key of an issue (no sub-task) with at least two status moves."""
+    lifecycle = before["intermediate.int_jira__issue_lifecycle"]
+    candidates = lifecycle[
+        (lifecycle["status_change_count"] >= 2)
+        & ~lifecycle["is_subtask"]
+        & ~lifecycle["issue_key"].isin(exclude)
+    ]
+    return candidates["issue_key"].iloc[0]
 
 
 def backdate_loads(warehouse: Path) -> None:

@@ -76,6 +76,14 @@ def test_incremental_build_applies_a_status_recategorised_in_jira(incremental_re
     assert (recategorised["status_category_key"] == "done").all()
 
 
+def test_incremental_build_replaces_a_rewritten_history(incremental_rebuild):
+    before = incremental_rebuild.before["intermediate.int_jira__issue_lifecycle"]
+    moves_before = before[before["issue_key"] == incremental_rebuild.rewritten_key]
+    rewritten = lifecycle_of(incremental_rebuild, incremental_rebuild.rewritten_key)
+    expected = moves_before["status_change_count"].iloc[0] - 1
+    assert rewritten["status_change_count"].iloc[0] == expected
+
+
 def test_incremental_build_drops_issues_deleted_in_jira(incremental_rebuild):
     assert lifecycle_of(incremental_rebuild, incremental_rebuild.deleted_key).empty
 
