@@ -1,5 +1,6 @@
-"""An in-place upgrade: the current code runs on a warehouse an older release loaded and built,
-with no hand-run --full-refresh and no file deleted, and ends with what a fresh build gives.
+"""An in-place upgrade: the current code runs on a warehouse an older release loaded and built
+(incremental tables of the old machinery included), with no hand-run --full-refresh and no
+file deleted, and ends with what a fresh build gives.
 
 The old warehouse is made from a current one by ``release_2392f35_shape.sql`` (the columns and
 tables added since the last deployed release dropped, a few rows set to what older logic
