@@ -39,6 +39,13 @@ RULES: list[Rule] = [
         ),
     ),
     (
+        re.compile(r"(\S+manifest\.json) does not exist"),
+        lambda m: (
+            f"the dbt project is not prepared ({m[1]} is missing): run `make prepare`, or "
+            "`dagster-dbt project prepare-and-package --file pipelines/defs/resources.py`"
+        ),
+    ),
+    (
         re.compile(r"(?:Permission denied|Read-only file system)(?:: '([^']+)')?"),
         lambda m: (
             f"cannot write {m[1] or 'a file the pipeline needs'}: make its folder "
