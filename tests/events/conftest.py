@@ -119,11 +119,20 @@ def dagster_instance() -> Iterator[dg.DagsterInstance]:
 
 
 @pytest.fixture(scope="session")
-def definitions() -> dg.Definitions:
-    """The whole code location, loaded once."""
+def events_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's warehouse, spool and sandbox files."""
+    return tmp_path_factory.mktemp("events_pipeline")
+
+
+@pytest.fixture(scope="session")
+def definitions(events_root: Path) -> dg.Definitions:
+    """The whole code location, loaded once, on the session's warehouse (its resource takes the
+    path when the definitions load: loaded before, the runs would write the repo's warehouse)."""
     from pipelines.definitions import defs
 
-    return defs()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(WAREHOUSE_PATH_ENV, str(events_root / "pmo.duckdb"))
+        return defs()
 
 
 @pytest.fixture
@@ -172,17 +181,16 @@ class LoadedSandbox:
 
 @pytest.fixture(scope="session")
 def loaded_sandbox(
-    tmp_path_factory: pytest.TempPathFactory,
+    events_root: Path,
     dagster_instance: dg.DagsterInstance,
     definitions: dg.Definitions,
 ) -> Iterator[LoadedSandbox]:
     """One full refresh of the demo sandbox: the state the event-driven runs start from."""
-    root = tmp_path_factory.mktemp("events_pipeline")
-    warehouse, spool = root / "pmo.duckdb", root / "webhook_spool.sqlite3"
+    warehouse, spool = events_root / "pmo.duckdb", events_root / "webhook_spool.sqlite3"
     with pytest.MonkeyPatch.context() as env:
         env.setenv(WAREHOUSE_PATH_ENV, str(warehouse))
         env.setenv(SPOOL_ENV, str(spool))
-        with demo_sources(root / "sandbox") as sandbox:
+        with demo_sources(events_root / "sandbox") as sandbox:
             initial = definitions.resolve_job_def(REFRESH_JOB).execute_in_process(
                 instance=dagster_instance, raise_on_error=False
             )
