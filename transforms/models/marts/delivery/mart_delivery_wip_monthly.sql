@@ -20,7 +20,14 @@ intervals as (
         lifecycle.first_in_progress_at
     from {{ ref('int_jira__status_intervals') }} as intervals
     inner join lifecycle on intervals.issue_id = lifecycle.issue_id
+    cross join build_time
     where coalesce(intervals.status_category_key, 'unknown') in ('indeterminate', 'unknown')
+        -- a stretch left before the end of the month it started in is never measured
+        and (
+            intervals.left_at is null
+            or intervals.left_at >= date_trunc('month', intervals.entered_at) + interval 1 month
+            or intervals.left_at >= build_time.built_at
+        )
 ),
 
 month_ends as (
