@@ -31,26 +31,27 @@ before_first_done as (
         and intervals.entered_at < lifecycle.first_done_at
 ),
 
+per_issue as (
+    select project_id, project_key, month_start, status_id, sum(days_in_status) as days_in_status
+    from before_first_done
+    group by project_id, project_key, month_start, issue_id, status_id
+),
+
 time_in_status as (
     select
-        before_first_done.project_id,
-        before_first_done.project_key,
-        before_first_done.month_start,
-        before_first_done.status_id,
+        per_issue.project_id,
+        per_issue.project_key,
+        per_issue.month_start,
+        per_issue.status_id,
         any_value(statuses.status_name) as status_name,
         any_value(statuses.status_category_key) as status_category_key,
         coalesce(any_value(statuses.is_waiting), false) as is_waiting,
-        count(distinct before_first_done.issue_id) as issues,
-        sum(before_first_done.days_in_status) as days_in_status,
-        sum(before_first_done.days_in_status) / count(distinct before_first_done.issue_id)
-            as days_per_issue
-    from before_first_done
-    left join statuses on before_first_done.status_id = statuses.status_id
-    group by
-        before_first_done.project_id,
-        before_first_done.project_key,
-        before_first_done.month_start,
-        before_first_done.status_id
+        count(*) as issues,
+        sum(per_issue.days_in_status) as days_in_status,
+        sum(per_issue.days_in_status) / count(*) as days_per_issue
+    from per_issue
+    left join statuses on per_issue.status_id = statuses.status_id
+    group by per_issue.project_id, per_issue.project_key, per_issue.month_start, per_issue.status_id
 )
 
 select * from time_in_status
