@@ -58,7 +58,8 @@ def refresh(verbose: bool = False) -> RefreshOutcome:
     their warehouse pool slots freed, and the terminal is told; told, too, why the run waits
     whenever it waits for the warehouse pool.
     """
-    from pipelines.defs.resources import Warehouse
+    from pipelines.dbt_manifest import prepare_if_stale
+    from pipelines.defs.resources import DBT_PROJECT, INTERPRETER_DBT, Warehouse
 
     warehouse = Warehouse.configured()
     home = export_dagster_home()
@@ -67,6 +68,8 @@ def refresh(verbose: bool = False) -> RefreshOutcome:
     with _terminal() as tell, _instance_in(home, tell) as instance:
         require_settings()
         descendants_die_with_this_process()
+        if prepare_if_stale(DBT_PROJECT, INTERPRETER_DBT):
+            tell("pmo: the dbt project changed since it was last parsed; parsed it again")
         with warehouse.held_by(home):
             return _outcome(_run(instance, tell, log_file, verbose), log_file)
 
