@@ -7,7 +7,6 @@ environment variable, or ``pmo_warehouse_path`` in ``.dlt/config.toml``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from dlt.common.configuration import configspec, resolve_configuration
@@ -29,13 +28,6 @@ def warehouse_path() -> Path:
     configured = resolve_configuration(WarehouseSettings()).pmo_warehouse_path
     path = Path(configured or DEFAULT_WAREHOUSE_PATH)  # set but empty counts as unset
     return path if path.is_absolute() else REPO_ROOT / path
-
-
-def export_warehouse_path() -> Path:
-    """Resolve the warehouse path and export it, so that dbt subprocesses see the same file."""
-    path = warehouse_path()
-    os.environ[WAREHOUSE_PATH_ENV] = str(path)
-    return path
 
 
 def dlt_pipelines_dir(path: Path) -> Path:
