@@ -64,6 +64,12 @@ ACTIVE = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 ]
+RUN_PHASES = {
+    "PIPELINE_ENQUEUED": "run queued",
+    "PIPELINE_STARTING": "run dequeued, run worker launching",
+    "PIPELINE_START": "run worker started (code location loaded)",
+    "PIPELINE_SUCCESS": "run ended",
+}
 
 
 def throughput(warehouse: Path, project_key: str, month: object) -> int:
@@ -257,12 +263,37 @@ def measure(root: Path, timeout: float, issues: int | None) -> int:
             finally:
                 stop(daemon)
             record = webhook_run(instance)
+            phases = run_phases(instance, record) if record else []
     target = AT_SCALE_TARGET_SECONDS if issues else TARGET_SECONDS
-    return report(published - sent, acked - sent, status, record, target)
+    return report(published - sent, acked - sent, status, record, target, phases, sent)
+
+
+def run_phases(instance: dg.DagsterInstance, record: dg.RunRecord) -> list[tuple[float, str]]:
+    """When each phase of the run ended, from its event log: created (the sensor's tick),
+    queued (after the planned-asset events), launched, started (the run worker has loaded the
+    code location), each step's start and end, and the dbt process's start and end."""
+    phases = [(record.create_timestamp.timestamp(), "run created by the sensor")]
+    for entry in instance.all_logs(record.dagster_run.run_id):
+        event, step = entry.dagster_event, entry.step_key or ""
+        message = entry.user_message or ""
+        if event is None:
+            if message.startswith(("Running dbt command", "Finished dbt command")):
+                phases.append((entry.timestamp, f"  {message.split(':')[0]}"))
+        elif event.event_type_value in RUN_PHASES:
+            phases.append((entry.timestamp, RUN_PHASES[event.event_type_value]))
+        elif event.event_type in (dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS):
+            phases.append((entry.timestamp, f"{event.event_type_value.lower()} {step}"))
+    return phases
 
 
 def report(
-    latency: float, ack: float, status: int, record: dg.RunRecord | None, target: float
+    latency: float,
+    ack: float,
+    status: int,
+    record: dg.RunRecord | None,
+    target: float,
+    phases: list[tuple[float, str]],
+    sent: float,
 ) -> int:
     print(f"webhook answered {status} in {1000 * ack:.0f} ms")
     if record is not None:
@@ -271,6 +302,11 @@ def report(
         print(f"  run {run.run_id} ({run.job_name}), tags {dict(run.tags)}")
         print(f"  run queued -> started:  {started - created:5.1f} s")
         print(f"  run started -> ended:   {ended - started:5.1f} s")
+        print("  phases (seconds after the webhook was sent; the gap since the line before):")
+        previous = sent
+        for at, phase in phases:
+            print(f"    {at - sent:6.1f} {at - previous:+6.1f}  {phase}")
+            previous = at
     interval = WEBHOOK_SENSOR_INTERVAL_SECONDS
     print(
         f"webhook -> published KPI: {latency:.1f} s "
