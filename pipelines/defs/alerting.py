@@ -10,7 +10,8 @@ from dagster._core.definitions.freshness import FreshnessState, FreshnessStateCh
 
 from pipelines.alerts import send_alert
 
-MAX_ALERTS_PER_TICK = 50
+RECORDS_PER_PAGE = 500
+MAX_LINES_PER_ALERT = 50
 
 
 @dg.run_failure_sensor(
@@ -49,13 +50,25 @@ def missed_freshness_message(change: FreshnessStateChange) -> str:
 def _new_records(
     context: dg.SensorEvaluationContext, event_type: dg.DagsterEventType, after: int | None
 ) -> list[dg.EventLogRecord]:
-    return list(
-        context.instance.get_event_records(
+    """Every record after the cursor, read a page at a time: one tick alerts on all of them."""
+    records: list[dg.EventLogRecord] = []
+    while True:
+        page = context.instance.get_event_records(
             dg.EventRecordsFilter(event_type=event_type, after_cursor=after),
-            limit=MAX_ALERTS_PER_TICK,
+            limit=RECORDS_PER_PAGE,
             ascending=True,
         )
-    )
+        records += page
+        if len(page) < RECORDS_PER_PAGE:
+            return records
+        after = page[-1].storage_id
+
+
+def _alert_text(lines: list[str]) -> str:
+    """The failures, the first ``MAX_LINES_PER_ALERT`` of them spelled out."""
+    shown = lines[:MAX_LINES_PER_ALERT]
+    more = len(lines) - len(shown)
+    return "\n".join(shown + ([f"... and {more} more"] if more else []))
 
 
 @dg.sensor(
@@ -89,5 +102,5 @@ def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason
         )
     )
     if lines:
-        send_alert(f"{len(lines)} data check(s) failed", "\n".join(lines))
+        send_alert(f"{len(lines)} data check(s) failed", _alert_text(lines))
     return dg.SkipReason(f"{len(checks) + len(freshness)} event(s) read, {len(lines)} alerted")

@@ -79,6 +79,18 @@ def test_alerts_already_sent_are_not_sent_again(corrupted_run, alert_inbox) -> N
     assert len(alert_inbox) == 1
 
 
+def test_one_tick_alerts_on_every_failed_check_however_many_pages_they_span(
+    corrupted_run, alert_inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines.defs import alerting
+
+    monkeypatch.setattr(alerting, "RECORDS_PER_PAGE", 2)
+    failed = [e for e in corrupted_run.result.get_asset_check_evaluations() if not e.passed]
+    alerting.alert_on_failed_checks(dg.build_sensor_context(instance=corrupted_run.instance))
+    assert len(alert_inbox) == 1
+    assert json.loads(alert_inbox[0])["title"] == f"{len(failed)} data check(s) failed"
+
+
 def test_an_unreachable_alert_webhook_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PMO_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/nowhere")
     assert send_alert("title", "body") is False
