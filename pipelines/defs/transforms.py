@@ -3,6 +3,7 @@
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,14 @@ class PmoDbtTranslator(DagsterDbtTranslator):
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if spec.group_name == MARTS_GROUP:
-            return spec.replace_attributes(freshness_policy=nightly_sla())
+            return spec.replace_attributes(freshness_policy=self._marts_freshness)
         return spec
+
+    @cached_property
+    def _marts_freshness(self) -> dg.FreshnessPolicy:
+        """Read once: dagster-dbt asks for a mart's spec several times per code-location load
+        (every run worker loads it), and each read resolves the dlt configuration again."""
+        return nightly_sla()
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
