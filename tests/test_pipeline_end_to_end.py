@@ -72,7 +72,7 @@ def test_no_blocking_quality_check_fails_on_the_sandbox(pipeline_run) -> None:
     gx = [e for e in evaluations if e.check_name.startswith("gx_")]
     assert {e.asset_key.to_user_string() for e in gx} >= {
         "raw_jira/issues",
-        "marts/mart_service_csat",
+        "marts/mart_value_delivery_rate",
     }
     blocking = [e.check_name for e in gx if not e.passed and e.severity.value == "ERROR"]
     assert blocking == []

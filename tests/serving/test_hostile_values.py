@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from connectors.spreadsheets.layouts import SURVEY_DIMENSIONS
 from quality.tables import TABLE_SUITES
 from quality.validate import validate_table
 from tests.quality.static_references import StaticReferences
@@ -123,17 +124,19 @@ def data_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "rag": [*PAYLOADS, "Green"],
         }
     )
-    throughput = pd.DataFrame(
+    answers = pd.DataFrame(
         {
-            "project_id": [*PAYLOADS, *PAYLOADS],  # every (project, month) twice
-            "month_start": pd.Timestamp("2026-01-01"),
+            "response_id": [*PAYLOADS, *PAYLOADS],  # every (response, service, dimension) twice
+            "service_id": [*PAYLOADS, *PAYLOADS],
+            "dimension": SURVEY_DIMENSIONS[0],
+            "score": 3,
         }
     )
     warehouse = root / "hostile.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         for schema, table, frame in (
             ("raw_spreadsheets", "project_register", register),
-            ("marts", "mart_delivery_throughput_monthly", throughput),
+            ("raw_spreadsheets", "survey_answers", answers),
         ):
             con.register("frame", frame)
             con.execute(f"create schema if not exists {schema}")
@@ -145,10 +148,11 @@ def data_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {
             ("raw_jira", "projects", "key"): [p.replace(RUNS, f"{RUNS}10") for p in PAYLOADS],
             ("raw_spreadsheets", "strategic_objectives", "objective_id"): ["O1"],
+            ("raw_spreadsheets", "service_catalogue", "service_id"): ["S1"],
         }
     )
     project = root / "gx"
-    for name in ("raw_spreadsheets.project_register", "marts.mart_delivery_throughput_monthly"):
+    for name in ("raw_spreadsheets.project_register", "raw_spreadsheets.survey_answers"):
         summary = validate_table(warehouse, suite_of(name), project, references)
         assert summary.failures, f"{name}: the hostile rows should fail"
     return summary.docs_index.parent
