@@ -26,7 +26,9 @@ from pipelines.events.settings import spool_path
 from pipelines.events.spool import WebhookSpool
 from pipelines.preflight import jira_configured
 
-WEBHOOK_SENSOR_INTERVAL_SECONDS = 5
+# The daemon's sensor loop wakes every 5 s; an interval of 5 s would skip a loop whenever the
+# last tick started a little less than 5 s before, doubling the wait for a webhook.
+WEBHOOK_SENSOR_INTERVAL_SECONDS = 1
 POLLING_SENSOR_INTERVAL_SECONDS = 60
 LANDING_SENSOR_INTERVAL_SECONDS = 30
 SPOOL_BATCH_LIMIT = 10_000
