@@ -1,0 +1,39 @@
+"""The dbt CLI resource starts dbt once per command: no version probe, no in-process adapter."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import dagster_dbt.core.resource
+import pytest
+
+from pipelines.defs.resources import DBT_PROJECT, INTERPRETER_DBT, PmoDbtCli, Warehouse
+
+
+@pytest.fixture
+def dbt() -> PmoDbtCli:
+    return PmoDbtCli(project_dir=DBT_PROJECT, dbt_executable=INTERPRETER_DBT)
+
+
+def _no_process(*args: object, **kwargs: object) -> bytes:
+    raise AssertionError(f"a process was started before the dbt command: {args}")
+
+
+def test_a_dbt_command_starts_no_version_probe(
+    dbt: PmoDbtCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", _no_process)
+    warehouse = Warehouse(path=str(tmp_path / "probe.duckdb"))
+    assert dbt.cli(["debug", *warehouse.dbt_vars()]).wait().is_successful()
+
+
+def test_a_dbt_command_opens_no_dbt_adapter_in_the_caller(dbt: PmoDbtCli, tmp_path: Path) -> None:
+    warehouse = Warehouse(path=str(tmp_path / "adapter.duckdb"))
+    assert dbt.cli(["debug", *warehouse.dbt_vars()]).wait().adapter is None
+
+
+def test_the_version_assumed_is_the_one_the_dbt_executable_reports(dbt: PmoDbtCli) -> None:
+    reported = subprocess.check_output([INTERPRETER_DBT, "--version"], text=True)
+    assert re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported)[1] == str(dbt._cli_version)
