@@ -45,10 +45,10 @@ INTERPRETER_DBT = str(Path(sysconfig.get_path("scripts")) / "dbt")
 
 class PmoDbtCli(DbtCliResource):
     """The dbt CLI without the two things dagster-dbt does before every command that this
-    project never uses: starting ``dbt --version`` (the installed dbt-core is that executable's
-    version) and opening an in-process dbt adapter, which serves only ``fetch_row_counts`` and
-    ``fetch_column_metadata`` (row counts come from ``Warehouse.row_counts``). Each costs a dbt
-    start-up inside the run's latency."""
+    project never uses: starting ``dbt --version``, which also asks PyPI for the latest release
+    (the installed dbt-core is that executable's version), and opening an in-process dbt
+    adapter, which serves only ``fetch_row_counts`` and ``fetch_column_metadata`` (row counts
+    come from ``Warehouse.row_counts``). Each costs a dbt start-up inside the run's latency."""
 
     @cached_property
     def _cli_version(self) -> Version:
