@@ -3,6 +3,8 @@
 It serves a `JiraSite` with the real API's paging, auth, JQL subset, changelog truncation and
 error shapes, counts requests per path and injects faults on demand (429, 5xx, slow responses,
 dropped connections, malformed pages) so the connector's resilience is tested for real.
+Off by default (tests stay fast), a `Latency` makes it as slow as a real site over the internet
+and a `RateLimit` answers 429 as Jira Cloud does once a client exceeds its budget.
 
 Run by hand: `python -m sandbox.jira.emulator --port 8080` (Cloud demo site, demo@example.com /
 demo-token); `--profile messy` serves the real-world site of `sandbox/jira/messy.py`.
@@ -56,6 +58,78 @@ HTML_PAGE = (
     "<body><h1>{phrase}</h1><p>The server is temporarily unable to service your request."
     "</p></body></html>"
 )
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Seconds a real site takes: `round_trip` (the network) on every request, plus server time,
+    `per_request` and per item of the page served: an issue of a search page with its fields and
+    changelog (`per_issue`), an id of an id-only search page (`per_id`), a history of a bulk
+    changelog page (`per_history`), a worklog of `/worklog/list` (`per_worklog`)."""
+
+    round_trip: float = 0.0
+    per_request: float = 0.0
+    per_issue: float = 0.0
+    per_id: float = 0.0
+    per_history: float = 0.0
+    per_worklog: float = 0.0
+
+
+# Jira Cloud over the internet: ~1 s for a search page of 100 issues with their changelogs,
+# 150 ms of round trip.
+CLOUD_LATENCY = Latency(
+    round_trip=0.15,
+    per_request=0.05,
+    per_issue=0.0095,
+    per_id=0.00005,
+    per_history=0.00005,
+    per_worklog=0.0003,
+)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Jira Cloud's burst limit as a token bucket: `per_second` requests sustained, `burst` at
+    once. A request beyond it is answered 429 with `Retry-After` (whole seconds until a token is
+    back), `X-RateLimit-Limit` (per minute), `X-RateLimit-Remaining`, `X-RateLimit-Reset` (ISO
+    8601) and `RateLimit-Reason`; every other answer carries the limit and what remains."""
+
+    per_second: float
+    burst: int
+
+
+class TokenBucket:
+    """The budget of a `RateLimit`, shared by the emulator's request threads."""
+
+    def __init__(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self.tokens = float(limit.burst)
+        self.at = time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> tuple[bool, dict[str, str]]:
+        """Spend a token if one is left: (allowed, the rate-limit headers of the answer)."""
+        with self.lock:
+            now = time.monotonic()
+            refill = (now - self.at) * self.limit.per_second
+            self.tokens = min(float(self.limit.burst), self.tokens + refill)
+            self.at = now
+            allowed = self.tokens >= 1
+            if allowed:
+                self.tokens -= 1
+            wait = max(0.0, (1 - self.tokens) / self.limit.per_second)
+            headers = {
+                "X-RateLimit-Limit": str(round(self.limit.per_second * 60)),
+                "X-RateLimit-Remaining": str(int(self.tokens)),
+            }
+        if not allowed:
+            reset = datetime.fromtimestamp(time.time() + wait, UTC)
+            headers |= {
+                "Retry-After": str(max(1, math.ceil(wait))),
+                "X-RateLimit-Reset": reset.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "RateLimit-Reason": "jira-burst-based",
+            }
+        return allowed, headers
 
 
 class ApiError(Exception):
@@ -149,9 +223,14 @@ class JiraEmulator:
         data_center_changelog_limit: int = EMBED_ALL,
         faults: list[Fault] | None = None,
         clock: Callable[[], datetime] | None = None,
+        latency: Latency | None = None,
+        rate_limit: RateLimit | None = None,
+        on_search: Callable[[list[Issue]], None] | None = None,
     ) -> None:
         """`clock` gives the server's time (`serverTime`, the `Date` header); default now.
-        The site's `Quirks.transient_faults` are injected from the start."""
+        The site's `Quirks.transient_faults` are injected from the start. `latency` and
+        `rate_limit` (default: none) make it answer as a real site over the internet;
+        `on_search` is called with each search page served (tests change the site mid-load)."""
         self.site = site
         self.email = email
         self.api_token = api_token
@@ -164,7 +243,11 @@ class JiraEmulator:
             for kind, path, times, status in site.quirks.transient_faults
         ]
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.latency = latency or Latency()
+        self.budget = TokenBucket(rate_limit) if rate_limit else None
+        self.on_search = on_search
         self.request_counts: Counter[str] = Counter()
+        self.rate_limited = 0
         # Caches that keep big benchmark sites fast; keyed so that any site change refreshes.
         self._searches: dict[str, tuple[int, list[Issue]]] = {}
         self._ids: tuple[int, dict[str, Issue]] = (-1, {})
@@ -240,6 +323,14 @@ class JiraEmulator:
 
     def reset_counts(self) -> None:
         self.request_counts.clear()
+        self.rate_limited = 0
+
+    def serving(self, **items: int) -> None:
+        """Spend the server time of a page holding `items` (named as `Latency`'s per-item
+        times: issue, id, history, worklog); other requests are served concurrently."""
+        seconds = sum(getattr(self.latency, f"per_{kind}") * n for kind, n in items.items())
+        if seconds > 0:
+            time.sleep(seconds)
 
     # request plumbing ------------------------------------------------------------------
 
@@ -367,6 +458,14 @@ class JiraEmulator:
         tail = _encode(rest)[1:]
         return b'{"issues":[' + b",".join(fragments) + b"]" + (b"," + tail if rest else b"}")
 
+    def searched(self, page: list[Issue], fields: list[str] | None) -> None:
+        """A search page's server time (issues with fields cost more than bare ids), then the
+        test's `on_search` hook."""
+        id_only = fields is not None and set(fields) <= {"id", "key"}
+        self.serving(**{"id" if id_only else "issue": len(page)})
+        if self.on_search is not None:
+            self.on_search(page)
+
     def _search_jql(self, match: re.Match[str], query: Query, body: JsonDict) -> bytes:
         if self.site.deployment != "Cloud":
             raise ApiError(404, "Not found")
@@ -376,6 +475,7 @@ class JiraEmulator:
         start = _offset(token, jql)
         issues = self.search(jql)
         page = issues[start : start + size]
+        self.searched(page, fields)
         limit = self.embedded_changelog_limit if changelog else None
         rest: JsonDict = {"isLast": True}
         if start + size < len(issues):
@@ -401,6 +501,7 @@ class JiraEmulator:
             "total": len(issues),
         }
         page = issues[start : start + size]
+        self.searched(page, fields)
         limit = self.data_center_changelog_limit if changelog else None
         return self._issues_json(page, fields, limit, rest)
 
@@ -450,6 +551,7 @@ class JiraEmulator:
                 if not field_ids or any(item.field_id in field_ids for item in h.items)
             ]
         renderer = self.renderer()
+        self.serving(history=len(pairs[start : start + size]))
         grouped: dict[str, list[JsonDict]] = {}
         for issue_id, history in pairs[start : start + size]:
             grouped.setdefault(issue_id, []).append(renderer.history(history))
@@ -560,6 +662,7 @@ class JiraEmulator:
             raise ApiError(400, "The number of worklog ids must not exceed 1000.")
         by_id = self._worklog_index()[1]
         renderer = self.renderer()
+        self.serving(worklog=len(ids))
         return [renderer.worklog(by_id[i]) for i in sorted(ids) if i in by_id]
 
     def _users(self, match: re.Match[str], query: Query, body: JsonDict) -> list[JsonDict]:
@@ -624,6 +727,16 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
                     )
                 )
                 return
+            time.sleep(emulator.latency.round_trip + emulator.latency.per_request)
+            limits: dict[str, str] = {}
+            if emulator.budget is not None:
+                allowed, limits = emulator.budget.take()
+                if not allowed:
+                    with emulator.lock:
+                        emulator.rate_limited += 1
+                    body = {"errorMessages": ["Rate limit exceeded."], "errors": {}}
+                    self.reply(Reply(429, body, limits))
+                    return
             fault = emulator.take_fault(url.path)
             if fault and fault.kind == "drop_connection":
                 self.close_connection = True
@@ -648,6 +761,7 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
                 reply = Reply(400, {"errorMessages": ["Invalid request payload."], "errors": {}})
             if fault and fault.kind in PAGE_FAULTS:
                 reply = _corrupt(fault.kind, reply, self.path, raw_body)
+            reply.headers = limits | (reply.headers or {})
             self.reply(reply)
 
         def date_time_string(self, timestamp: float | None = None) -> str:
@@ -736,6 +850,19 @@ def main() -> None:
         action="store_true",
         help="with --profile messy: /users/search answers its first page whatever startAt says",
     )
+    parser.add_argument(
+        "--latency",
+        choices=["none", "cloud"],
+        default="none",
+        help="cloud: as Jira Cloud over the internet (~1 s a search page, 150 ms round trip)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        nargs=2,
+        metavar=("PER_SECOND", "BURST"),
+        help="answer 429 (Retry-After, X-RateLimit-*) beyond this request budget",
+    )
     args = parser.parse_args()
     if args.profile == "messy":
         quirks = replace(MESSY_QUIRKS, users_ignore_start_at=args.users_ignore_start_at)
@@ -744,7 +871,9 @@ def main() -> None:
         site = generate_site(
             args.seed, args.projects, args.issues_per_project, deployment=args.deployment
         )
-    with JiraEmulator(site, port=args.port) as emulator:
+    latency = CLOUD_LATENCY if args.latency == "cloud" else None
+    budget = RateLimit(args.rate_limit[0], int(args.rate_limit[1])) if args.rate_limit else None
+    with JiraEmulator(site, port=args.port, latency=latency, rate_limit=budget) as emulator:
         print(
             f"Jira emulator ({site.deployment}, {args.profile} site) on {emulator.base_url}",
             flush=True,

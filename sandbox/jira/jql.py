@@ -2,6 +2,7 @@
 
 Supported: `project in (A, B)` / `project = A`, `key in (...)`, `issuetype in (...)`,
 `updated|created >=|>|<=|< "yyyy-MM-dd HH:mm"` (in the API user's timezone, minute precision),
+`id >=|>|<=|< 10042` (numeric issue ids, how a connector slices a large search),
 joined by AND, parenthesised groups of those, then
 `ORDER BY updated|created|key|id ASC|DESC, ...`. Anything else raises `JqlError`, which the
 emulator answers with Jira's 400 error shape, so a connector cannot rely on JQL we do not check.
@@ -163,6 +164,12 @@ class _Parser:
             if name == "updated":
                 return lambda issue: compare(issue.updated, bound)
             return lambda issue: compare(issue.created, bound)
+        if name == "id" and op in COMPARISONS:
+            raw = self.next().text
+            if not raw.isdigit():
+                raise JqlError(f"The issue key '{raw}' for field 'id' is invalid.")
+            compare_id, number = COMPARISONS[op], int(raw)
+            return lambda issue: compare_id(int(issue.id), number)
         if name in ("project", "key", "issuekey", "updated", "created"):
             raise JqlError(f"Error in the JQL Query: operator '{op}' is not supported here.")
         raise JqlError(f"Field '{name}' does not exist or you do not have permission to view it.")
