@@ -1,0 +1,359 @@
+"""A local Smartsheet API 2.0 over real HTTP on 127.0.0.1, for tests, demos and benchmarks.
+
+It serves a `Portfolio` with the documented paging (`page`, `pageSize`, `includeAll`;
+`pageNumber`, `totalPages`, `totalCount`), delta reads (`modifiedSince`, `rowsModifiedSince`,
+`ifVersionAfter`), cell history, workspaces and folders, and Smartsheet's error body
+(`errorCode`, `message`, `refId`). It records every request (path and query) so tests can hold
+a client to the OpenAPI description, and injects faults on demand: 429 with errorCode 4003,
+5xx, dropped connections.
+
+Run by hand: `python -m sandbox.smartsheet.emulator --port 8090` (access token `demo-token`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hmac
+import json
+import math
+import re
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sandbox.smartsheet import payloads
+from sandbox.smartsheet.portfolio import LAYOUTS, Folder, Portfolio, Sheet, generate_portfolio
+
+API_PREFIX = "/2.0"
+DEFAULT_PAGE_SIZE = 100
+FAULT_KINDS = ("rate_limit", "server_error", "drop_connection")
+Query = dict[str, list[str]]
+JsonDict = dict[str, Any]
+
+
+class ApiError(Exception):
+    """An error answered with Smartsheet's `{"errorCode", "message", "refId"}` body."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class Fault:
+    """The next `times` requests whose path starts with `path` (after `/2.0`) fail as `kind`;
+    rate limits send `Retry-After: retry_after` unless it is 0 (Smartsheet usually sends none)."""
+
+    kind: str
+    path: str = "/"
+    times: int = 1
+    retry_after: int = 0
+    status: int = 500
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request as the emulator saw it: path without `/2.0` and the query parameters."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+
+
+def _int(query: Query, name: str, default: int | None = None) -> int | None:
+    raw = query.get(name, [None])[0]
+    if raw is None:
+        return default
+    try:
+        return int(float(raw))
+    except ValueError as error:
+        raise ApiError(400, 1018, f"The value for {name} must be a number.") from error
+
+
+def _flag(query: Query, name: str) -> bool:
+    return query.get(name, ["false"])[0].lower() == "true"
+
+
+def _time(query: Query, name: str) -> datetime | None:
+    raw = query.get(name, [None])[0]
+    if raw is None:
+        return None
+    try:
+        return payloads.parse_time(raw)
+    except ValueError as error:
+        raise ApiError(400, 1018, f"The value for {name} is not a valid date.") from error
+
+
+def index_page(query: Query, items: list[JsonDict]) -> JsonDict:
+    """Smartsheet's IndexResult: a page past the end returns the last page."""
+    if _flag(query, "includeAll"):
+        return {"pageNumber": 1, "totalPages": 1, "totalCount": len(items), "data": items}
+    size = max(1, _int(query, "pageSize", DEFAULT_PAGE_SIZE) or DEFAULT_PAGE_SIZE)
+    pages = math.ceil(len(items) / size)
+    number = min(max(1, _int(query, "page", 1) or 1), max(pages, 1))
+    data = items[(number - 1) * size : number * size]
+    return {
+        "pageNumber": number,
+        "pageSize": size,
+        "totalPages": pages,
+        "totalCount": len(items),
+        "data": data,
+    }
+
+
+class SmartsheetEmulator:
+    """Serve `portfolio` over HTTP; use as a context manager or call `start()` / `stop()`."""
+
+    def __init__(
+        self, portfolio: Portfolio, *, access_token: str = "demo-token", port: int = 0
+    ) -> None:
+        self.portfolio = portfolio
+        self.access_token = access_token
+        self.port = port
+        self.faults: list[Fault] = []
+        self.requests: list[Request] = []
+        self.request_counts: Counter[str] = Counter()
+        self.lock = threading.RLock()  # guards the faults, the request log and the portfolio
+        self._server: ThreadingHTTPServer | None = None
+        routes: list[tuple[str, Callable[..., Any]]] = [
+            (r"/sheets", self._sheets),
+            (r"/sheets/(?P<sheet>\d+)", self._sheet),
+            (r"/sheets/(?P<sheet>\d+)/summary", self._summary),
+            (
+                r"/sheets/(?P<sheet>\d+)/rows/(?P<row>\d+)/columns/(?P<column>\d+)/history",
+                self._history,
+            ),
+            (r"/workspaces", self._workspaces),
+            (r"/workspaces/(?P<workspace>\d+)", self._workspace),
+            (r"/folders/(?P<folder>\d+)", self._folder),
+        ]
+        self.routes = [(re.compile(pattern), handler) for pattern, handler in routes]
+
+    # lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}{API_PREFIX}"
+
+    @property
+    def request_count(self) -> int:
+        return sum(self.request_counts.values())
+
+    def start(self) -> SmartsheetEmulator:
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> SmartsheetEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def inject(self, kind: str, path: str = "/", times: int = 1, **options: Any) -> None:
+        """Make the next `times` requests under `path` fail as `kind` (see FAULT_KINDS)."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}, expected one of {FAULT_KINDS}")
+        with self.lock:
+            self.faults.append(Fault(kind, path, times, **options))
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.request_counts.clear()
+            self.requests.clear()
+
+    # request plumbing ------------------------------------------------------------------
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and path.startswith(fault.path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def authorised(self, header: str | None) -> bool:
+        scheme, _, token = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            token.encode(), self.access_token.encode()
+        )
+
+    def dispatch(self, path: str, query: Query) -> Any:
+        for pattern, handler in self.routes:
+            match = pattern.fullmatch(path)
+            if match:
+                with self.lock:
+                    return handler(query, **{k: int(v) for k, v in match.groupdict().items()})
+        raise ApiError(404, 1006, "Not Found")
+
+    def _find_sheet(self, sheet_id: int) -> Sheet:
+        found = self.portfolio.sheets.get(sheet_id)
+        if found is None:
+            raise ApiError(404, 1006, "Not Found")
+        return found
+
+    # endpoints -------------------------------------------------------------------------
+
+    def _sheets(self, query: Query) -> JsonDict:
+        since = _time(query, "modifiedSince")
+        sheets = sorted(self.portfolio.sheets.values(), key=lambda s: s.name)
+        listed = [
+            payloads.sheet_listing(s) for s in sheets if since is None or s.modified_at >= since
+        ]
+        return index_page(query, listed)
+
+    def _sheet(self, query: Query, sheet: int) -> JsonDict:
+        found = self._find_sheet(sheet)
+        after = _int(query, "ifVersionAfter")
+        if after is not None and after >= found.version:
+            return {"version": found.version}
+        since = _time(query, "rowsModifiedSince")
+        rows = [
+            (number, row)
+            for number, row in enumerate(found.rows, start=1)
+            if since is None or row.modified_at >= since
+        ]
+        wanted = {int(c) for c in query.get("columnIds", [""])[0].split(",") if c}
+        columns = [c for c in found.columns if not wanted or c.id in wanted]
+        if wanted:
+            found = Sheet(**{**found.__dict__, "columns": columns})
+        includes = set(query.get("include", [""])[0].split(","))
+        workspace = next(
+            (w for w in self.portfolio.workspaces if sheet in self._sheet_ids(w)), None
+        )
+        return payloads.sheet(found, rows, workspace, columns, "objectValue" in includes)
+
+    def _summary(self, query: Query, sheet: int) -> JsonDict:
+        found = self._find_sheet(sheet)
+        return {"fields": [payloads.summary_field(f) for f in found.summary]}
+
+    def _history(self, query: Query, sheet: int, row: int, column: int) -> JsonDict:
+        found = self._find_sheet(sheet)
+        item = next((r for r in found.rows if r.id == row), None)
+        col = next((c for c in found.columns if c.id == column), None)
+        if item is None or col is None:
+            raise ApiError(404, 1006, "Not Found")
+        entries = sorted(item.history.get(column, []), key=lambda e: e.modified_at, reverse=True)
+        return index_page(query, [payloads.history_entry(col, e, found) for e in entries])
+
+    def _workspaces(self, query: Query) -> JsonDict:
+        return index_page(query, [payloads.workspace_listing(w) for w in self.portfolio.workspaces])
+
+    def _workspace(self, query: Query, workspace: int) -> JsonDict:
+        found = next((w for w in self.portfolio.workspaces if w.id == workspace), None)
+        if found is None:
+            raise ApiError(404, 1006, "Not Found")
+        return payloads.workspace(found, self.portfolio.sheets, _flag(query, "loadAll"))
+
+    def _folder(self, query: Query, folder: int) -> JsonDict:
+        found = next(
+            (f for w in self.portfolio.workspaces for f in _folders(w.folders) if f.id == folder),
+            None,
+        )
+        if found is None:
+            raise ApiError(404, 1006, "Not Found")
+        return payloads.folder(found, self.portfolio.sheets)
+
+    def _sheet_ids(self, workspace: Any) -> set[int]:
+        return set(workspace.sheet_ids) | {
+            i for f in _folders(workspace.folders) for i in f.sheet_ids
+        }
+
+
+def _folders(folders: list[Folder]) -> list[Folder]:
+    return [f for folder in folders for f in (folder, *_folders(folder.folders))]
+
+
+def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
+    class SmartsheetRequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # see the Jira emulator: no 40 ms delayed-ACK stalls
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Silent: tests and benchmarks would drown in access logs."""
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            path = url.path.removeprefix(API_PREFIX)
+            with emulator.lock:
+                emulator.request_counts[path] += 1
+                params = {name: values[0] for name, values in query.items()}
+                emulator.requests.append(Request("GET", path, params))
+            if not url.path.startswith(API_PREFIX + "/"):
+                self.reply(404, payloads.error(1006, "Not Found", _ref_id()))
+                return
+            if not emulator.authorised(self.headers.get("Authorization")):
+                self.reply(401, payloads.error(1002, "Your Access Token is invalid.", _ref_id()))
+                return
+            fault = emulator.take_fault(path)
+            if fault and fault.kind == "drop_connection":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault and fault.kind == "rate_limit":
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+                body = payloads.error(4003, "Rate limit exceeded.", _ref_id())
+                self.reply(429, body, headers)
+                return
+            if fault:
+                message = "An unexpected error has occurred. Please contact the Support team."
+                self.reply(fault.status, payloads.error(4000, message, _ref_id()))
+                return
+            try:
+                self.reply(200, emulator.dispatch(path, query))
+            except ApiError as error:
+                self.reply(error.status, payloads.error(error.code, str(error), _ref_id()))
+
+        def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return SmartsheetRequestHandler
+
+
+def _ref_id() -> str:
+    return secrets.token_hex(6)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the synthetic Smartsheet portfolio.")
+    parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--projects", type=int, default=4)
+    parser.add_argument("--tasks-per-sheet", type=int, default=24)
+    parser.add_argument("--layout", choices=LAYOUTS, default=LAYOUTS[0])
+    args = parser.parse_args()
+    portfolio = generate_portfolio(args.seed, args.projects, args.tasks_per_sheet, args.layout)
+    with SmartsheetEmulator(portfolio, port=args.port) as emulator:
+        print(f"Smartsheet emulator ({args.layout}) on {emulator.base_url}", flush=True)
+        print("  access token demo-token")
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Extract what the Smartsheet tests need from Smartsheet's OpenAPI description and scenarios.
+
+The full description (`smartsheet-openapi-2.0.0.json`, 1.4 MB) and Smartsheet's SDK contract
+scenarios live in `../shared/reference`, beside the clone: tests read the subset kept here, so a
+bare clone runs every test. For each path the connector may call (GET only), this keeps its
+parameters (references resolved: name, location, schema) and JSON response schemas, and every
+component schema they reference, transitively (`$ref`s kept, so validators resolve them as in
+the full description); and the recorded scenarios the tests compare shapes with.
+
+    python -m sandbox.smartsheet.reference.extract            # rewrite the in-repo copies
+    python -m sandbox.smartsheet.reference.extract --check    # exit 1 if they are out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from sandbox.jira.reference.extract import json_responses, referenced_schemas
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+SHARED = REPO.parent / "shared" / "reference"
+FULL_SPEC = SHARED / "smartsheet-openapi" / "smartsheet-openapi-2.0.0.json"
+FULL_SAMPLES = SHARED / "smartsheet-samples"
+SPEC = HERE / "openapi" / "smartsheet-openapi-subset.json"
+SAMPLES = HERE / "samples"
+
+# Every path the emulator serves and the connector may read (all GET).
+SERVED = [
+    "/sheets",
+    "/sheets/{sheetId}",
+    "/sheets/{sheetId}/summary",
+    "/sheets/{sheetId}/rows/{rowId}/columns/{columnId}/history",
+    "/workspaces",
+    "/workspaces/{workspaceId}",
+    "/folders/{folderId}",
+]
+# Recorded scenarios kept whole (Apache-2.0, LICENSE copied beside them), and single scenarios
+# picked from the larger files by name.
+SAMPLE_FILES = ["LICENSE", "SOURCE.md", "sheets_scenarios.json"]
+PICKED = {
+    "serialization_scenarios.json": (
+        "Serialization - Sheet",
+        "Serialization - Rows",
+        "Serialization - Contact",
+        "Serialization - IndexResult",
+        "Serialization - Workspace",
+        "Serialization - Folder",
+    ),
+    "rows_scenarios.json": ("Add Rows - Assign Object Value - Predecessor List",),
+}
+PARAMETER_PREFIX = "#/components/parameters/"
+
+
+def parameters(spec: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    """The GET operation's parameters and the path's own, references resolved."""
+    item = spec["paths"][path]
+    found = []
+    for parameter in item.get("parameters", []) + item["get"].get("parameters", []):
+        ref = parameter.get("$ref", "")
+        if ref.startswith(PARAMETER_PREFIX):
+            parameter = spec["components"]["parameters"][ref.removeprefix(PARAMETER_PREFIX)]
+        found.append({key: parameter[key] for key in ("name", "in", "schema") if key in parameter})
+    return found
+
+
+def subset(spec: dict[str, Any]) -> dict[str, Any]:
+    paths = {
+        path: {
+            "get": {
+                "parameters": parameters(spec, path),
+                "responses": json_responses(spec["paths"][path]["get"]),
+            }
+        }
+        for path in SERVED
+    }
+    schemas = spec["components"]["schemas"]
+    names = referenced_schemas(paths, schemas, set())
+    return {
+        "openapi": spec["openapi"],
+        "info": {
+            "title": spec["info"]["title"],
+            "version": spec["info"]["version"],
+            "description": "A subset of Smartsheet's description, by "
+            "sandbox/smartsheet/reference/extract.py.",
+        },
+        "servers": spec["servers"],
+        "paths": paths,
+        "components": {"schemas": {name: schemas[name] for name in sorted(names)}},
+    }
+
+
+def picked_scenarios(file_name: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    scenarios = json.loads((FULL_SAMPLES / file_name).read_text())
+    return [s for s in scenarios if s.get("scenario") in names]
+
+
+def _json(document: Any) -> bytes:
+    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def extracted() -> dict[Path, bytes]:
+    """Every in-repo file as the full references give it."""
+    files = {SPEC: _json(subset(json.loads(FULL_SPEC.read_text())))}
+    for name in SAMPLE_FILES:
+        files[SAMPLES / name] = (FULL_SAMPLES / name).read_bytes()
+    for name, wanted in PICKED.items():
+        files[SAMPLES / name] = _json(picked_scenarios(name, wanted))
+    return files
+
+
+def stale_files() -> list[Path]:
+    return [
+        path for path, data in extracted().items() if not path.exists() or path.read_bytes() != data
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale copies")
+    args = parser.parse_args()
+    if not SHARED.exists():
+        print(f"{SHARED} is not there: nothing to extract from", file=sys.stderr)
+        return 1
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"out of date: {path.relative_to(REPO)}", file=sys.stderr)
+        return 1 if stale else 0
+    for directory in (SPEC.parent, SAMPLES):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    for path, data in extracted().items():
+        path.write_bytes(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
