@@ -18,14 +18,18 @@ from dagster_dbt import (
 
 from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
 from pipelines.defs.freshness import nightly_sla
+from pipelines.defs.headlines import BuiltModel, built_model_metadata, declared_headlines
 from pipelines.defs.resources import DBT_PROJECT, Warehouse
 from pipelines.settings import DUCKDB_POOL
+from warehouse.publishing.paths import kpi_report_path
 
 MARTS_GROUP = "kpi_marts"
 # Built in a step of their own (pipelines/defs/quarantine.py): they read only the landing, so
 # the quarantine stays visible while a Jira check holds back the other models.
 QUALITY_MODELS = "path:models/quality"
 PARTIAL_PARSE = "partial_parse.msgpack"
+# Its materialisation links the HTML KPI report, which headlines the scorecard.
+SCORECARD_MODEL = "mart_pmo_value_scorecard_quarterly"
 
 
 class PmoDbtTranslator(DagsterDbtTranslator):
@@ -36,6 +40,9 @@ class PmoDbtTranslator(DagsterDbtTranslator):
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if spec.group_name == MARTS_GROUP:
+            # A malformed headline declaration stops the code location loading, naming the
+            # mart, rather than the nightly run after dbt has built it.
+            declared_headlines(manifest["nodes"][unique_id])
             return spec.replace_attributes(freshness_policy=self._marts_freshness)
         return spec
 
@@ -63,29 +70,50 @@ class PmoDbtTranslator(DagsterDbtTranslator):
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def _row_counts(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, events: list[Any]
-) -> dict[str, int]:
-    """Row counts of the built relations, in one query once dbt has exited.
+def _built_models(
+    context: dg.AssetExecutionContext,
+    warehouse: Warehouse,
+    manifest: Mapping[str, Any],
+    events: list[Any],
+) -> dict[str, BuiltModel]:
+    """The models this run built, by output name, with their row counts in one query.
 
     Counted here rather than with dagster-dbt's ``fetch_row_counts``, whose in-process dbt
     adapter keeps a DuckDB connection open with another configuration than ours, and only
     once dbt has exited: its process holds the warehouse's write lock while it runs.
     """
-    return warehouse.row_counts(
-        {
-            event.output_name: tuple(context.asset_key_for_output(event.output_name).path[-2:])
-            for event in events
-            if isinstance(event, dg.Output)
-        }
-    )
+    outputs = [event for event in events if isinstance(event, dg.Output)]
+    relations = {
+        event.output_name: tuple(context.asset_key_for_output(event.output_name).path[-2:])
+        for event in outputs
+    }
+    counts = warehouse.row_counts(relations)
+    return {
+        event.output_name: BuiltModel(
+            relation=relations[event.output_name],
+            node=manifest["nodes"][event.metadata["unique_id"].value],
+            rows=counts[event.output_name],
+        )
+        for event in outputs
+    }
 
 
-def _with_row_count(event: Any, counts: Mapping[str, int]) -> Any:
-    """A model's output with its row count (Dagster plots ``dagster/row_count`` over time)."""
-    if not isinstance(event, dg.Output) or event.output_name not in counts:
+def _with_metadata(event: Any, metadata: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A model's output with its row count, column types and headlines (Dagster plots the
+    numbers over time)."""
+    if not isinstance(event, dg.Output) or event.output_name not in metadata:
         return event
-    return event.with_metadata({**event.metadata, "dagster/row_count": counts[event.output_name]})
+    return event.with_metadata({**event.metadata, **metadata[event.output_name]})
+
+
+def _kpi_report_link(warehouse: Warehouse) -> dict[str, dg.MetadataValue]:
+    """Where the HTML KPI report of this warehouse is published (the serving step renders it
+    from the scorecard after this run's snapshot)."""
+    report = kpi_report_path(warehouse.database)
+    return {
+        "kpi_report": dg.MetadataValue.url(report.as_uri()),
+        "kpi_report_path": dg.MetadataValue.path(str(report)),
+    }
 
 
 def _keep_partial_parse(run_target: Path) -> None:
@@ -121,6 +149,10 @@ def pmo_dbt_models(
     invocation = dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
     events = list(invocation.stream())
     _keep_partial_parse(invocation.target_path)
-    counts = _row_counts(context, warehouse, events)
+    built = _built_models(context, warehouse, invocation.manifest, events)
+    metadata = built_model_metadata(context, warehouse, built)
+    for output_name, model in built.items():
+        if model.node["name"] == SCORECARD_MODEL:
+            metadata[output_name].update(_kpi_report_link(warehouse))
     for event in events:
-        yield _with_row_count(event, counts)
+        yield _with_metadata(event, metadata)
