@@ -1,0 +1,258 @@
+"""dlt source for Smartsheet (API 2.0), landing `raw_smartsheet`: project plans as a PPM system.
+
+Settings: `SmartsheetSettings` (`settings.py`), resolved by dlt from `SOURCES__SMARTSHEET__*`,
+`config.toml` or `secrets.toml` and described in docs/configuration.md. Nothing talks to
+Smartsheet until the pipeline extracts. Plain dlt: no Dagster imports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+
+from connectors.smartsheet.client import JsonDict, SmartsheetClient
+from connectors.smartsheet.column_map import (
+    HISTORY_ROLES,
+    ROLE_KINDS,
+    ColumnMap,
+    RowReader,
+    cell_text,
+    column_maps,
+    parse_timestamp,
+    read_cell,
+    to_number,
+)
+from connectors.smartsheet.settings import (
+    DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_CELL_HISTORY,
+    DEFAULT_COLUMN_MAPS,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_REGION,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    REQUEST_TIMEOUT_SECONDS,
+    SmartsheetSettings,
+)
+from connectors.smartsheet.sync import SheetChange, SheetSync
+from connectors.smartsheet.tables import (
+    CELL_HISTORY,
+    COLUMNS,
+    RAW_TABLES,
+    ROWS,
+    SHEETS,
+    SUMMARY_FIELDS,
+)
+
+__all__ = ["RAW_TABLES", "smartsheet_source"]
+
+MERGED: dict[str, Any] = {"write_disposition": "merge"}
+
+
+class SmartsheetScope:
+    """The source's settings plus what its resources share: the client and the column maps."""
+
+    def __init__(self, settings: SmartsheetSettings) -> None:
+        settings.check()
+        self.settings = settings
+        self.key = str(settings.pseudonymisation_key)
+
+    @cached_property
+    def client(self) -> SmartsheetClient:
+        return SmartsheetClient(self.settings)
+
+    @cached_property
+    def maps(self) -> list[ColumnMap]:
+        return column_maps(self.settings.column_maps)
+
+    def wants_history(self, row: JsonDict) -> bool:
+        mode = self.settings.cell_history
+        return mode == "all" or (mode == "milestones" and bool(row.get("is_milestone")))
+
+
+@dlt.source(name="smartsheet", section="smartsheet", max_table_nesting=0, spec=SmartsheetSettings)
+def smartsheet_source(
+    access_token: str | None = dlt.secrets.value,
+    pseudonymisation_key: str | None = dlt.secrets.value,
+    region: str = DEFAULT_REGION,
+    base_url: str | None = None,
+    workspace_ids: str | None = None,
+    folder_ids: str | None = None,
+    sheet_ids: str | None = None,
+    column_maps: str = DEFAULT_COLUMN_MAPS,
+    cell_history: str = DEFAULT_CELL_HISTORY,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
+    max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+    request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+) -> Sequence[DltResource]:
+    """Sheets in scope (workspaces, folders, listed ids, or every sheet the token sees), their
+    columns, rows flattened by the column map, sheet summary fields and the history of mapped
+    date and status cells (`cell_history`: `milestones` rows, `all` rows or `off`).
+
+    Incremental: only sheets modified since the last run are read, only their changed rows;
+    deleted rows and sheets are tombstoned (`is_deleted`).
+    """
+    scope = SmartsheetScope(SmartsheetSettings(**locals()))
+
+    @dlt.resource(name="sheet_changes", selected=False)
+    def sheet_changes() -> Iterator[SheetChange]:
+        sync = SheetSync(scope.client, scope.settings, scope.maps, dlt.current.resource_state())
+        yield from sync.changes()
+
+    @dlt.transformer(
+        **MERGED, data_from=sheet_changes, primary_key=SHEETS.key, columns=SHEETS.hints
+    )
+    def sheets(change: SheetChange) -> Iterator[JsonDict]:
+        if change.deleted:
+            yield {"sheet_id": change.sheet_id, "is_deleted": True}
+            return
+        yield sheet_record(change, scope.key)
+
+    @dlt.transformer(**MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=COLUMNS.hints)
+    def columns(change: SheetChange) -> Iterator[list[JsonDict]]:
+        """All of a changed sheet's columns, replacing its previous ones."""
+        if change.deleted:
+            yield [{"sheet_id": change.sheet_id, "is_deleted": True}]
+            return
+        yield [column_record(change, c) for c in change.sheet.get("columns") or []]
+
+    @dlt.transformer(**MERGED, data_from=sheet_changes, primary_key=ROWS.key, columns=ROWS.hints)
+    def rows(change: SheetChange) -> Iterator[list[JsonDict]]:
+        """Changed rows upserted, deleted ones tombstoned."""
+        tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
+        if change.deleted:
+            yield tombstones
+            return
+        reader = RowReader(change.sheet, change.roles, scope.key)
+        project = sheet_project(change, scope.key)
+        records = [reader.record(row) for row in change.rows]
+        for record in records:
+            record["project_id"] = record.get("project_id") or project
+        yield records + tombstones
+
+    @dlt.transformer(
+        **MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=SUMMARY_FIELDS.hints
+    )
+    def summary_fields(change: SheetChange) -> Iterator[list[JsonDict]]:
+        if change.deleted:
+            yield [{"sheet_id": change.sheet_id, "is_deleted": True}]
+            return
+        yield [summary_record(change, f, scope.key) for f in change.summary]
+
+    @dlt.transformer(
+        **MERGED, data_from=sheet_changes, merge_key="row_id", columns=CELL_HISTORY.hints
+    )
+    def cell_history(change: SheetChange) -> Iterator[list[JsonDict]]:
+        """Every value a mapped date or status cell of a changed row has had, replacing the
+        row's previous history; deleted rows lose theirs."""
+        tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
+        if change.deleted:
+            yield tombstones
+            return
+        tracked = {c: r for c, r in change.roles.items() if r in HISTORY_ROLES}
+        reader = RowReader(change.sheet, change.roles, scope.key)
+        records: list[JsonDict] = []
+        for row in change.rows:
+            if tracked and scope.wants_history(reader.record(row)):
+                records += history_records(scope, change.sheet_id, row["id"], tracked)
+        yield records + tombstones
+
+    return [sheet_changes, sheets, columns, rows, summary_fields, cell_history]
+
+
+def sheet_project(change: SheetChange, key: str) -> str | None:
+    """The project a sheet plans: its summary's project id field, else the map's pattern on
+    the sheet's name."""
+    for field in change.summary:
+        if change.column_map.summary_role(field.get("title") or "") == "project_id":
+            return summary_value(field, key)
+    return change.column_map.project_in_name(change.sheet.get("name") or "")
+
+
+def sheet_record(change: SheetChange, key: str) -> JsonDict:
+    sheet = change.sheet
+    return {
+        "sheet_id": sheet["id"],
+        "name": sheet.get("name"),
+        "version": sheet.get("version"),
+        "column_map": change.column_map.name,
+        "project_id": sheet_project(change, key),
+        "workspace_name": change.workspace_name,
+        "total_row_count": sheet.get("totalRowCount"),
+        "created_at": parse_timestamp(sheet.get("createdAt")),
+        "modified_at": parse_timestamp(sheet.get("modifiedAt")),
+        "permalink": sheet.get("permalink"),
+        "is_deleted": False,
+    }
+
+
+def column_record(change: SheetChange, column: JsonDict) -> JsonDict:
+    return {
+        "sheet_id": change.sheet_id,
+        "column_id": column["id"],
+        "title": column.get("title"),
+        "type": column.get("type"),
+        "symbol": column.get("symbol"),
+        "column_index": column.get("index"),
+        "is_primary": bool(column.get("primary")),
+        "role": change.roles.get(column["id"]),
+        "is_deleted": False,
+    }
+
+
+def summary_value(field: JsonDict, key: str) -> str | None:
+    """A summary field's value as text; a contact becomes its pseudonym."""
+    value = field.get("objectValue") or {}
+    if value.get("objectType") in ("CONTACT", "MULTI_CONTACT"):
+        return read_cell("contact", field, key)
+    return cell_text({"value": value.get("value"), "displayValue": field.get("displayValue")})
+
+
+def summary_record(change: SheetChange, field: JsonDict, key: str) -> JsonDict:
+    value = summary_value(field, key)
+    number = (field.get("objectValue") or {}).get("value")
+    return {
+        "sheet_id": change.sheet_id,
+        "field_id": field["id"],
+        "title": field.get("title"),
+        "type": field.get("type"),
+        "role": change.column_map.summary_role(field.get("title") or ""),
+        "value": value,
+        "number_value": to_number(number) if isinstance(number, int | float) else None,
+        "modified_at": parse_timestamp(field.get("modifiedAt")),
+        "is_deleted": False,
+    }
+
+
+def history_records(
+    scope: SmartsheetScope, sheet_id: int, row_id: int, tracked: dict[int, str]
+) -> list[JsonDict]:
+    records = []
+    for column_id, role in tracked.items():
+        path = f"/sheets/{sheet_id}/rows/{row_id}/columns/{column_id}/history"
+        for page in scope.client.pages(path):
+            for entry in page:
+                editor = entry.get("modifiedBy") or {}
+                value = read_cell(ROLE_KINDS[role], entry, scope.key)
+                records.append(
+                    {
+                        "row_id": row_id,
+                        "sheet_id": sheet_id,
+                        "column_id": column_id,
+                        "role": role,
+                        "value": str(value) if value is not None else None,
+                        "modified_at": parse_timestamp(entry.get("modifiedAt")),
+                        "modified_by_token": read_cell(
+                            "contact", {"objectValue": editor}, scope.key
+                        ),
+                        "is_deleted": False,
+                    }
+                )
+    return records

@@ -1,0 +1,146 @@
+"""What changed in the account since the last run, read with as few requests as Smartsheet allows.
+
+One run: find the sheets in scope (workspace or folder discovery, or the sheet listing), list
+the sheets modified since the last run (`/sheets?modifiedSince`, or the full listing's
+`modifiedAt`), and GET only those, with `ifVersionAfter` (an unchanged sheet answers its
+version alone) and `rowsModifiedSince` (changed rows only). A sheet's row count tells whether
+rows were deleted: only then is the sheet read whole to find which. Sheets that left the scope
+or answer 404 are deleted. The state kept per sheet (version, row ids, the time it was read)
+is committed with the load, so a failed run is re-run from the same point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.smartsheet.client import JsonDict, SmartsheetClient
+from connectors.smartsheet.column_map import ColumnMap, map_for
+from connectors.smartsheet.settings import SmartsheetSettings
+
+SHEET_PARAMS = {"include": "objectValue", "level": 2}
+
+
+@dataclass
+class SheetChange:
+    """One sheet to load: what it is now (None once deleted), the rows to upsert and the ids
+    of rows to tombstone."""
+
+    sheet_id: int
+    sheet: JsonDict | None = None
+    rows: list[JsonDict] = field(default_factory=list)
+    deleted_rows: list[int] = field(default_factory=list)
+    summary: list[JsonDict] = field(default_factory=list)
+    column_map: ColumnMap | None = None
+    roles: dict[int, str] = field(default_factory=dict)
+    workspace_name: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.sheet is None
+
+
+class SheetSync:
+    """Plans and reads one run's changes; `state` is the resource state dlt commits with it."""
+
+    def __init__(
+        self,
+        client: SmartsheetClient,
+        settings: SmartsheetSettings,
+        maps: list[ColumnMap],
+        state: dict[str, Any],
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.maps = maps
+        self.state = state
+        self.known: dict[str, JsonDict] = state.setdefault("sheets", {})
+        self.workspaces: dict[int, str] = {}
+
+    def changes(self) -> Iterator[SheetChange]:
+        scope, changed = self.scope_and_changes()
+        started = self.client.first_answer_at or self.state.get("listed_at")
+        for sheet_id in sorted(changed):
+            change = self.read(sheet_id, started)
+            if change is not None:
+                yield change
+        for sheet_id in sorted(int(i) for i in self.known if int(i) not in scope):
+            yield self.forget(sheet_id)
+        self.state["listed_at"] = started
+
+    def scope_and_changes(self) -> tuple[set[int], set[int]]:
+        """The sheet ids in scope and those to read: new to the state or modified since."""
+        since = self.state.get("listed_at")
+        workspace_ids, folder_ids = (
+            self.settings.ids("workspace_ids"),
+            self.settings.ids("folder_ids"),
+        )
+        if workspace_ids or folder_ids:
+            scope = self.discover(workspace_ids, folder_ids)
+            modified = set()
+            if since:
+                for page in self.client.pages("/sheets", modifiedSince=since):
+                    modified |= {sheet["id"] for sheet in page}
+        else:
+            listed = [sheet for page in self.client.pages("/sheets") for sheet in page]
+            wanted = set(self.settings.ids("sheet_ids"))
+            scope = {s["id"] for s in listed if not wanted or s["id"] in wanted}
+            modified = {s["id"] for s in listed if since and s.get("modifiedAt", "") >= since}
+        new = {sheet_id for sheet_id in scope if str(sheet_id) not in self.known}
+        return scope, new | (modified & scope)
+
+    def discover(self, workspace_ids: list[int], folder_ids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for workspace_id in workspace_ids:
+            workspace = self.client.get(f"/workspaces/{workspace_id}", loadAll="true")
+            for sheet_id in _sheet_ids(workspace):
+                self.workspaces[sheet_id] = workspace.get("name")
+                found.add(sheet_id)
+        for folder_id in folder_ids:
+            found |= set(_sheet_ids(self.client.get(f"/folders/{folder_id}")))
+        return found
+
+    def read(self, sheet_id: int, started: str | None) -> SheetChange | None:
+        """The sheet's changes since it was last read; None when it did not change."""
+        known = self.known.get(str(sheet_id))
+        params = dict(SHEET_PARAMS)
+        if known:
+            params |= {"ifVersionAfter": known["version"], "rowsModifiedSince": known["since"]}
+        sheet = self.client.get(f"/sheets/{sheet_id}", missing_ok=True, **params)
+        if sheet is None:
+            return self.forget(sheet_id)
+        if "rows" not in sheet:  # `ifVersionAfter`: only the version, nothing changed
+            return None
+        column_map = map_for(self.maps, sheet.get("name") or "")
+        roles = column_map.resolve(sheet)
+        rows = sheet.get("rows") or []
+        previous = set(known["rows"]) if known else set()
+        deleted: list[int] = []
+        if known and len(previous | {r["id"] for r in rows}) != sheet.get("totalRowCount"):
+            whole = self.client.get(f"/sheets/{sheet_id}", **SHEET_PARAMS)
+            rows = whole.get("rows") or []
+            deleted = sorted(previous - {r["id"] for r in rows})
+        live = (previous - set(deleted)) | {r["id"] for r in rows}
+        self.known[str(sheet_id)] = {
+            "version": sheet["version"],
+            "since": started,
+            "rows": sorted(live),
+            "columns": [c["id"] for c in sheet.get("columns") or []],
+        }
+        summary = []
+        if sheet.get("hasSummaryFields"):
+            summary = self.client.get(f"/sheets/{sheet_id}/summary").get("fields") or []
+        workspace = self.workspaces.get(sheet_id) or (sheet.get("workspace") or {}).get("name")
+        return SheetChange(sheet_id, sheet, rows, deleted, summary, column_map, roles, workspace)
+
+    def forget(self, sheet_id: int) -> SheetChange:
+        """A deleted sheet (or one that left the scope): tombstones for all it loaded."""
+        known = self.known.pop(str(sheet_id), None) or {"rows": []}
+        return SheetChange(sheet_id, deleted_rows=list(known["rows"]))
+
+
+def _sheet_ids(container: JsonDict) -> Iterator[int]:
+    yield from (sheet["id"] for sheet in container.get("sheets") or [])
+    for folder in container.get("folders") or []:
+        yield from _sheet_ids(folder)
