@@ -17,7 +17,7 @@ MARTS_DIR = TRANSFORMS_DIR / "models" / "marts"
 CATALOGUE_PATH = TRANSFORMS_DIR.parent / "docs" / "kpis.md"
 META_FIELDS = ("kpi", "grain", "formula", "source", "caveats")
 # Sections in the order of ../shared/pmo-kpis.md.
-FAMILIES = ("delivery", "portfolio", "customer", "capability", "scorecard")
+FAMILIES = ("delivery", "forecast", "portfolio", "customer", "capability", "scorecard")
 
 HEADER = """# KPI catalogue
 

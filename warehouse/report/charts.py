@@ -184,3 +184,66 @@ def portfolio_health(projects: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(title="schedule variance, days (positive = late)")
     figure.update_yaxes(title="cost performance index (below 1 = over cost)")
     return figure
+
+
+def forecast_fan(trend: pd.DataFrame, project_key: str) -> go.Figure:
+    """A project's Monte Carlo completion forecast (issues) as of each recent week: the P50 to
+    P95 fan, the P85 line, against the register's baseline end; or why there is none."""
+    frame = trend[
+        (trend["subject_type"] == "project")
+        & (trend["subject_key"] == project_key)
+        & (trend["scope_basis"] == "issues")
+    ].sort_values("as_of_date")
+    latest = frame.iloc[-1] if not frame.empty else None
+    title = f"{project_key}: forecast completion vs baseline end"
+    if latest is not None and pd.notna(latest["p85_date"]):
+        chance = latest["probability_by_target_pct"]
+        title += (
+            f"<br><sup>as of {latest['as_of_date']:%Y-%m-%d}: P85 {latest['p85_date']:%Y-%m-%d}"
+            + (f", {chance:.0f}% chance by the baseline end" if pd.notna(chance) else "")
+            + "</sup>"
+        )
+    figure = _figure(title, frame)
+    forecast = frame.dropna(subset=["p50_date"])
+    if latest is not None and forecast.empty:
+        figure.add_annotation(
+            text=f"no forecast: {latest['no_forecast_reason']}", showarrow=False, font={"size": 14}
+        )
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+    figure.add_scatter(
+        x=forecast["as_of_date"],
+        y=forecast["p50_date"],
+        mode="lines",
+        name="P50",
+        line={"color": "#90caf9"},
+    )
+    figure.add_scatter(
+        x=forecast["as_of_date"],
+        y=forecast["p95_date"],
+        mode="lines",
+        name="P95 (fan: P50-P95)",
+        line={"color": "#90caf9"},
+        fill="tonexty",
+        fillcolor="rgba(21, 101, 192, 0.2)",
+    )
+    figure.add_scatter(
+        x=forecast["as_of_date"],
+        y=forecast["p85_date"],
+        mode="lines+markers",
+        name="P85",
+        line={"color": "#1565c0", "width": 3},
+    )
+    baseline = frame["target_date"].dropna()
+    if not baseline.empty and not forecast.empty:
+        figure.add_scatter(
+            x=[forecast["as_of_date"].min(), forecast["as_of_date"].max()],
+            y=[baseline.iloc[-1]] * 2,
+            mode="lines",
+            name=f"baseline end {baseline.iloc[-1]:%Y-%m-%d}",
+            line={"dash": "dash", "color": BENCHMARK_COLOURS["low"]},
+        )
+    figure.update_xaxes(title="forecast as of")
+    figure.update_yaxes(title="completion date")
+    figure.update_layout(legend={"orientation": "h", "y": -0.2})
+    return figure

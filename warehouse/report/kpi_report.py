@@ -50,6 +50,7 @@ TABLE_SOURCES: dict[str, tuple[str, ...]] = {
     "delivery_throughput_monthly": (JIRA,),
     "delivery_flow_monthly": (JIRA,),
     "delivery_on_time_monthly": (JIRA,),
+    "delivery_forecast_trend": (JIRA,),
     "maturity_by_domain": (MATURITY_WB,),
     "portfolio_rag_distribution": (REGISTER_WB,),
     "portfolio_health": (REGISTER_WB,),
@@ -245,6 +246,11 @@ def _sections(
             ],
         ),
         (
+            "Delivery forecast",
+            FORECAST_INTRO,
+            _forecast_fans(tables["delivery_forecast_trend"]),
+        ),
+        (
             "Capability",
             "",
             [
@@ -269,6 +275,22 @@ def _sections(
     return [
         Section(title, intro, figures, _awaited(tables, [name for name, _ in figures]))
         for title, intro, figures in sections
+    ]
+
+
+FORECAST_INTRO = (
+    "<p>Monte Carlo over each project's recent weekly throughput: the band spans the dates by "
+    "which 50 % to 95 % of the simulated futures finish the remaining issues, as forecast each "
+    "week, against the baseline end; commit to P85. Method and assumptions: docs/kpis.md.</p>"
+)
+
+
+def _forecast_fans(trend: pd.DataFrame) -> list[tuple[str, go.Figure]]:
+    """One fan chart per project of the forecast (one empty chart before any forecast)."""
+    projects = sorted(trend.loc[trend["subject_type"] == "project", "subject_key"].unique())
+    return [
+        ("delivery_forecast_trend", charts.forecast_fan(trend, project))
+        for project in projects or [""]
     ]
 
 

@@ -1,0 +1,105 @@
+-- The scope a delivery forecast has left, per as-of day: for each project (of Jira or of the
+-- register) and each epic with open work, the issues open at the as-of day's end (created
+-- before it, in a status not of category done then; sub-tasks left out), their story points
+-- (current estimates; unestimated issues counted apart) and the plan's date to meet: a
+-- project's baseline end from the register, an epic's due date in Jira. An epic is the parent
+-- of a standard issue (by hierarchy, whatever the site calls the type); its scope is its
+-- children.
+with as_of_days as (
+    select * from {{ ref('int_forecast__as_of_days') }}
+),
+
+issues as (
+    select * from {{ ref('int_jira__issue_lifecycle') }}
+    where not is_subtask
+),
+
+parents as (
+    select issue_key, parent_key from {{ ref('stg_jira__issues') }}
+    where not is_subtask
+),
+
+intervals as (
+    select * from {{ ref('int_jira__status_intervals') }}
+),
+
+open_issues as (
+    select
+        as_of_days.as_of_date,
+        issues.project_key,
+        issues.issue_key,
+        epics.issue_key as epic_key,
+        issues.story_points
+    from as_of_days
+    inner join issues on issues.created_at < as_of_days.cutoff_at
+    inner join intervals
+        on issues.issue_id = intervals.issue_id
+        and intervals.entered_at < as_of_days.cutoff_at
+        and (intervals.left_at is null or intervals.left_at >= as_of_days.cutoff_at)
+    left join parents on issues.issue_key = parents.issue_key
+    left join issues as epics on parents.parent_key = epics.issue_key
+    where coalesce(intervals.status_category_key, '') <> 'done'
+),
+
+register as (
+    select * from {{ ref('stg_spreadsheets__project_register') }}
+),
+
+jira_projects as (
+    select distinct project_key from issues
+),
+
+project_list as (
+    select
+        coalesce(jira_projects.project_key, register.project_key) as project_key,
+        jira_projects.project_key is not null as has_jira_issues,
+        register.baseline_end
+    from jira_projects
+    full join register on jira_projects.project_key = register.project_key
+),
+
+projects as (
+    select as_of_days.as_of_date, project_list.*
+    from as_of_days
+    cross join project_list
+),
+
+project_scope as (
+    select
+        projects.as_of_date,
+        'project' as subject_type,
+        projects.project_key as subject_key,
+        projects.project_key,
+        case when projects.has_jira_issues then count(open_issues.issue_key) end
+            as remaining_issues,
+        coalesce(sum(open_issues.story_points), 0) as remaining_story_points,
+        count(open_issues.issue_key) - count(open_issues.story_points) as unestimated_issues,
+        projects.baseline_end as target_date,
+        'baseline_end' as target_source
+    from projects
+    left join open_issues
+        on projects.as_of_date = open_issues.as_of_date
+        and projects.project_key = open_issues.project_key
+    group by
+        projects.as_of_date, projects.project_key, projects.has_jira_issues, projects.baseline_end
+),
+
+epic_scope as (
+    select
+        open_issues.as_of_date,
+        'epic' as subject_type,
+        open_issues.epic_key as subject_key,
+        open_issues.project_key,
+        count(*) as remaining_issues,
+        coalesce(sum(open_issues.story_points), 0) as remaining_story_points,
+        count(*) - count(open_issues.story_points) as unestimated_issues,
+        any_value(epics.due_date) as target_date,
+        'due_date' as target_source
+    from open_issues
+    inner join issues as epics on open_issues.epic_key = epics.issue_key
+    group by all
+)
+
+select * from project_scope
+union all
+select * from epic_scope

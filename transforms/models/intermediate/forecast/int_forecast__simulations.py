@@ -1,0 +1,17 @@
+"""Monte Carlo delivery forecast per as-of day, subject (project or epic) and scope basis
+(issues, story points): the simulation in warehouse.forecasting on the remaining scope and
+throughput samples; the settings are dbt vars (see _int_forecast__models.yml)."""
+
+from warehouse.forecasting import Settings, forecast_subjects
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    settings = Settings(
+        trials=int(dbt.config.get("forecast_trials")),
+        seed=int(dbt.config.get("forecast_seed")),
+        max_weeks=int(dbt.config.get("forecast_max_weeks")),
+    )
+    scope = dbt.ref("int_forecast__remaining_scope").df()
+    samples = dbt.ref("int_forecast__throughput_samples").df()
+    return forecast_subjects(scope, samples, settings)

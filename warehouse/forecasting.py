@@ -1,0 +1,220 @@
+"""Monte Carlo delivery forecast: how many weeks the remaining scope takes at the pace of the
+recent past, as a distribution over many simulated futures.
+
+Each trial draws one past week's throughput (with replacement, weeks independent) for every
+future week until the cumulative throughput covers the remaining scope; the week it does is
+the trial's completion week. Percentiles of the trials' completion weeks are the forecast.
+Pure numpy: the dbt model ``int_forecast__simulations`` and the tests call the same code.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+NO_REMAINING_SCOPE = "no remaining scope"
+NO_THROUGHPUT = "no throughput in the sampled weeks"
+NO_HISTORY = "no throughput history to sample"
+NOT_ESTIMATED = "the remaining issues have no estimate"
+NO_JIRA_ISSUES = "no Jira issues for this project"
+PERCENTILES = (50, 85, 95)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Completion week percentiles (weeks after the as-of day; None: not forecast, or beyond
+    the horizon) and the share of trials done by the target, with why there is no forecast."""
+
+    p50_weeks: int | None = None
+    p85_weeks: int | None = None
+    p95_weeks: int | None = None
+    probability_by_target: float | None = None
+    no_forecast_reason: str | None = None
+
+
+def subject_rng(seed: int, *key: str) -> np.random.Generator:
+    """A generator of its own per subject (project or epic, and scope basis): a subject's
+    numbers do not depend on which other subjects are forecast, nor on their order. The as-of
+    day is deliberately not in the key: every as-of week replays the same random draws, so the
+    trend moves with the data, not with sampling noise."""
+    return np.random.default_rng([seed, *(zlib.crc32(part.encode()) for part in key)])
+
+
+def completion_weeks(
+    history: np.ndarray,
+    remaining: float,
+    trials: int,
+    rng: np.random.Generator,
+    max_weeks: int,
+) -> np.ndarray:
+    """Weeks each trial needs for its cumulative throughput to reach ``remaining``, drawing
+    each week from ``history``; ``max_weeks + 1`` for a trial not done within ``max_weeks``.
+
+    Weeks are drawn in blocks sized from the mean pace, for the unfinished trials only."""
+    weeks = np.full(trials, max_weeks + 1, dtype=np.int64)
+    if remaining <= 0:
+        weeks[:] = 0
+        return weeks
+    history = np.asarray(history, dtype=np.float64)
+    mean = history.mean()
+    block = int(min(max_weeks, max(4, np.ceil(1.5 * remaining / mean)))) if mean > 0 else 0
+    active = np.arange(trials)
+    done_so_far = np.zeros(trials)
+    start = 0
+    while active.size and start < max_weeks and block:
+        size = min(block, max_weeks - start)
+        draws = history[rng.integers(0, history.size, size=(active.size, size))]
+        cumulative = done_so_far[active, None] + np.cumsum(draws, axis=1)
+        reached = cumulative >= remaining
+        finished = reached[:, -1]  # cumulative throughput never falls
+        weeks[active[finished]] = start + 1 + reached[finished].argmax(axis=1)
+        done_so_far[active] = cumulative[:, -1]
+        active = active[~finished]
+        start += size
+    return weeks
+
+
+def forecast(
+    history: np.ndarray | list[float],
+    remaining: float,
+    *,
+    trials: int,
+    rng: np.random.Generator,
+    max_weeks: int,
+    weeks_to_target: int | None = None,
+) -> Forecast:
+    """The forecast of ``remaining`` scope from a sample of weekly ``history``.
+
+    Pn is the smallest number of weeks within which at least n % of the trials finish (None
+    when that is beyond ``max_weeks``). ``weeks_to_target``: the whole weeks from the as-of
+    day to the target date; the probability is the share of trials done within them."""
+    history = np.asarray(history, dtype=np.float64)
+    if remaining <= 0:
+        return Forecast(no_forecast_reason=NO_REMAINING_SCOPE)
+    if history.size == 0:
+        return Forecast(no_forecast_reason=NO_HISTORY)
+    if not (history > 0).any():
+        return Forecast(no_forecast_reason=NO_THROUGHPUT)
+    weeks = completion_weeks(history, remaining, trials, rng, max_weeks)
+    quantiles = np.quantile(weeks, [p / 100 for p in PERCENTILES], method="inverted_cdf")
+    p50, p85, p95 = (int(q) if q <= max_weeks else None for q in quantiles)
+    probability = None if weeks_to_target is None else float((weeks <= weeks_to_target).mean())
+    return Forecast(p50, p85, p95, probability)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The forecast's dbt vars (transforms/dbt_project.yml, ``forecast_*``)."""
+
+    trials: int
+    seed: int
+    max_weeks: int
+
+
+# Scope basis: (its remaining scope, its weekly throughput) columns of the input models.
+SCOPE_BASES = {
+    "issues": ("remaining_issues", "issues_done"),
+    "story_points": ("remaining_story_points", "story_points_done"),
+}
+
+
+def throughput_history(
+    samples: pd.DataFrame, project_key: str, column: str
+) -> tuple[np.ndarray, str | None]:
+    """The weeks a project's forecast samples (``samples``: one as-of day's rows of
+    int_forecast__throughput_samples) and whose they are: the project's own when it has the
+    full history, else every week of the projects that have it ("portfolio")."""
+    own = samples[samples["project_key"] == project_key]
+    if not own.empty and own["has_full_history"].all():
+        return own[column].to_numpy(dtype=np.float64), "project"
+    portfolio = samples[samples["has_full_history"]]
+    return portfolio[column].to_numpy(dtype=np.float64), "portfolio" if len(portfolio) else None
+
+
+def forecast_subjects(
+    scope: pd.DataFrame, samples: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """One forecast per row of ``scope`` (int_forecast__remaining_scope) and scope basis, from
+    ``samples`` (int_forecast__throughput_samples)."""
+    rows = []
+    # Draws pick sampled weeks by position: a fixed order keeps a seed's numbers reproducible.
+    samples = samples.sort_values(["as_of_date", "project_key", "week_number"])
+    by_day = dict(tuple(samples.groupby("as_of_date")))
+    for subject in scope.itertuples(index=False):
+        day_samples = by_day.get(subject.as_of_date, samples.iloc[0:0])
+        weeks_to_target = (
+            None
+            if pd.isna(subject.target_date)
+            else (pd.Timestamp(subject.target_date) - pd.Timestamp(subject.as_of_date)).days // 7
+        )
+        for basis, (remaining_column, done_column) in SCOPE_BASES.items():
+            remaining = getattr(subject, remaining_column)
+            history, source = np.empty(0), None
+            if pd.isna(subject.remaining_issues):
+                result = Forecast(no_forecast_reason=NO_JIRA_ISSUES)
+            elif basis == "story_points" and subject.remaining_issues > 0 and remaining <= 0:
+                result = Forecast(no_forecast_reason=NOT_ESTIMATED)
+            else:
+                history, source = throughput_history(day_samples, subject.project_key, done_column)
+                result = forecast(
+                    history,
+                    remaining,
+                    trials=settings.trials,
+                    rng=subject_rng(
+                        settings.seed, subject.subject_type, subject.subject_key, basis
+                    ),
+                    max_weeks=settings.max_weeks,
+                    weeks_to_target=weeks_to_target,
+                )
+            rows.append(
+                {
+                    "as_of_date": subject.as_of_date,
+                    "subject_type": subject.subject_type,
+                    "subject_key": subject.subject_key,
+                    "project_key": subject.project_key,
+                    "scope_basis": basis,
+                    "remaining_scope": None if pd.isna(remaining) else float(remaining),
+                    "unestimated_issues": subject.unestimated_issues,
+                    "sample_source": source,
+                    "sampled_weeks": len(history),
+                    "mean_weekly_throughput": float(history.mean()) if len(history) else None,
+                    "target_date": subject.target_date,
+                    "target_source": subject.target_source,
+                    "weeks_to_target": weeks_to_target,
+                    "trials": settings.trials,
+                    **asdict(result),
+                }
+            )
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS).astype(dict.fromkeys(WHOLE_NUMBERS, "Int64"))
+
+
+OUTPUT_COLUMNS = [
+    "as_of_date",
+    "subject_type",
+    "subject_key",
+    "project_key",
+    "scope_basis",
+    "remaining_scope",
+    "unestimated_issues",
+    "sample_source",
+    "sampled_weeks",
+    "mean_weekly_throughput",
+    "target_date",
+    "target_source",
+    "weeks_to_target",
+    "trials",
+    *(field.name for field in fields(Forecast)),
+]
+# Counts and weeks, kept whole numbers (nullable) in the table.
+WHOLE_NUMBERS = [
+    "unestimated_issues",
+    "sampled_weeks",
+    "weeks_to_target",
+    "trials",
+    "p50_weeks",
+    "p85_weeks",
+    "p95_weeks",
+]
