@@ -7,7 +7,7 @@ UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install prepare browser demo refresh test ui lint format clean
+.PHONY: install prepare browser demo refresh test ui bi bi-install lint format clean
 DBT_MANIFEST := transforms/target/manifest.json
 DBT_SOURCES := $(shell find transforms/models transforms/macros transforms/seeds transforms/tests \
 	-type f 2>/dev/null) transforms/dbt_project.yml transforms/profiles.yml
@@ -35,12 +35,27 @@ refresh: prepare
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: prepare browser
+test: prepare browser bi-install
 	$(UV) run pytest $(PYTEST_ARGS)
 
 ui: install
 	@echo "Dagster UI: http://$(UI_HOST):$(UI_PORT) (warehouse: $${PMO_WAREHOUSE_PATH:-warehouse/pmo.duckdb}; Ctrl-C stops it)"
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(UV) run dagster dev -w workspace.yaml -h $(UI_HOST) -p $(UI_PORT)
+
+# Superset in its own environment (its pins clash with ours), from the committed lock.
+BI_VENV := warehouse/bi/.venv
+BI_PORT ?= 8088
+$(BI_VENV)/.installed: warehouse/bi/requirements.lock
+	$(UV) venv --quiet --allow-existing --python 3.11 $(BI_VENV)
+	$(UV) pip sync --quiet --compile-bytecode --python $(BI_VENV)/bin/python warehouse/bi/requirements.lock
+	@touch $@
+
+bi-install: $(BI_VENV)/.installed
+
+# Superset on the serving snapshot (after `make demo`): sets up the dashboard, serves until Ctrl-C.
+bi: install bi-install
+	$(BI_VENV)/bin/python warehouse/bi/serve.py --port $(BI_PORT) --snapshot \
+		"$$($(UV) run python -c 'from warehouse.settings import warehouse_path; from warehouse.publishing.paths import serving_database_path; print(serving_database_path(warehouse_path()).absolute())')"
 
 lint: install
 	$(UV) run ruff check .
