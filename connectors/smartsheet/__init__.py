@@ -208,16 +208,19 @@ def column_record(change: SheetChange, column: JsonDict) -> JsonDict:
 
 
 def summary_value(field: JsonDict, key: str) -> str | None:
-    """A summary field's value as text; a contact becomes its pseudonym."""
-    value = field.get("objectValue") or {}
-    if value.get("objectType") in ("CONTACT", "MULTI_CONTACT"):
+    """A summary field's value as text (as shown); a contact becomes its pseudonym."""
+    value = field.get("objectValue")
+    if isinstance(value, dict) and value.get("objectType") in ("CONTACT", "MULTI_CONTACT"):
         return read_cell("contact", field, key)
-    return cell_text({"value": value.get("value"), "displayValue": field.get("displayValue")})
+    if isinstance(value, dict):
+        value = value.get("value")
+    return cell_text({"value": value, "displayValue": field.get("displayValue")})
 
 
 def summary_record(change: SheetChange, field: JsonDict, key: str) -> JsonDict:
+    """One summary field; `number_value` is its number (`$12,500.00` read as 12500)."""
     value = summary_value(field, key)
-    number = (field.get("objectValue") or {}).get("value")
+    contact = isinstance(field.get("objectValue"), dict)
     return {
         "sheet_id": change.sheet_id,
         "field_id": field["id"],
@@ -225,7 +228,7 @@ def summary_record(change: SheetChange, field: JsonDict, key: str) -> JsonDict:
         "type": field.get("type"),
         "role": change.column_map.summary_role(field.get("title") or ""),
         "value": value,
-        "number_value": to_number(number) if isinstance(number, int | float) else None,
+        "number_value": None if contact or value is None else to_number(value),
         "modified_at": parse_timestamp(field.get("modifiedAt")),
         "is_deleted": False,
     }

@@ -150,15 +150,11 @@ def summary_field(item: SummaryField) -> JsonDict:
     if isinstance(item.value, Person):
         body |= {"objectValue": contact(item.value), "displayValue": item.value.name}
     elif isinstance(item.value, float):
-        body |= {
-            "objectValue": {"objectType": "NUMBER", "value": item.value},
-            "displayValue": f"${item.value:,.2f}",
-        }
+        # The description's object values have no text or number kind: these fields carry
+        # their value as shown only.
+        body["displayValue"] = f"${item.value:,.2f}"
     else:
-        body |= {
-            "objectValue": {"objectType": "STRING", "value": item.value},
-            "displayValue": str(item.value),
-        }
+        body["displayValue"] = str(item.value)
     return body
 
 
