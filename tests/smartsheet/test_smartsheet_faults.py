@@ -1,0 +1,88 @@
+"""Rate limits (429, errorCode 4003), server errors and dropped connections cost time, never
+rows; what still fails after the retries fails in one line without the token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from dlt.common.pipeline import LoadInfo
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from connectors.smartsheet.errors import SmartsheetError
+from sandbox.smartsheet.emulator import SmartsheetEmulator
+from sandbox.smartsheet.portfolio import Portfolio
+from tests.jira.conftest import root_cause
+from tests.smartsheet.conftest import TOKEN, Query
+
+
+def total_rows(portfolio: Portfolio) -> int:
+    return sum(len(s.rows) for s in portfolio.sheets.values())
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "options"),
+    [
+        ("rate_limit", "/sheets/", {"times": 3}),
+        ("rate_limit", "/sheets", {"times": 1, "retry_after": 1}),
+        ("server_error", "/sheets/", {"times": 3, "status": 503}),
+        ("drop_connection", "/sheets/", {"times": 2}),
+        ("rate_limit", "/workspaces", {"times": 2}),
+    ],
+)
+def test_a_full_load_survives_transient_faults_without_losing_a_row(
+    load: Callable[..., LoadInfo],
+    emulator: SmartsheetEmulator,
+    portfolio: Portfolio,
+    query: Query,
+    kind: str,
+    path: str,
+    options: dict,
+) -> None:
+    emulator.inject(kind, path, **options)
+    load()
+    assert query("select count(*) from raw_smartsheet.rows")[0][0] == total_rows(portfolio)
+    assert query("select count(*) from raw_smartsheet.sheets")[0][0] == 4
+
+
+def test_an_incremental_run_survives_a_rate_limit_on_the_changed_sheet(
+    load: Callable[..., LoadInfo], emulator: SmartsheetEmulator, portfolio: Portfolio, query: Query
+) -> None:
+    load()
+    plan = portfolio.plans()[0]
+    portfolio.update_row(plan.id, plan.rows[2].id, {"Status": "Red"})
+    emulator.inject("rate_limit", f"/sheets/{plan.id}", times=2)
+    load()
+    status = query(f"select status from raw_smartsheet.rows where row_id = {plan.rows[2].id}")
+    assert status == [("Red",)]
+
+
+def test_a_lasting_rate_limit_fails_in_one_line_without_the_token(
+    load: Callable[..., LoadInfo], emulator: SmartsheetEmulator
+) -> None:
+    emulator.inject("rate_limit", "/sheets/", times=100)
+    with pytest.raises(PipelineStepFailed) as failure:
+        load(max_attempts=2)
+    error = root_cause(failure.value)
+    assert isinstance(error, SmartsheetError)
+    message = str(error)
+    assert "HTTP 429" in message and "4003" in message and "\n" not in message
+    assert TOKEN not in message
+
+
+def test_a_failed_run_is_rerun_without_gaps(
+    load: Callable[..., LoadInfo], emulator: SmartsheetEmulator, portfolio: Portfolio, query: Query
+) -> None:
+    """The state is committed with the load only: a run failing half way is redone whole."""
+    load()
+    first, second = portfolio.plans()[:2]
+    portfolio.update_row(first.id, first.rows[2].id, {"Status": "Red"})
+    portfolio.update_row(second.id, second.rows[2].id, {"Status": "Red"})
+    emulator.inject("server_error", f"/sheets/{second.id}", times=100)
+    with pytest.raises(PipelineStepFailed):
+        load(max_attempts=2)
+    emulator.faults.clear()
+    load()
+    changed = f"{first.rows[2].id}, {second.rows[2].id}"
+    rows = query(f"select status from raw_smartsheet.rows where row_id in ({changed})")
+    assert rows == [("Red",), ("Red",)]
