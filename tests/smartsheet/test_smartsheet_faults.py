@@ -3,6 +3,7 @@ rows; what still fails after the retries fails in one line without the token."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -86,3 +87,13 @@ def test_a_failed_run_is_rerun_without_gaps(
     changed = f"{first.rows[2].id}, {second.rows[2].id}"
     rows = query(f"select status from raw_smartsheet.rows where row_id in ({changed})")
     assert rows == [("Red",), ("Red",)]
+
+
+def test_the_token_is_never_logged(
+    load: Callable[..., LoadInfo], emulator: SmartsheetEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator.inject("rate_limit", "/sheets/", times=2)
+    with caplog.at_level(logging.DEBUG):
+        load()
+    assert caplog.records
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)

@@ -1,0 +1,46 @@
+"""Settings: regions, ids, the token kept out of messages, and an install without Smartsheet."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.smartsheet.errors import SmartsheetConfigError
+from connectors.smartsheet.settings import SmartsheetSettings
+
+
+@pytest.mark.parametrize(
+    ("region", "url"),
+    [
+        ("us", "https://api.smartsheet.com/2.0"),
+        ("eu", "https://api.smartsheet.eu/2.0"),
+        ("au", "https://api.smartsheet.au/2.0"),
+    ],
+)
+def test_each_region_has_its_api_host(region: str, url: str) -> None:
+    assert SmartsheetSettings(region=region).api_url == url
+
+
+def test_an_unknown_region_names_the_setting() -> None:
+    with pytest.raises(SmartsheetConfigError, match="SOURCES__SMARTSHEET__REGION"):
+        _ = SmartsheetSettings(region="uk").api_url
+
+
+def test_ids_must_be_numbers() -> None:
+    settings = SmartsheetSettings(sheet_ids="123, abc")
+    with pytest.raises(SmartsheetConfigError, match="SOURCES__SMARTSHEET__SHEET_IDS"):
+        settings.ids("sheet_ids")
+
+
+def test_a_missing_token_names_its_setting_not_a_value() -> None:
+    with pytest.raises(SmartsheetConfigError, match="SOURCES__SMARTSHEET__ACCESS_TOKEN"):
+        SmartsheetSettings(pseudonymisation_key="k").check()
+
+
+def test_without_smartsheet_settings_the_source_is_not_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("ACCESS_TOKEN", "BASE_URL", "WORKSPACE_IDS", "FOLDER_IDS", "SHEET_IDS"):
+        monkeypatch.delenv(f"SOURCES__SMARTSHEET__{name}", raising=False)
+    assert not SmartsheetSettings.from_config().in_use
+    monkeypatch.setenv("SOURCES__SMARTSHEET__WORKSPACE_IDS", "42")
+    assert SmartsheetSettings.from_config().in_use
