@@ -1,8 +1,6 @@
 -- Lead time, cycle time and flow efficiency per project and month of the first move to done.
 with lifecycle as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
+    select * from {{ done_issues() }} as done_issues
 ),
 
 flow_time as (

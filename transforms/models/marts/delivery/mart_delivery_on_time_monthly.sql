@@ -7,9 +7,7 @@ with done_issues as (
         due_date,
         date_diff('day', due_date, cast(first_done_at as date)) as days_after_due,
         has_unknown_status
-    from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
+    from {{ done_issues() }} as done_issues
 )
 
 select

@@ -1,10 +1,4 @@
 -- Bug share and reopen rate of done issues per project and month of the first move to done.
-with done_issues as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
-)
-
 select
     project_id,
     project_key,
@@ -15,5 +9,5 @@ select
     count(case when reopen_count > 0 then 1 end) as issues_reopened,
     100.0 * count(case when reopen_count > 0 then 1 end) / count(*) as reopen_rate_pct,
     count(case when has_unknown_status then 1 end) as issues_with_unknown_status
-from done_issues
+from {{ done_issues() }} as done_issues
 group by project_id, project_key, {{ period_start('month', 'first_done_at') }}

@@ -1,16 +1,3 @@
--- Throughput per project and week of the first move to done (sub-tasks left out).
-with done_issues as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
-)
-
-select
-    project_id,
-    project_key,
-    {{ period_start('week', 'first_done_at') }} as week_start,
-    count(*) as issues_done,
-    {{ sum_of_estimates('story_points') }} as story_points_done,
-    count(case when has_unknown_status then 1 end) as issues_with_unknown_status
-from done_issues
-group by project_id, project_key, {{ period_start('week', 'first_done_at') }}
+-- Throughput per project and week of the first move to done (sub-tasks left out); the
+-- monthly mart is the same query by month.
+{{ throughput('week') }}

@@ -1,8 +1,6 @@
 -- Time the issues first done in a month spent in each status before that first done.
 with lifecycle as (
-    select * from {{ ref('int_jira__issue_lifecycle') }}
-    where first_done_at is not null
-        and not is_subtask
+    select * from {{ done_issues() }} as done_issues
 ),
 
 intervals as (

@@ -3,13 +3,6 @@
 -- next move (left_at null for the current status). The incremental history beside
 -- int_jira__status_moves, rebuilt for the same issues; int_jira__status_intervals adds the
 -- statusCategory.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='issue_id',
-    on_schema_change='fail',
-) }}
-
 with issues as (
     select issue_id, status_id, created_at, loaded_at from {{ ref('stg_jira__issues') }}
     where {{ issues_loaded_since_last_build() }}
