@@ -93,7 +93,8 @@ def set_up_dashboard(client: SupersetClient, snapshot: Path) -> str:
     """Connection, datasets, charts and dashboard; the dashboard's path."""
     database_id = ensure_database(client, snapshot)
     datasets = {
-        table: ensure_dataset(client, database_id, table) for table in served_tables(snapshot)
+        table: ensure_dataset(client, database_id, table, columns)
+        for table, columns in served_tables(snapshot).items()
     }
     dashboard_id = client.upsert(
         "dashboard",
@@ -137,26 +138,32 @@ def ensure_database(client: SupersetClient, snapshot: Path) -> int:
     return client.upsert("database", client.find("database", "database_name", DATABASE_NAME), body)
 
 
-def served_tables(snapshot: Path) -> list[str]:
-    """The scorecard and every delivery mart in the snapshot."""
+def served_tables(snapshot: Path) -> dict[str, set[str]]:
+    """The scorecard and every delivery mart in the snapshot, with their columns."""
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        names = [row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()]
-    return sorted(name for name in names if name.startswith(DATASET_PREFIXES))
+        rows = con.execute("select table_name, column_name from duckdb_columns()").fetchall()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        if table.startswith(DATASET_PREFIXES):
+            tables.setdefault(table, set()).add(column)
+    return tables
 
 
-def ensure_dataset(client: SupersetClient, database_id: int, table: str) -> int:
-    """A physical dataset on ``main.<table>``, its columns refreshed from the snapshot."""
+def ensure_dataset(client: SupersetClient, database_id: int, table: str, columns: set[str]) -> int:
+    """A physical dataset on ``main.<table>``; refreshed when the mart's columns changed."""
     existing = [
         dataset
         for dataset in client.find("dataset", "table_name", table)
         if dataset["database"]["id"] == database_id
     ]
-    if existing:
-        dataset_id = existing[0]["id"]
+    if not existing:
+        body = {"database": database_id, "schema": "main", "table_name": table}
+        return client.call("POST", "dataset/", json=body)["id"]
+    dataset_id = existing[0]["id"]
+    known = client.call("GET", f"dataset/{dataset_id}")["result"]["columns"]
+    if {column["column_name"] for column in known} != columns:
         client.call("PUT", f"dataset/{dataset_id}/refresh")
-        return dataset_id
-    body = {"database": database_id, "schema": "main", "table_name": table}
-    return client.call("POST", "dataset/", json=body)["id"]
+    return dataset_id
 
 
 def ensure_chart(

@@ -73,7 +73,8 @@ def start_server(host: str, port: int) -> subprocess.Popen:
         "--threads", "8", "--timeout", "120", "--bind", f"{host}:{port}",
         "superset.app:create_app()",
     ]  # fmt: skip
-    return subprocess.Popen(command, env=os.environ.copy())
+    # The server logs to stderr; stdout carries only serve.py's own status lines.
+    return subprocess.Popen(command, stdout=sys.stderr, env=os.environ.copy())
 
 
 def wait_until_healthy(server: subprocess.Popen, base_url: str) -> None:
@@ -91,7 +92,7 @@ def wait_until_healthy(server: subprocess.Popen, base_url: str) -> None:
 
 
 def stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
+    server.send_signal(signal.SIGINT)  # gunicorn: quick shutdown (TERM waits for keep-alives)
     server.wait(timeout=60)
 
 
