@@ -25,6 +25,15 @@ Generated from the dbt yml of `transforms/models/marts` by
 `uv run python transforms/scripts/kpi_catalogue.py`; do not edit by hand (a test checks it).
 Column descriptions also reach the Dagster UI and DuckDB column comments.
 
+In Dagster, each mart's materialisation carries the numbers listed under **Headlines in
+Dagster** as float metadata, which Dagster plots over time; a mart declares them in its yml
+`meta.headlines` (a stable `name`, an aggregate `sql` over the mart's rows, optionally only
+the rows of the `latest` value of a period column and a `where` filter), and they are computed
+after each dbt build (`pipelines/defs/headlines.py`). A mart with no rows has no headline and a
+null one is left out: its `headlines_missing` entry says which and why. Every model's
+materialisation shows its columns with DuckDB's types, and the scorecard's links the HTML KPI
+report (`kpi_report`).
+
 Shared rules:
 
 - Flow logic uses Jira's statusCategory (`new`, `indeterminate`, `done`), never status names,
@@ -74,6 +83,7 @@ def render_model(model: dict) -> str:
         f"- **Formula**: {one_line(meta.get('formula', ''))}",
         f"- **Source**: {one_line(meta.get('source', ''))}",
         f"- **Caveats**: {one_line(meta.get('caveats', ''))}",
+        f"- **Headlines in Dagster**: {render_headlines(meta.get('headlines', []))}",
         "",
         "| column | meaning |",
         "| --- | --- |",
@@ -83,6 +93,17 @@ def render_model(model: dict) -> str:
         for column in model.get("columns", [])
     ]
     return "\n".join(lines)
+
+
+def render_headlines(headlines: list[dict]) -> str:
+    """A mart's headline declarations (``meta.headlines``) as one line."""
+    rendered = []
+    for headline in headlines:
+        scope = [f"latest `{headline['latest']}`"] if headline.get("latest") else []
+        scope += [f"where `{headline['where']}`"] if headline.get("where") else []
+        suffix = f" ({', '.join(scope)})" if scope else ""
+        rendered.append(f"`{headline['name']}` = `{headline['sql']}`{suffix}")
+    return "; ".join(rendered) or "none declared"
 
 
 def render_catalogue() -> str:

@@ -1,0 +1,180 @@
+"""KPI headlines and column types as Dagster shows them: the end-to-end run's latest
+materialisations read through Dagster's GraphQL, and the declarations in the marts' yml."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster._core.remote_origin import InProcessCodeLocationOrigin
+from dagster._core.test_utils import InProcessTestWorkspaceLoadTarget
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+from dagster._core.workspace.context import WorkspaceProcessContext
+from dagster_graphql.test.utils import execute_dagster_graphql
+
+from pipelines.defs.headlines import (
+    MISSING_KEY,
+    NO_ROWS,
+    BuiltModel,
+    built_model_metadata,
+    declared_headlines,
+    is_kpi_mart,
+)
+from pipelines.defs.resources import DBT_PROJECT, Warehouse
+from warehouse.publishing.paths import kpi_report_path
+
+LATEST_MATERIALIZATIONS = """
+query LatestMaterializations {
+  assetNodes {
+    assetKey { path }
+    groupName
+    assetMaterializations(limit: 1) {
+      metadataEntries {
+        label
+        __typename
+        ... on FloatMetadataEntry { floatValue }
+        ... on UrlMetadataEntry { url }
+        ... on TextMetadataEntry { text }
+        ... on TableSchemaMetadataEntry { schema { columns { name type description } } }
+      }
+    }
+  }
+}
+"""
+SCORECARD = "marts/mart_pmo_value_scorecard_quarterly"
+
+
+def manifest_nodes() -> list[dict[str, Any]]:
+    """The models of the manifest the code location loads."""
+    nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"].values()
+    return [node for node in nodes if node["resource_type"] == "model"]
+
+
+def kpi_marts() -> list[dict[str, Any]]:
+    return [node for node in manifest_nodes() if is_kpi_mart(node)]
+
+
+def asset_key(node: dict[str, Any]) -> str:
+    return f"{node['schema']}/{node['name']}"
+
+
+@pytest.fixture(scope="module")
+def latest(pipeline_run) -> dict[str, dict[str, dict[str, Any]]]:
+    """Asset key -> metadata label -> entry, of every asset's latest materialisation, as
+    Dagster's GraphQL serves them for the end-to-end run's instance and code location."""
+    origin = InProcessCodeLocationOrigin(
+        LoadableTargetOrigin(module_name="pipelines.definitions", attribute="defs"),
+        location_name="pmo",
+    )
+    with WorkspaceProcessContext(
+        pipeline_run.instance, InProcessTestWorkspaceLoadTarget(origin)
+    ) as workspace:
+        result = execute_dagster_graphql(
+            workspace.create_request_context(), LATEST_MATERIALIZATIONS
+        )
+    return {
+        "/".join(node["assetKey"]["path"]): {
+            entry["label"]: entry for entry in node["assetMaterializations"][0]["metadataEntries"]
+        }
+        for node in result.data["assetNodes"]
+        if node["assetMaterializations"]
+    }
+
+
+def test_every_kpi_mart_declares_a_headline() -> None:
+    undeclared = [node["name"] for node in kpi_marts() if not declared_headlines(node)]
+    assert not undeclared, f"KPI marts without meta.headlines in their yml: {undeclared}"
+
+
+def test_every_kpi_marts_latest_materialisation_carries_its_headlines_as_floats(latest) -> None:
+    assert kpi_marts()
+    for node in kpi_marts():
+        entries = latest[asset_key(node)]
+        floats = {label for label, entry in entries.items() if "floatValue" in entry}
+        declared = {headline.name for headline in declared_headlines(node)}
+        why = entries.get(MISSING_KEY, {}).get("text")
+        assert floats & declared, f"{node['name']}: no float headline ({why})"
+
+
+def test_a_headline_is_the_marts_own_number_for_its_latest_period(latest, pipeline_run) -> None:
+    with duckdb.connect(str(pipeline_run.warehouse), read_only=True) as con:
+        (composite,) = con.execute(
+            "select composite_score from marts.mart_pmo_value_scorecard_quarterly "
+            "order by quarter_start desc limit 1"
+        ).fetchone()
+    assert latest[SCORECARD]["composite_score"]["floatValue"] == pytest.approx(composite)
+
+
+def test_every_mart_shows_its_column_types_and_descriptions(latest) -> None:
+    marts = [node for node in manifest_nodes() if node["fqn"][1] == "marts"]
+    assert marts
+    for node in marts:
+        schema = latest[asset_key(node)]["dagster/column_schema"]["schema"]
+        columns = {column["name"]: column for column in schema["columns"]}
+        assert all(column["type"] not in ("", "?") for column in columns.values()), node["name"]
+        assert {name: columns.get(name, {}).get("description") for name in node["columns"]} == {
+            name: column["description"] or None for name, column in node["columns"].items()
+        }
+
+
+def test_the_scorecard_links_the_kpi_report(latest, pipeline_run) -> None:
+    url = latest[SCORECARD]["kpi_report"]["url"]
+    assert url == kpi_report_path(pipeline_run.warehouse).as_uri()
+    assert kpi_report_path(pipeline_run.warehouse).is_file()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    """A warehouse with one KPI mart, empty until a test adds rows."""
+    warehouse = Warehouse(path=str(tmp_path / "pmo.duckdb"))
+    warehouse.execute(
+        "create schema marts; "
+        "create table marts.mart_example (month_start date, issues_done integer, nps double)"
+    )
+    return warehouse
+
+
+def example_mart(warehouse: Warehouse) -> BuiltModel:
+    (rows,) = warehouse.row_counts({"mart": ("marts", "mart_example")}).values()
+    headlines = [
+        {"name": "months", "sql": "count(*)"},
+        {"name": "issues_done", "sql": "sum(issues_done)", "latest": "month_start"},
+        {"name": "nps", "sql": "max(nps)", "latest": "month_start"},
+    ]
+    node = {"resource_type": "model", "name": "mart_example", "columns": {}}
+    node["meta"] = {"kpi": "Example", "headlines": headlines}
+    return BuiltModel(relation=("marts", "mart_example"), node=node, rows=rows)
+
+
+def headline_metadata(warehouse: Warehouse) -> dict[str, Any]:
+    metadata = built_model_metadata(
+        dg.build_asset_context(), warehouse, {"mart": example_mart(warehouse)}
+    )
+    return metadata["mart"]
+
+
+def test_an_empty_mart_has_no_headline_and_says_why(warehouse: Warehouse) -> None:
+    metadata = headline_metadata(warehouse)
+    assert not [value for value in metadata.values() if isinstance(value, dg.FloatMetadataValue)]
+    assert NO_ROWS in metadata[MISSING_KEY]
+
+
+def test_a_null_headline_is_left_out_and_named(warehouse: Warehouse) -> None:
+    warehouse.execute(
+        "insert into marts.mart_example values ('2026-08-01', 3, 10), ('2026-09-01', 4, null)"
+    )
+    metadata = headline_metadata(warehouse)
+    assert metadata["months"] == dg.MetadataValue.float(2.0)
+    assert metadata["issues_done"] == dg.MetadataValue.float(4.0)
+    assert "nps" not in metadata
+    assert metadata[MISSING_KEY].startswith("nps:")
+
+
+def test_a_malformed_declaration_names_the_mart() -> None:
+    node = {"name": "mart_example", "meta": {"headlines": [{"name": "Bad Name", "sql": "1"}]}}
+    with pytest.raises(ValueError, match="mart_example"):
+        declared_headlines(node)
