@@ -28,7 +28,7 @@ from connectors.jira.arrow_tables import (
 )
 from connectors.jira.client import JiraApiClient
 from connectors.jira.cursor import IssueCursor
-from connectors.jira.jql import issues_jql
+from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.page_worker import IssuePage, page_builder
 from connectors.jira.paging import IsLastPaginator, start_at_paginator
 from connectors.jira.rows import (
@@ -50,8 +50,10 @@ from connectors.jira.settings import (
     DEFAULT_BACKOFF_FACTOR,
     DEFAULT_LOOKBACK_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RETRY_DELAY,
     DEFAULT_RECONCILE_HOURS,
+    DEFAULT_SLICE_FROM,
     PROJECT_PAGE_SIZE,
     REQUEST_TIMEOUT_SECONDS,
     SEARCH_PAGE_SIZE,
@@ -59,6 +61,7 @@ from connectors.jira.settings import (
     WORKLOG_LIST_SIZE,
     JiraSettings,
 )
+from connectors.jira.slices import IssueSearch
 from connectors.jira.tables import (
     BOARDS,
     CHANGELOG_ITEMS,
@@ -106,6 +109,16 @@ class JiraScope:
         }
         return detect_field_roles(self.api.fields, overrides)
 
+    def search(self, since: datetime | None, jql_filter: str | None) -> IssueSearch:
+        """The issues changed since `since` (all when None): sliced when many (`slices`)."""
+        time_zone = self.api.time_zone
+        return IssueSearch(
+            self.api,
+            scope_jql(self.project_keys, since, time_zone, jql_filter),
+            issues_jql(self.project_keys, since, time_zone, jql_filter),
+            self.settings.slice_from,
+        )
+
     @property
     def lookback(self) -> timedelta:
         return timedelta(minutes=self.settings.lookback_minutes)
@@ -134,6 +147,8 @@ def jira_source(
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
     request_timeout: float = REQUEST_TIMEOUT_SECONDS,
     build_in_worker_from: int = BUILD_IN_WORKER_FROM,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    slice_from: int = DEFAULT_SLICE_FROM,
 ) -> Sequence[DltResource]:
     """Projects, statuses, fields, issues with their complete changelog and sprints, boards,
     sprints, worklogs and users of a Jira site.
@@ -144,7 +159,8 @@ def jira_source(
     `reconcile_hours` is how often ids are listed to remove issues deleted in Jira (0: each
     run); `*_field` override the custom field ids found by schema type; a full load of at least
     `build_in_worker_from` issues (Cloud's approximate count) builds its tables in a worker
-    process (see `page_worker`).
+    process (see `page_worker`); a search of at least `slice_from` issues is cut into id slices
+    fetched with up to `max_concurrency` requests at once (see `slices`).
     """
     scope = JiraScope(JiraSettings(**locals()))
 
@@ -185,20 +201,23 @@ def jira_source(
         cursor = IssueCursor(dlt.current.resource_state(), scope.lookback)
         for batch in batches.values():
             batch.start(replace=not cursor.incremental)
-        time_zone = scope.api.time_zone
-        jql = issues_jql(scope.project_keys, cursor.since, time_zone, jql_filter)
-        expected = scope.api.expected_count(jql) or 0
+        search = scope.search(cursor.since, jql_filter)
+        expected = scope.api.expected_count(search.serial_jql) or 0
         in_worker = not cursor.incremental and expected >= build_in_worker_from
         with gc_paused(), page_builder(in_worker) as build:
-            for page in scope.api.search_issues(jql, ["*all"], page_size, expand="changelog"):
+            for page in search.pages(expected, ["*all"], page_size, expand="changelog"):
                 now = scope.api.server_time(page.response)
                 changed = [issue for issue in page if cursor.observe(issue, now)]
                 if changed:
                     yield IssuePage(changed, build(page.response.content, changed, scope.roles))
+        # Slices are fetched side by side: an issue edited during the load may be read before
+        # the edit while a later edit elsewhere is read, so the cursor stops at the load's start.
+        cursor.hold_at(search.started)
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
-            everything = issues_jql(scope.project_keys, None, time_zone, jql_filter)
-            gone = cursor.reconcile(scope.api.issue_ids(everything), started)
+            # as many ids as the last listing found: no count request to decide on slicing
+            everything = scope.search(None, jql_filter)
+            gone = cursor.reconcile(everything.ids(len(cursor.known)), started)
             last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
         cursor.save(started)
         yield IssuePage(last)

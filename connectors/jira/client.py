@@ -18,6 +18,7 @@ from requests import HTTPError, RequestException, Response
 from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 from connectors.gc_pause import gc_paused
+from connectors.jira.concurrency import AdaptiveLimit
 from connectors.jira.errors import JiraError, endpoint
 from connectors.jira.paging import (
     BodyCursorPaginator,
@@ -32,7 +33,7 @@ from connectors.jira.settings import (
     BULK_CHANGELOG_ISSUES,
     BULK_CHANGELOG_PAGE,
     CHANGELOG_PAGE_SIZE,
-    ID_PAGE_SIZE,
+    DEFAULT_MAX_CONCURRENCY,
     REQUEST_TIMEOUT_SECONDS,
     SETTING_NAMES,
     JiraSettings,
@@ -55,11 +56,13 @@ class JiraApiClient:
         backoff_factor: float,
         max_retry_delay: float,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
         if not base_url:
             raise missing_setting("base_url", " (e.g. https://your-site.atlassian.net)")
         self.base_url = base_url.rstrip("/")
         self.max_attempts = max_attempts
+        self.max_retry_delay = max_retry_delay
         missing = missing_credentials(email, api_token, pat)
         if missing:
             raise missing_setting(missing[0], f" (or set {SETTING_NAMES['pat']} for Data Center)")
@@ -77,6 +80,8 @@ class JiraApiClient:
         )
         self.rest = RESTClient(base_url=self.base_url, auth=auth, session=session)
         self.hooks = {"response": [self.raise_for_status]}
+        # Requests in flight at once when pagings run concurrently (`slices`); 429s shrink it.
+        self.limit = AdaptiveLimit(max_concurrency)
 
     @classmethod
     def for_site(cls, settings: JiraSettings, **retries: float) -> JiraApiClient:
@@ -86,6 +91,7 @@ class JiraApiClient:
             "backoff_factor": settings.backoff_factor,
             "max_retry_delay": settings.max_retry_delay,
             "request_timeout": settings.request_timeout,
+            "max_concurrency": settings.max_concurrency,
         }
         return cls(
             settings.base_url,
@@ -104,6 +110,7 @@ class JiraApiClient:
         path = endpoint(response)
         if status == 429:
             retry_after_from_reset(response)
+            self.limit.throttled(min(retry_after_seconds(response), self.max_retry_delay))
         if status in (401, 403):
             verb = "rejected the credentials" if status == 401 else "denied access"
             raise JiraError(
@@ -232,6 +239,13 @@ class JiraApiClient:
         )
         yield from pages
 
+    def first_issue(self, jql: str) -> tuple[JsonDict | None, datetime | None]:
+        """The id of the first issue `jql` lists (None if none), and Jira's clock then."""
+        pages = self.search_issues(jql, ["id"], 1)
+        page = next(iter(pages))
+        pages.close()
+        return (page[0] if page else None), self.server_time(page.response)
+
     def expected_count(self, jql: str) -> int | None:
         """Cloud's approximate count of the issues about to load, logged for operators
         (Data Center has no such endpoint: None)."""
@@ -240,11 +254,6 @@ class JiraApiClient:
         count = self.post("/rest/api/3/search/approximate-count", {"jql": jql}).get("count")
         logger.info(f"Jira at {self.base_url}: about {count} issues to load for {jql}")
         return count
-
-    def issue_ids(self, jql: str) -> Iterator[int]:
-        """Every issue id matching `jql`, thousands per page: the cheap listing behind deletes."""
-        for page in self.search_issues(jql, ["id"], ID_PAGE_SIZE):
-            yield from (int(issue["id"]) for issue in page)
 
     def complete_changelogs(self, issues: Sequence[JsonDict]) -> dict[str, list[JsonDict]]:
         """Every history of each issue: bulk fetch on Cloud, per-issue paging elsewhere."""
@@ -371,6 +380,13 @@ def parse_json_once(response: Response) -> None:
         return parsed[0]
 
     response.json = json_once  # type: ignore[method-assign]
+
+
+def retry_after_seconds(response: Response) -> float:
+    """A 429's `Retry-After` in seconds (one when absent or unreadable)."""
+    with suppress(TypeError, ValueError):
+        return max(float(response.headers.get("Retry-After", 1)), 0.0)
+    return 1.0
 
 
 def retry_after_from_reset(response: Response) -> None:

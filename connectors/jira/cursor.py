@@ -65,6 +65,12 @@ class IssueCursor:
         self.newest = reached if self.newest is None else max(self.newest, reached)
         return self.recent.get(issue["id"]) != stamp
 
+    def hold_at(self, ceiling: datetime | None) -> None:
+        """The cursor goes no further than `ceiling` (when given): what changed after it is
+        read again by the next run, and skipped there if already loaded unchanged."""
+        if ceiling is not None and self.newest is not None:
+            self.newest = min(self.newest, ceiling)
+
     def reconciliation_due(self, now: datetime, every: timedelta) -> bool:
         """Deletes are found by listing every id in scope, so only every `every` (0: always);
         a full load lists every id anyway."""

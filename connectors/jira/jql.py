@@ -22,13 +22,27 @@ def issues_jql(
     *,
     newest_first: bool = False,
 ) -> str:
-    """The scope (validated project keys, plus the operator's own JQL filter in parentheses),
-    the incremental bound, and a stable order: oldest change first for loading, newest first
-    for polling."""
+    """The scope and the incremental bound (`scope_jql`), and a stable order: oldest change
+    first for loading, newest first for polling."""
+    order = "updated DESC" if newest_first else "updated ASC, key ASC"
+    return f"{scope_jql(projects, since, time_zone, jql_filter)} ORDER BY {order}"
+
+
+def scope_jql(
+    projects: Sequence[str], since: datetime | None, time_zone: str, jql_filter: str | None
+) -> str:
+    """The issues to load, unordered: validated project keys, the operator's own JQL filter in
+    parentheses, and the incremental bound."""
     clauses = [f"project in ({', '.join(projects)})"]
     if jql_filter:
         clauses.append(f"({jql_filter})")
     if since is not None:
         clauses.append(f'updated >= "{jql_datetime(since, time_zone)}"')
-    order = "updated DESC" if newest_first else "updated ASC, key ASC"
-    return " AND ".join(clauses) + f" ORDER BY {order}"
+    return " AND ".join(clauses)
+
+
+def id_slice_jql(scope: str, low: int | None, high: int | None) -> str:
+    """The issues of `scope` with `low <= id < high` (an open end when None), in key order: an
+    edit during the load moves no issue out of its slice nor within its pages."""
+    bounds = [f"id >= {low}"] * (low is not None) + [f"id < {high}"] * (high is not None)
+    return " AND ".join([scope, *bounds]) + " ORDER BY key ASC"

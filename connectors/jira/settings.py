@@ -45,6 +45,10 @@ DEFAULT_RECONCILE_HOURS = 24.0
 # Full loads of at least this many issues build their tables in a worker process; below, the
 # worker's start costs more than it saves (benchmarks/jira_load.py).
 BUILD_IN_WORKER_FROM = 5000
+# Search requests in flight at once in a large load (halved on each 429, see `concurrency`),
+# and the approximate count from which a search is cut into concurrent slices (`slices`).
+DEFAULT_MAX_CONCURRENCY = 8
+DEFAULT_SLICE_FROM = 5000
 
 # DuckDB settings for the destination the Jira tables load into (production and benchmark):
 # raw rows have no inherent order, so DuckDB may insert them in parallel (faster, see the
@@ -81,6 +85,8 @@ class JiraSettings(BaseConfiguration):
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY
     request_timeout: float = REQUEST_TIMEOUT_SECONDS
     build_in_worker_from: int = BUILD_IN_WORKER_FROM
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    slice_from: int = DEFAULT_SLICE_FROM
 
     @classmethod
     def from_config(cls) -> JiraSettings:

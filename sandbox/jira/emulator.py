@@ -21,6 +21,7 @@ import json
 import math
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import Counter
@@ -142,7 +143,8 @@ class ApiError(Exception):
 
 @dataclass
 class Fault:
-    """The next `times` requests whose path starts with `path` misbehave as `kind`.
+    """The next `times` requests whose path starts with `path` misbehave as `kind`, once
+    `after` of them have been served normally.
 
     Rate limits send `Retry-After: retry_after` (omitted when 0) and an `X-RateLimit-Reset`
     `reset_after` seconds ahead; `slow` sleeps `delay` seconds before answering; `html`
@@ -157,6 +159,7 @@ class Fault:
     reset_after: float = 1.0
     delay: float = 0.0
     status: int = 503
+    after: int = 0
 
 
 @dataclass
@@ -294,7 +297,7 @@ class JiraEmulator:
         return sum(self.request_counts.values())
 
     def start(self) -> JiraEmulator:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        self._server = QuietServer(("127.0.0.1", self.port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
@@ -338,6 +341,9 @@ class JiraEmulator:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and path.startswith(fault.path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        return None
                     fault.times -= 1
                     return fault
         return None
@@ -689,6 +695,15 @@ class JiraEmulator:
         size = _int(query, "maxResults", 50, 1000)
         renderer = self.renderer()
         return [renderer.listed_user(u) for u in users[start : start + size]]
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a failed or stopped load closing its connections) is no error of
+    the emulator: no traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:

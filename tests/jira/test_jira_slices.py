@@ -1,0 +1,158 @@
+"""A large search is cut into id slices fetched concurrently: the union is exactly a serial load,
+also while Jira changes under it, through 429 storms and after a slice failed mid-way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import dlt
+import pytest
+
+from connectors.jira import jira_source
+from connectors.jira.client import JiraApiClient
+from connectors.jira.errors import JiraError
+from connectors.jira.jql import issues_jql, scope_jql
+from connectors.jira.settings import JiraSettings
+from connectors.jira.slices import IssueSearch
+from sandbox.jira.emulator import JiraEmulator, RateLimit
+from sandbox.jira.site import Issue, JiraSite
+from tests.jira.conftest import (
+    EMAIL,
+    ISSUES_ONLY,
+    PROJECT_KEYS,
+    TOKEN,
+    cloud_settings,
+    root_cause,
+)
+
+SEARCH = "/rest/api/3/search/jql"
+# 120 issues in pages of 5, cut into 4 slices fetched 2 at a time.
+SLICED = {"slice_from": 1, "page_size": 5, "max_concurrency": 2}
+SERIAL = {"slice_from": 1_000_000}
+ISSUES = "select id, key, updated from raw_jira.issues order by id"
+CHANGES = (
+    "select issue_id, history_id, item_index, field_id, to_string from raw_jira.changelog_items "
+    "order by issue_id, history_id, item_index"
+)
+
+
+class Clock:
+    """Jira's clock in a test: it moves only when the test changes the site."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def load_with(emulator: JiraEmulator, pipeline: dlt.Pipeline, **settings: Any) -> None:
+    source = jira_source(**cloud_settings(emulator, **settings))
+    pipeline.run(source.with_resources(*ISSUES_ONLY))
+
+
+def distinct_ids(query: Callable[[str], list[tuple[Any, ...]]]) -> tuple[int, int]:
+    return query("select count(*), count(distinct id) from raw_jira.issues")[0]
+
+
+class Mutations:
+    """Changes a site while the emulator serves its search pages (`on_search`): after each page,
+    an issue already served and one not yet served are edited, ten minutes apart on Jira's
+    clock (the load reads the later edit but not the earlier one)."""
+
+    def __init__(self, site: JiraSite) -> None:
+        self.site = site
+        self.clock = Clock(site.as_of + timedelta(days=1))
+        self.served: set[str] = set()
+        self.edited: list[str] = []
+        self.on = True
+
+    def edit(self, issue: Issue) -> None:
+        self.clock.now += timedelta(minutes=10)
+        self.site.edit_summary(issue.key, f"edited at {self.clock.now}", self.clock.now)
+        self.edited.append(issue.key)
+
+    def on_search(self, page: list[Issue]) -> None:
+        if not self.on or len(page) < 2:  # not the slice planner's one-issue lookups
+            return
+        self.served.update(i.key for i in page)
+        self.edit(page[0])
+        waiting = [i for i in self.site.issues.values() if i.key not in self.served]
+        if waiting:
+            self.edit(max(waiting, key=lambda i: int(i.id)))
+
+
+@pytest.fixture
+def mutating(site: JiraSite) -> Iterator[tuple[JiraEmulator, Mutations]]:
+    mutations = Mutations(site)
+    with JiraEmulator(
+        site, email=EMAIL, api_token=TOKEN, clock=mutations.clock, on_search=mutations.on_search
+    ) as emulator:
+        yield emulator, mutations
+
+
+def test_a_large_search_is_cut_into_id_slices_that_cover_every_id(emulator: JiraEmulator) -> None:
+    api = JiraApiClient.for_site(JiraSettings(**cloud_settings(emulator, max_concurrency=2)))
+    projects = PROJECT_KEYS.split(",")
+    search = IssueSearch(
+        api, scope_jql(projects, None, "UTC", None), issues_jql(projects, None, "UTC"), 1
+    )
+    slices = search.slices(120, 5)
+    assert len(slices) == 4
+    assert "id >=" not in slices[0] and "id <" not in slices[-1]  # open ends: none missed
+    ids = [i["id"] for jql in slices for page in api.search_issues(jql, ["id"], 50) for i in page]
+    assert sorted(ids) == sorted(i.id for i in emulator.site.issues.values())
+
+
+def test_a_small_search_stays_serial(emulator: JiraEmulator) -> None:
+    api = JiraApiClient.for_site(JiraSettings(**cloud_settings(emulator)))
+    search = IssueSearch(api, "project = APOLLO", "project = APOLLO ORDER BY key", 5000)
+    assert search.slices(120, 100) == ["project = APOLLO ORDER BY key"]
+
+
+def test_sliced_load_edited_during_the_load_then_incremental_equals_a_serial_load(
+    mutating: tuple[JiraEmulator, Mutations],
+    pipeline: dlt.Pipeline,
+    query: Callable[[str], list[tuple[Any, ...]]],
+    other_pipeline: tuple[dlt.Pipeline, Callable[[str], list[tuple[Any, ...]]]],
+) -> None:
+    emulator, mutations = mutating
+    load_with(emulator, pipeline, **SLICED)
+    assert len(mutations.edited) > 20  # the site changed throughout the load
+    assert distinct_ids(query) == (120, 120)
+    mutations.on = False
+    mutations.clock.now += timedelta(minutes=1)
+    load_with(emulator, pipeline, **SLICED)  # the next (incremental) run
+    serial, serial_query = other_pipeline
+    load_with(emulator, serial, **SERIAL)
+    assert query(ISSUES) == serial_query(ISSUES)
+    assert query(CHANGES) == serial_query(CHANGES)
+
+
+def test_a_429_storm_slows_the_sliced_load_down_and_loses_nothing(
+    site: JiraSite, pipeline: dlt.Pipeline, query: Callable[[str], list[tuple[Any, ...]]]
+) -> None:
+    budget = RateLimit(per_second=30, burst=2)
+    with JiraEmulator(site, email=EMAIL, api_token=TOKEN, rate_limit=budget) as emulator:
+        load_with(emulator, pipeline, **SLICED | {"max_concurrency": 6, "page_size": 10})
+        assert emulator.rate_limited > 0
+    assert distinct_ids(query) == (120, 120)
+    assert query("select count(*) from raw_jira.changelog_items")[0][0] == sum(
+        len(h.items) for i in site.issues.values() for h in i.histories
+    )
+
+
+def test_a_slice_failing_mid_way_fails_the_run_and_the_rerun_loads_each_issue_once(
+    emulator: JiraEmulator,
+    pipeline: dlt.Pipeline,
+    query: Callable[[str], list[tuple[Any, ...]]],
+) -> None:
+    emulator.inject("server_error", SEARCH, times=12, after=8)  # beyond the 4 attempts
+    with pytest.raises(Exception) as failure:
+        load_with(emulator, pipeline, **SLICED)
+    assert isinstance(root_cause(failure.value), JiraError)
+    emulator.faults.clear()
+    load_with(emulator, pipeline, **SLICED)
+    assert distinct_ids(query) == (120, 120)
