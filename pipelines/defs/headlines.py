@@ -11,11 +11,13 @@ its headline numbers once, beside the KPI's definition:
           sql: 100.0 * sum(done_on_time) / nullif(sum(done_with_due_date), 0)
           latest: month_start          # optional: only the rows of this column's latest value
           where: project_key = 'PMO'   # optional: any other filter; the mart reads as ``mart``
+          by: project_key              # optional: one number per value, named <name>/<value>
 
 ``sql`` is an aggregate over the mart's (filtered) rows. Once dbt has exited, one query
 computes every built KPI mart's headlines and one reads every built model's column types from
 DuckDB's catalogue. A mart without rows has no headline (not 0), and a headline whose value is
-null is left out; ``headlines_missing`` says which and why.
+null is left out (with ``by``, a value's null number is left out); ``headlines_missing`` says
+which and why.
 """
 
 from __future__ import annotations
@@ -47,20 +49,31 @@ class Headline:
     sql: str
     latest: str | None = None
     where: str | None = None
+    by: str | None = None
 
     def __post_init__(self) -> None:
         if not HEADLINE_NAME.fullmatch(self.name):
             raise ValueError(f"headline name {self.name!r} is not a lowercase identifier")
 
     def select(self) -> str:
-        """This headline's value over ``mart``, as one row ``(headline, value)``."""
+        """This headline's value over ``mart``, as rows ``(headline, value)``: one, or one per
+        value of ``by``."""
         conditions = [f"({self.where})"] if self.where else []
         if self.latest:
             conditions.append(f'"{self.latest}" = (select max("{self.latest}") from mart)')
+        label = f"'{self.name}'"
+        grouping = ""
+        if self.by:
+            label = f"""'{self.name}/' || cast("{self.by}" as varchar)"""
+            grouping = f' group by "{self.by}"'
         return (
-            f"select '{self.name}' as headline, cast(({self.sql}) as double) as value "
-            f"from mart where {' and '.join(conditions) or 'true'}"
+            f"select {label} as headline, cast(({self.sql}) as double) as value "
+            f"from mart where {' and '.join(conditions) or 'true'}{grouping}"
         )
+
+    def names(self, label: str) -> bool:
+        """Whether a computed value's label is this headline's (or one of its ``by`` values)."""
+        return label == self.name or (self.by is not None and label.startswith(f"{self.name}/"))
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,7 @@ def headline_values(
         return {}
     values: dict[str, dict[str, float]] = {name: {} for name in marts}
     for row in warehouse.query(" union all ".join(selects)).itertuples():
-        if row.value is not None and math.isfinite(row.value):
+        if row.headline is not None and row.value is not None and math.isfinite(row.value):
             values[row.model][row.headline] = float(row.value)
     return values
 
@@ -162,9 +175,13 @@ def _headline_metadata(
         return {MISSING_KEY: f"all ({', '.join(names)}): not computed: {error}"}
     values = values or {}
     metadata: dict[str, Any] = {
-        name: dg.MetadataValue.float(values[name]) for name in names if name in values
+        label: dg.MetadataValue.float(value) for label, value in sorted(values.items())
     }
-    missing = [name for name in names if name not in values]
+    missing = [
+        headline.name
+        for headline in model.headlines
+        if not any(headline.names(label) for label in values)
+    ]
     if missing:
         metadata[MISSING_KEY] = f"{', '.join(missing)}: no value (null) in the rows it reads"
     return metadata

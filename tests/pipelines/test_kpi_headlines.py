@@ -94,10 +94,12 @@ def test_every_kpi_marts_latest_materialisation_carries_its_headlines_as_floats(
     assert kpi_marts()
     for node in kpi_marts():
         entries = latest[asset_key(node)]
-        floats = {label for label, entry in entries.items() if "floatValue" in entry}
-        declared = {headline.name for headline in declared_headlines(node)}
+        floats = [label for label, entry in entries.items() if "floatValue" in entry]
+        declared = declared_headlines(node)
         why = entries.get(MISSING_KEY, {}).get("text")
-        assert floats & declared, f"{node['name']}: no float headline ({why})"
+        assert any(headline.names(label) for headline in declared for label in floats), (
+            f"{node['name']}: no float headline ({why})"
+        )
 
 
 def test_a_headline_is_the_marts_own_number_for_its_latest_period(latest, pipeline_run) -> None:
@@ -133,7 +135,8 @@ def warehouse(tmp_path: Path) -> Warehouse:
     warehouse = Warehouse(path=str(tmp_path / "pmo.duckdb"))
     warehouse.execute(
         "create schema marts; "
-        "create table marts.mart_example (month_start date, issues_done integer, nps double)"
+        "create table marts.mart_example "
+        "(month_start date, project_key varchar, issues_done integer, nps double)"
     )
     return warehouse
 
@@ -144,6 +147,7 @@ def example_mart(warehouse: Warehouse) -> BuiltModel:
         {"name": "months", "sql": "count(*)"},
         {"name": "issues_done", "sql": "sum(issues_done)", "latest": "month_start"},
         {"name": "nps", "sql": "max(nps)", "latest": "month_start"},
+        {"name": "project_issues", "sql": "sum(issues_done)", "by": "project_key"},
     ]
     node = {"resource_type": "model", "name": "mart_example", "columns": {}}
     node["meta"] = {"kpi": "Example", "headlines": headlines}
@@ -165,13 +169,25 @@ def test_an_empty_mart_has_no_headline_and_says_why(warehouse: Warehouse) -> Non
 
 def test_a_null_headline_is_left_out_and_named(warehouse: Warehouse) -> None:
     warehouse.execute(
-        "insert into marts.mart_example values ('2026-08-01', 3, 10), ('2026-09-01', 4, null)"
+        "insert into marts.mart_example values "
+        "('2026-08-01', 'A', 3, 10), ('2026-09-01', 'A', 4, null)"
     )
     metadata = headline_metadata(warehouse)
     assert metadata["months"] == dg.MetadataValue.float(2.0)
     assert metadata["issues_done"] == dg.MetadataValue.float(4.0)
     assert "nps" not in metadata
     assert metadata[MISSING_KEY].startswith("nps:")
+
+
+def test_a_headline_by_project_gives_each_project_its_number(warehouse: Warehouse) -> None:
+    warehouse.execute(
+        "insert into marts.mart_example values "
+        "('2026-09-01', 'A', 3, 10), ('2026-09-01', 'B', 4, 20), ('2026-08-01', 'B', 1, 0)"
+    )
+    metadata = headline_metadata(warehouse)
+    assert metadata["project_issues/A"] == dg.MetadataValue.float(3.0)
+    assert metadata["project_issues/B"] == dg.MetadataValue.float(5.0)
+    assert "project_issues" not in metadata
 
 
 def test_a_malformed_declaration_names_the_mart() -> None:
