@@ -101,6 +101,7 @@ def render_headlines(headlines: list[dict]) -> str:
     for headline in headlines:
         scope = [f"latest `{headline['latest']}`"] if headline.get("latest") else []
         scope += [f"where `{headline['where']}`"] if headline.get("where") else []
+        scope += [f"per `{headline['by']}`"] if headline.get("by") else []
         suffix = f" ({', '.join(scope)})" if scope else ""
         rendered.append(f"`{headline['name']}` = `{headline['sql']}`{suffix}")
     return "; ".join(rendered) or "none declared"
