@@ -6,6 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: install prepare browser demo refresh test ui bi bi-install lint format clean
 DBT_MANIFEST := transforms/target/manifest.json
@@ -35,8 +36,10 @@ refresh: prepare
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# Two pytest workers (pytest-xdist); modules that share a session fixture (a pipeline run, a
+# dbt build) run on one worker, so each is built once (tests/conftest.py). TEST_WORKERS=0: none.
 test: prepare browser bi-install
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ui: install
 	@echo "Dagster UI: http://$(UI_HOST):$(UI_PORT) (warehouse: $${PMO_WAREHOUSE_PATH:-warehouse/pmo.duckdb}; Ctrl-C stops it)"

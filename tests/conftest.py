@@ -12,6 +12,7 @@ import pytest
 from warehouse.settings import WAREHOUSE_PATH_ENV
 
 RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets")
+TESTS_DIR = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,40 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
                 counts_after_second,
                 instance,
             )
+
+
+def shared_fixtures(item: pytest.Item) -> set[str]:
+    """The project's session- and package-scoped fixtures ``item`` uses (directly or not)."""
+    definitions = item._fixtureinfo.name2fixturedefs
+    return {
+        name
+        for name in item.fixturenames
+        if (fixturedefs := definitions.get(name))
+        and fixturedefs[-1].scope in ("session", "package")
+        and Path(fixturedefs[-1].func.__code__.co_filename).is_relative_to(TESTS_DIR)
+    }
+
+
+def module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` (``make test``), one worker runs every module that shares a
+    session or package fixture with another (a pipeline run, a dbt build) and each module whole
+    (its module fixtures): each fixture is built once, as in a run without workers."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    groups: dict[str, str] = {}
+
+    def group_of(key: str) -> str:
+        while groups.setdefault(key, key) != key:
+            key = groups[key]
+        return key
+
+    for item in items:
+        for name in shared_fixtures(item):
+            groups[group_of(f"fixture {name}")] = group_of(module_of(item))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group_of(module_of(item))))

@@ -14,14 +14,21 @@ from pipelines.dbt_manifest import manifest_is_stale, prepare_if_stale
 from pipelines.defs.resources import DBT_PROJECT, INTERPRETER_DBT
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> DbtProject:
-    """A copy of the dbt project, parsed once."""
-    copy = tmp_path / "transforms"
+@pytest.fixture(scope="module")
+def parsed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the dbt project, parsed once for the module."""
+    copy = tmp_path_factory.mktemp("parsed") / "transforms"
     shutil.copytree(DBT_PROJECT.project_dir, copy, ignore=shutil.ignore_patterns("target", "logs"))
-    project = DbtProject(project_dir=copy, profiles_dir=copy)
-    prepare_if_stale(project, INTERPRETER_DBT)
-    return project
+    prepare_if_stale(DbtProject(project_dir=copy, profiles_dir=copy), INTERPRETER_DBT)
+    return copy
+
+
+@pytest.fixture
+def project(parsed_project: Path, tmp_path: Path) -> DbtProject:
+    """A copy of the parsed project for one test (file times kept: the manifest is the newest)."""
+    copy = tmp_path / "transforms"
+    shutil.copytree(parsed_project, copy)
+    return DbtProject(project_dir=copy, profiles_dir=copy)
 
 
 def models_in(project: DbtProject) -> set[str]:
