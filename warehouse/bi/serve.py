@@ -11,6 +11,7 @@ the server again once the dashboard is in place.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -48,7 +49,8 @@ def prepare_metadata() -> None:
     from flask_migrate import upgrade
     from superset.app import create_app
 
-    with create_app().app_context():
+    # Migrations chat on stdout: keep it for serve.py's status lines only.
+    with contextlib.redirect_stdout(sys.stderr), create_app().app_context():
         from superset import appbuilder, security_manager
 
         upgrade()
