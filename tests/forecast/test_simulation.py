@@ -8,6 +8,7 @@ from warehouse.forecasting import (
     NO_REMAINING_SCOPE,
     NO_THROUGHPUT,
     Forecast,
+    draw_weeks,
     forecast,
     subject_rng,
 )
@@ -57,9 +58,25 @@ def test_probability_by_target_is_the_share_of_trials_done_by_then():
 
 
 def test_percentiles_are_the_first_week_reaching_their_share_of_trials():
-    # As above, P(done by week k) = 1 - 2^-k: 50 % by week 1, 87.5 % by 3, 96.9 % by 5.
-    result = simulate([0, 4], 4)
-    assert (result.p50_weeks, result.p85_weeks, result.p95_weeks) == (1, 3, 5)
+    # One week in three delivers 4, the others nothing; 4 to go: P(done by week k) =
+    # 1 - (2/3)^k: 56 % by week 2 (33 % by 1), 87 % by 5 (80 % by 4), 96 % by 8 (94 % by 7).
+    result = simulate([0, 0, 4], 4)
+    assert (result.p50_weeks, result.p85_weeks, result.p95_weeks) == (2, 5, 8)
+
+
+def test_every_sampled_week_is_drawn_equally_often():
+    # 256 byte values do not split evenly into 12 weeks: 4 weeks would get 22 of them, the
+    # others 21 (+3 % / -2 %) unless the extra bytes are drawn again.
+    draws = draw_weeks(subject_rng(7, "draws"), np.arange(12), (100_000, 12))
+    counts = np.bincount(draws.ravel(), minlength=12)
+    assert abs(counts / counts.mean() - 1).max() < 0.012
+
+
+def test_more_weeks_than_a_byte_can_pick_are_all_drawn():
+    draws = draw_weeks(subject_rng(7, "draws"), np.arange(300), (3_000, 100))
+    counts = np.bincount(draws.ravel(), minlength=300)
+    assert counts.size == 300
+    assert abs(counts / counts.mean() - 1).max() < 0.1
 
 
 def test_scope_added_moves_the_dates_later():
