@@ -12,8 +12,10 @@ from functools import cached_property
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
+from connectors.jira.tables import RawTable
 from connectors.smartsheet.client import JsonDict, SmartsheetClient
 from connectors.smartsheet.column_map import (
     HISTORY_ROLES,
@@ -69,6 +71,16 @@ class SmartsheetScope:
     def maps(self) -> list[ColumnMap]:
         return column_maps(self.settings.column_maps)
 
+    def flattened(self, change: SheetChange) -> list[JsonDict]:
+        """The changed rows as `rows` records, flattened once for the tables that need them."""
+        if change.records is None:
+            reader = RowReader(change.sheet, change.roles, self.key)
+            project = sheet_project(change, self.key)
+            change.records = [reader.record(row) for row in change.rows]
+            for record in change.records:
+                record["project_id"] = record.get("project_id") or project
+        return change.records
+
     def wants_history(self, row: JsonDict) -> bool:
         mode = self.settings.cell_history
         return mode == "all" or (mode == "milestones" and bool(row.get("is_milestone")))
@@ -101,8 +113,10 @@ def smartsheet_source(
     """
     scope = SmartsheetScope(SmartsheetSettings(**locals()))
 
-    @dlt.resource(name="sheet_changes", selected=False)
+    @dlt.resource(name="sheet_changes", selected=False, parallelized=True)
     def sheet_changes() -> Iterator[SheetChange]:
+        """Parallelized: dlt reads the next changed sheet in a worker thread while the
+        transformers flatten the previous one."""
         sync = SheetSync(scope.client, scope.settings, scope.maps, dlt.current.resource_state())
         yield from sync.changes()
 
@@ -124,18 +138,15 @@ def smartsheet_source(
         yield [column_record(change, c) for c in change.sheet.get("columns") or []]
 
     @dlt.transformer(**MERGED, data_from=sheet_changes, primary_key=ROWS.key, columns=ROWS.hints)
-    def rows(change: SheetChange) -> Iterator[list[JsonDict]]:
-        """Changed rows upserted, deleted ones tombstoned."""
+    def rows(change: SheetChange) -> Iterator[pa.Table]:
+        """Changed rows upserted, deleted ones tombstoned; as Arrow tables, which dlt writes
+        without normalising row by row (a sheet may hold 20,000 rows)."""
         tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
         if change.deleted:
-            yield tombstones
+            yield from arrow_table(ROWS, tombstones)
             return
-        reader = RowReader(change.sheet, change.roles, scope.key)
-        project = sheet_project(change, scope.key)
-        records = [reader.record(row) for row in change.rows]
-        for record in records:
-            record["project_id"] = record.get("project_id") or project
-        yield records + tombstones
+        records = scope.flattened(change)
+        yield from arrow_table(ROWS, records + tombstones)
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=SUMMARY_FIELDS.hints
@@ -149,22 +160,28 @@ def smartsheet_source(
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, merge_key="row_id", columns=CELL_HISTORY.hints
     )
-    def cell_history(change: SheetChange) -> Iterator[list[JsonDict]]:
+    def cell_history(change: SheetChange) -> Iterator[pa.Table]:
         """Every value a mapped date or status cell of a changed row has had, replacing the
         row's previous history; deleted rows lose theirs."""
         tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
         if change.deleted:
-            yield tombstones
+            yield from arrow_table(CELL_HISTORY, tombstones)
             return
         tracked = {c: r for c, r in change.roles.items() if r in HISTORY_ROLES}
-        reader = RowReader(change.sheet, change.roles, scope.key)
         records: list[JsonDict] = []
-        for row in change.rows:
-            if tracked and scope.wants_history(reader.record(row)):
-                records += history_records(scope, change.sheet_id, row["id"], tracked)
-        yield records + tombstones
+        if tracked and scope.settings.cell_history != "off":
+            for row in scope.flattened(change):
+                if scope.wants_history(row):
+                    records += history_records(scope, change.sheet_id, row["row_id"], tracked)
+        yield from arrow_table(CELL_HISTORY, records + tombstones)
 
     return [sheet_changes, sheets, columns, rows, summary_fields, cell_history]
+
+
+def arrow_table(table: RawTable, records: list[JsonDict]) -> Iterator[pa.Table]:
+    """`records` as one Arrow table of `table`'s schema; nothing when there are none."""
+    if records:
+        yield pa.Table.from_pylist(records, schema=table.arrow_schema)
 
 
 def sheet_project(change: SheetChange, key: str) -> str | None:

@@ -14,6 +14,7 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from dlt.common import json
 from requests import RequestException, Response
 
 from connectors.jira.retries import retrying_session
@@ -92,7 +93,7 @@ class SmartsheetClient:
             return None
         if response.status_code != 200:
             raise SmartsheetError(self.explain(path, response))
-        return response.json()
+        return json.loadb(response.content)
 
     def pages(self, path: str, **params: Any) -> Iterator[list[JsonDict]]:
         """The `data` of every page of an IndexResult, by `page` number up to `totalPages`."""

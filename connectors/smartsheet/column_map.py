@@ -10,12 +10,14 @@ Online import creates; `column_maps` may also name a JSON file holding a map of 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from dlt.common import json
 
 from connectors.smartsheet.errors import SmartsheetConfigError
 from connectors.smartsheet.settings import SETTING_NAMES
@@ -240,10 +242,19 @@ class RowReader:
 
     def __init__(self, sheet: JsonDict, roles: dict[int, str], key: str) -> None:
         self.sheet_id = sheet["id"]
-        self.roles = roles
-        self.titles = {c["id"]: c.get("title") or str(c["id"]) for c in sheet.get("columns") or []}
-        self.types = {c["id"]: c.get("type") for c in sheet.get("columns") or []}
         self.key = key
+        # column id -> (role, `rows` column, how its cells are read); None: kept in `extra`
+        self.columns: dict[int, tuple[str, str, str] | None] = {}
+        self.titles: dict[int, str] = {}
+        for column in sheet.get("columns") or []:
+            role = roles.get(column["id"])
+            self.titles[column["id"]] = column.get("title") or str(column["id"])
+            if role is not None:
+                self.columns[column["id"]] = (role, ROW_COLUMNS.get(role, role), ROLE_KINDS[role])
+            elif column.get("type") in ("CONTACT_LIST", "MULTI_CONTACT_LIST"):
+                self.columns[column["id"]] = ("contact", "", "contact")
+            else:
+                self.columns[column["id"]] = None
 
     def record(self, row: JsonDict) -> JsonDict:
         record: JsonDict = {
@@ -256,30 +267,31 @@ class RowReader:
             "is_deleted": False,
         }
         extra: JsonDict = {}
-        for cell in row.get("cells") or []:
-            column_id = cell.get("columnId")
-            role = self.roles.get(column_id)
-            if role is None:
-                value = self.extra_value(cell, self.types.get(column_id))
-                if value is not None:
-                    extra[self.titles.get(column_id, str(column_id))] = value
+        for cell in row.get("cells") or ():
+            if len(cell) == 1:  # an empty cell is its column id alone
                 continue
-            value = read_cell(ROLE_KINDS[role], cell, self.key)
-            if role == "status":
+            column_id = cell.get("columnId")
+            mapped = self.columns.get(column_id)
+            if mapped is None:
+                value = cell.get("value")
+                if value is not None:
+                    extra[self.titles.get(column_id, str(column_id))] = (
+                        mask_emails(value) if isinstance(value, str) else value
+                    )
+                continue
+            role, name, kind = mapped
+            value = read_cell(kind, cell, self.key)
+            if not name:  # an unmapped contact column: its pseudonym in `extra`
+                extra[self.titles[column_id]] = value
+            elif role == "status":
                 record["status"] = cell_text(cell)
                 record["rag"] = value
             else:
-                record[ROW_COLUMNS.get(role, role)] = value
+                record[name] = value
         if record.get("is_milestone") is None and record.get("duration_days") is not None:
             record["is_milestone"] = record["duration_days"] == 0
-        record["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
+        record["extra"] = json.dumps(extra, sort_keys=True) if extra else "{}"
         return record
-
-    def extra_value(self, cell: JsonDict, column_type: str | None) -> Any:
-        if column_type in ("CONTACT_LIST", "MULTI_CONTACT_LIST"):
-            return read_cell("contact", cell, self.key)
-        value = cell.get("value")
-        return mask_emails(value) if isinstance(value, str) else value
 
 
 def cell_text(cell: JsonDict) -> str | None:
@@ -295,7 +307,7 @@ def read_cell(kind: str, cell: JsonDict, key: str) -> Any:
         contact = cell.get("objectValue") or {}
         email = contact.get("email") or (value if isinstance(value, str) and "@" in value else None)
         name = contact.get("name") or cell.get("displayValue")
-        return respondent_token(key, email, name) if email or name else None
+        return contact_token(key, email, name) if email or name else None
     if value is None:
         return None
     if kind == "text":
@@ -318,6 +330,12 @@ def read_cell(kind: str, cell: JsonDict, key: str) -> Any:
     if kind == "bool":
         return bool(value)
     raise ValueError(f"unknown cell kind {kind!r}")
+
+
+@lru_cache(maxsize=65536)
+def contact_token(key: str, email: str | None, name: str | None) -> str | None:
+    """The survey respondents' pseudonym of a contact (people recur on every row)."""
+    return respondent_token(key, email, name)
 
 
 def to_number(value: Any) -> float | None:

@@ -35,6 +35,7 @@ class SheetChange:
     column_map: ColumnMap | None = None
     roles: dict[int, str] = field(default_factory=dict)
     workspace_name: str | None = None
+    records: list[JsonDict] | None = None  # the rows flattened, once for all tables
 
     @property
     def deleted(self) -> bool:

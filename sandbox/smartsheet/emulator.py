@@ -33,6 +33,8 @@ from sandbox.smartsheet.portfolio import LAYOUTS, Folder, Portfolio, Sheet, gene
 
 API_PREFIX = "/2.0"
 DEFAULT_PAGE_SIZE = 100
+# The query parameters a sheet's answer depends on.
+SHEET_QUERY = ("rowsModifiedSince", "columnIds", "include")
 FAULT_KINDS = ("rate_limit", "server_error", "drop_connection")
 Query = dict[str, list[str]]
 JsonDict = dict[str, Any]
@@ -113,9 +115,19 @@ class SmartsheetEmulator:
     """Serve `portfolio` over HTTP; use as a context manager or call `start()` / `stop()`."""
 
     def __init__(
-        self, portfolio: Portfolio, *, access_token: str = "demo-token", port: int = 0
+        self,
+        portfolio: Portfolio,
+        *,
+        access_token: str = "demo-token",
+        port: int = 0,
+        cache_sheets: bool = False,
     ) -> None:
+        """`cache_sheets` keeps each sheet answer as sent, per sheet version and query, so a
+        benchmark's measured runs do not pay for rendering (edit sheets through the
+        portfolio's methods then: they bump the version)."""
         self.portfolio = portfolio
+        self.cache_sheets = cache_sheets
+        self._rendered: dict[tuple[Any, ...], bytes] = {}
         self.access_token = access_token
         self.port = port
         self.faults: list[Fault] = []
@@ -219,11 +231,20 @@ class SmartsheetEmulator:
         ]
         return index_page(query, listed)
 
-    def _sheet(self, query: Query, sheet: int) -> JsonDict:
+    def _sheet(self, query: Query, sheet: int) -> JsonDict | bytes:
         found = self._find_sheet(sheet)
         after = _int(query, "ifVersionAfter")
         if after is not None and after >= found.version:
             return {"version": found.version}
+        if not self.cache_sheets:
+            return self._render_sheet(query, found)
+        key = (sheet, found.version, *(str(query.get(n)) for n in SHEET_QUERY))
+        if key not in self._rendered:
+            self._rendered[key] = _encode(self._render_sheet(query, found))
+        return self._rendered[key]
+
+    def _render_sheet(self, query: Query, found: Sheet) -> JsonDict:
+        sheet = found.id
         since = _time(query, "rowsModifiedSince")
         rows = [
             (number, row)
@@ -323,7 +344,7 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
                 self.reply(error.status, payloads.error(error.code, str(error), _ref_id()))
 
         def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
+            data = body if isinstance(body, bytes) else _encode(body)
             self.send_response(status)
             self.send_header("Content-Type", "application/json;charset=UTF-8")
             self.send_header("Content-Length", str(len(data)))
@@ -333,6 +354,10 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return SmartsheetRequestHandler
+
+
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode()
 
 
 def _ref_id() -> str:
