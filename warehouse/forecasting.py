@@ -10,7 +10,7 @@ Pure numpy: the dbt model ``int_forecast__simulations`` and the tests call the s
 from __future__ import annotations
 
 import zlib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -216,33 +216,36 @@ def forecast_subjects(
                     **asdict(result),
                 }
             )
-    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS).astype(dict.fromkeys(WHOLE_NUMBERS, "Int64"))
+    return pd.DataFrame(rows, columns=list(OUTPUT_TYPES)).astype(
+        dict.fromkeys(WHOLE_NUMBERS, "Int64")
+    )
 
 
-OUTPUT_COLUMNS = [
-    "as_of_date",
-    "subject_type",
-    "subject_key",
-    "project_key",
-    "scope_basis",
-    "remaining_scope",
-    "unestimated_issues",
-    "sample_source",
-    "sampled_weeks",
-    "mean_weekly_throughput",
-    "target_date",
-    "target_source",
-    "weeks_to_target",
-    "trials",
-    *(field.name for field in fields(Forecast)),
-]
-# Counts and weeks, kept whole numbers (nullable) in the table.
-WHOLE_NUMBERS = [
-    "unestimated_issues",
-    "sampled_weeks",
-    "weeks_to_target",
-    "trials",
-    "p50_weeks",
-    "p85_weeks",
-    "p95_weeks",
-]
+# The table's columns and their SQL types: an empty forecast still has typed columns.
+OUTPUT_TYPES = {
+    "as_of_date": "date",
+    "subject_type": "varchar",
+    "subject_key": "varchar",
+    "project_key": "varchar",
+    "scope_basis": "varchar",
+    "remaining_scope": "double",
+    "unestimated_issues": "bigint",
+    "sample_source": "varchar",
+    "sampled_weeks": "bigint",
+    "mean_weekly_throughput": "double",
+    "target_date": "date",
+    "target_source": "varchar",
+    "weeks_to_target": "bigint",
+    "trials": "bigint",
+    "p50_weeks": "bigint",
+    "p85_weeks": "bigint",
+    "p95_weeks": "bigint",
+    "probability_by_target": "double",
+    "no_forecast_reason": "varchar",
+}
+WHOLE_NUMBERS = [name for name, sql_type in OUTPUT_TYPES.items() if sql_type == "bigint"]
+
+
+def typed_columns() -> str:
+    """The select list that gives the forecast frame its SQL types."""
+    return ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in OUTPUT_TYPES.items())

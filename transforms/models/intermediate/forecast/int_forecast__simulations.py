@@ -2,7 +2,7 @@
 (issues, story points): the simulation in warehouse.forecasting on the remaining scope and
 throughput samples; the settings are dbt vars (see _int_forecast__models.yml)."""
 
-from warehouse.forecasting import Settings, forecast_subjects
+from warehouse.forecasting import Settings, forecast_subjects, typed_columns
 
 
 def model(dbt, session):
@@ -14,4 +14,5 @@ def model(dbt, session):
     )
     scope = dbt.ref("int_forecast__remaining_scope").df()
     samples = dbt.ref("int_forecast__throughput_samples").df()
-    return forecast_subjects(scope, samples, settings)
+    forecasts = forecast_subjects(scope, samples, settings)
+    return session.from_df(forecasts).project(typed_columns())
