@@ -1,6 +1,7 @@
 """Jira connector speed and memory: full and incremental loads from the emulator on loopback.
 
     uv run python benchmarks/jira_load.py [--issues 100000] [--rss-sizes 10000 100000]
+    uv run python benchmarks/jira_load.py --latency [--issues 100000] [--budget-issues 20000]
 
 The emulator runs in its own process (its memory does not count) and is warmed by one unmeasured
 fetch, so neither measured run pays for its rendering. For each size, in a fresh
@@ -10,6 +11,13 @@ then an incremental load after 1% of the issues changed. DuckDB runs with a memo
 (`DUCKDB_MEMORY_LIMIT`) and the production Jira destination's settings (`DUCKDB_LOAD_CONFIG`).
 Prints the figures and the targets: ratio >= 0.5, peak RSS <= 1 GiB and flat across sizes,
 incremental <= 5% of the full load's time and requests.
+
+`--latency`: the emulator answers as Jira Cloud over the internet (`CLOUD_LATENCY`: ~1 s a
+search page of 100 issues, 150 ms round trip); a full load of `--issues` beside the serial
+floor (its search pages one after another), then a full load of `--budget-issues` under a
+rate-limit budget that forces backoff (`--budget PER_SECOND BURST`); each compares the loaded
+ids with the site's. Targets: <= 4 minutes and >= 5x under the serial floor, <= 13 requests
+per 1,000 issues, no 429 left unhandled, nothing lost.
 """
 
 from __future__ import annotations
@@ -36,7 +44,13 @@ from dlt.common import json
 from benchmarks.memory import in_child, peak_rss_mib
 from connectors.jira import jira_source
 from connectors.jira.settings import DUCKDB_LOAD_CONFIG
-from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
+from sandbox.jira.emulator import (
+    CLOUD_LATENCY,
+    EMBEDDED_CHANGELOG_LIMIT,
+    JiraEmulator,
+    RateLimit,
+    TokenBucket,
+)
 from sandbox.jira.site import generate_site
 
 EMAIL, TOKEN = "demo@example.com", "demo-token"
@@ -47,6 +61,7 @@ TARGET_RATIO, TARGET_RSS_MIB, TARGET_INCREMENTAL = 0.5, 1024, 0.05
 # DuckDB takes up to 80% of RAM by default and its load-stage memory then grows with the data;
 # a limit keeps the loader flat (measured: 30,000 issues, load peak 994 -> 695 MiB, same time).
 DUCKDB_MEMORY_LIMIT = "256MB"
+TARGET_LATENCY_SECONDS, TARGET_SPEEDUP, TARGET_REQUESTS_PER_1000 = 240, 5, 13
 
 
 def serve(connection: Connection, issues: int) -> None:
@@ -66,6 +81,14 @@ def serve(connection: Connection, issues: int) -> None:
             if command == "counts":
                 connection.send(Counter(emulator.request_counts))
                 emulator.reset_counts()
+            elif command == "ids":
+                connection.send(sorted(int(i.id) for i in site.issues.values()))
+            elif command == "rate_limited":
+                connection.send(emulator.rate_limited)
+            elif isinstance(command, tuple) and command[0] == "as_jira_cloud":
+                emulator.latency = CLOUD_LATENCY
+                emulator.budget = TokenBucket(command[1]) if command[1] else None
+                connection.send(True)
             elif command == "change":
                 changed = list(site.issues)[:: int(1 / CHANGED_SHARE)]
                 for n, key in enumerate(changed):
@@ -180,6 +203,21 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def warehouse_pipeline(name: str, workdir: Path) -> dlt.Pipeline:
+    """A pipeline into a DuckDB file in `workdir` with the production Jira destination's
+    settings and a memory limit."""
+    warehouse = duckdb.connect(
+        str(workdir / "warehouse.duckdb"),
+        config={"memory_limit": DUCKDB_MEMORY_LIMIT, **DUCKDB_LOAD_CONFIG},
+    )
+    return dlt.pipeline(
+        pipeline_name=name,
+        destination=dlt.destinations.duckdb(warehouse),
+        dataset_name="raw_jira",
+        pipelines_dir=str(workdir / "dlt"),
+    )
+
+
 def measure(issues: int, workdir: Path) -> Figures:
     """One size, end to end, in this process (run it in a fresh process per size)."""
     parent, child = multiprocessing.Pipe()
@@ -195,16 +233,7 @@ def measure(issues: int, workdir: Path) -> Figures:
         parent.send("counts")
         parent.recv()
         rss_after_raw = peak_rss_mib()
-        warehouse = duckdb.connect(
-            str(workdir / "warehouse.duckdb"),
-            config={"memory_limit": DUCKDB_MEMORY_LIMIT, **DUCKDB_LOAD_CONFIG},
-        )
-        pipeline = dlt.pipeline(
-            pipeline_name="jira_benchmark",
-            destination=dlt.destinations.duckdb(warehouse),
-            dataset_name="raw_jira",
-            pipelines_dir=str(workdir / "dlt"),
-        )
+        pipeline = warehouse_pipeline("jira_benchmark", workdir)
 
         def source() -> Any:
             return jira_source(base_url=base_url, email=EMAIL, api_token=TOKEN, projects=keys)
@@ -284,13 +313,108 @@ def report(f: Figures) -> None:
         print(f"   {stage:<10} {seconds:7.1f} s")
 
 
+@dataclass
+class LatencyFigures:
+    issues: int
+    seconds: float
+    requests: int
+    rate_limited: int
+    lost: int
+    doubled: int
+    budget: RateLimit | None
+
+    @property
+    def serial_floor(self) -> float:
+        """Seconds of the search pages alone, one after another."""
+        pages = -(-self.issues // PAGE_SIZE)
+        server = CLOUD_LATENCY.per_request + PAGE_SIZE * CLOUD_LATENCY.per_issue
+        return pages * (CLOUD_LATENCY.round_trip + server)
+
+
+def measure_latency(issues: int, budget: RateLimit | None, workdir: Path) -> LatencyFigures:
+    """A full load from an emulator answering as Jira Cloud (warmed first, without latency,
+    so that its rendering is not measured), then the loaded ids against the site's."""
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.get_context("fork").Process(target=serve, args=(child, issues))
+    server.start()
+    base_url, keys, _, _ = parent.recv()
+    try:
+        fetch_raw(base_url, keys)
+        parent.send(("as_jira_cloud", budget))
+        parent.recv()
+        parent.send("counts")
+        parent.recv()
+        pipeline = warehouse_pipeline("jira_latency", workdir)
+        started = time.perf_counter()
+        pipeline.run(jira_source(base_url=base_url, email=EMAIL, api_token=TOKEN, projects=keys))
+        seconds = time.perf_counter() - started
+        parent.send("counts")
+        requests_made = sum(parent.recv().values())
+        parent.send("rate_limited")
+        rate_limited = parent.recv()
+        parent.send("ids")
+        expected = set(parent.recv())
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql("select id from issues")
+        loaded = [int(row[0]) for row in rows]
+    finally:
+        parent.send("stop")
+        server.join()
+    return LatencyFigures(
+        len(expected),
+        seconds,
+        requests_made,
+        rate_limited,
+        len(expected - set(loaded)),
+        len(loaded) - len(set(loaded)),
+        budget,
+    )
+
+
+def _measure_latency_in_tmp(issues: int, budget: RateLimit | None) -> LatencyFigures:
+    with tempfile.TemporaryDirectory() as workdir:
+        return measure_latency(issues, budget, Path(workdir))
+
+
+def report_latency(f: LatencyFigures) -> None:
+    limit = f"budget {f.budget.per_second:g}/s, burst {f.budget.burst}" if f.budget else "no budget"
+    per_1000 = 1000 * f.requests / f.issues
+    print(f"\n== {f.issues:,} issues as Jira Cloud over the internet ({limit})")
+    print(
+        f"full load {f.seconds:.1f} s ({f.seconds / 60:.1f} min); serial floor "
+        f"{f.serial_floor:.0f} s ({f.serial_floor / 60:.1f} min): {f.serial_floor / f.seconds:.1f}x"
+    )
+    print(
+        f"   {f.requests:,} requests, {per_1000:.1f} per 1,000 issues; {f.rate_limited} answered "
+        f"429 (all retried: the load completed)"
+    )
+    print(f"   ids: {f.lost} lost, {f.doubled} doubled")
+    if f.budget is None:
+        print(
+            f"targets: <= {TARGET_LATENCY_SECONDS} s, >= {TARGET_SPEEDUP}x the serial floor, "
+            f"<= {TARGET_REQUESTS_PER_1000} requests per 1,000 issues, nothing lost"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=100_000)
     parser.add_argument(
+        "--latency", action="store_true", help="as Jira Cloud over the internet (see above)"
+    )
+    parser.add_argument("--budget-issues", type=int, default=20_000)
+    parser.add_argument(
+        "--budget", type=float, nargs=2, default=(5, 10), metavar=("PER_SECOND", "BURST")
+    )
+    parser.add_argument(
         "--rss-sizes", type=int, nargs="*", default=[10_000], help="extra sizes for RSS flatness"
     )
     args = parser.parse_args()
+    if args.latency:
+        budget = RateLimit(args.budget[0], int(args.budget[1]))
+        report_latency(in_child(_measure_latency_in_tmp, args.issues, None))
+        report_latency(in_child(_measure_latency_in_tmp, args.budget_issues, budget))
+        return
     sizes = sorted({*args.rss_sizes, args.issues})
     results = {size: measure_fresh(size) for size in sizes}
     for size in sizes:

@@ -215,9 +215,7 @@ def jira_source(
         cursor.hold_at(search.started)
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
-            # as many ids as the last listing found: no count request to decide on slicing
-            everything = scope.search(None, jql_filter)
-            gone = cursor.reconcile(everything.ids(len(cursor.known)), started)
+            gone = cursor.reconcile(scope.search(None, jql_filter).ids(), started)
             last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
         cursor.save(started)
         yield IssuePage(last)

@@ -239,13 +239,6 @@ class JiraApiClient:
         )
         yield from pages
 
-    def first_issue(self, jql: str) -> tuple[JsonDict | None, datetime | None]:
-        """The id of the first issue `jql` lists (None if none), and Jira's clock then."""
-        pages = self.search_issues(jql, ["id"], 1)
-        page = next(iter(pages))
-        pages.close()
-        return (page[0] if page else None), self.server_time(page.response)
-
     def expected_count(self, jql: str) -> int | None:
         """Cloud's approximate count of the issues about to load, logged for operators
         (Data Center has no such endpoint: None)."""

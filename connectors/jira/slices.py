@@ -1,13 +1,14 @@
 """A large issue search split into id-range slices fetched concurrently (Jira Cloud).
 
 Token paging is serial: a 100,000-issue site is 1,000 pages one after another, each about a
-second on Jira Cloud. The scope is cut instead into slices of the issue id (ranges between the
-ids of the first and last created issue, the outer two open-ended so none is missed), each paged
-with its own `nextPageToken` in key order. Id and key never change when an issue is edited, so
-an issue edited during the load stays in its slice and in its place: the union of the slices is
-every issue once. Ranges of the whole scope rather than one slice per project: a few requests
-plan them whatever the number of projects, and slices outnumber the threads so that uneven ones
-even out. Small searches (an incremental run) stay one serial paging: nothing to gain.
+second on Jira Cloud. The scope is cut instead into slices of the issue id: ranges holding the
+same number of whole pages, found by listing the ids in scope (5,000 a request), the outer two
+open-ended so that none is missed. Each slice is paged with its own `nextPageToken`, in key
+order. Id and key never change when an issue is edited, so an issue edited during the load
+stays in its slice and in its place: the union of the slices is every issue once. Ranges of
+the whole scope rather than one slice per project: slices of equal size whatever the
+projects' sizes, and no partial last page per project. Small searches (an incremental run) stay
+one serial paging: nothing to gain.
 """
 
 from __future__ import annotations
@@ -60,25 +61,24 @@ class IssueSearch:
         limit = self.api.limit
         yield from fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling)
 
-    def ids(self, count: int) -> Iterator[int]:
+    def ids(self) -> Iterator[int]:
         """Every issue id in scope, thousands per page: the cheap listing behind deletes."""
-        for page in self.pages(count, ["id"], ID_PAGE_SIZE):
+        for page in self.api.search_issues(self.serial_jql, ["id"], ID_PAGE_SIZE):
             yield from (int(issue["id"]) for issue in page)
 
     def slices(self, count: int, page_size: int) -> list[str]:
         """The slices' JQL; one (the serial JQL) below `slice_from` issues, on Data Center
-        (no approximate count) or with one request at a time allowed."""
+        (no approximate count) or with one request at a time allowed. Bounds come from the ids
+        in scope (listed thousands a page), so that slices hold equal whole pages."""
         threads = self.api.limit.ceiling
         wanted = min(math.ceil(count / (page_size * MIN_SLICE_PAGES)), SLICES_PER_THREAD * threads)
         if count < self.slice_from or threads < 2 or wanted < 2 or not self.api.is_cloud:
             return [self.serial_jql]
-        first, started = self.api.first_issue(f"{self.scope} ORDER BY created ASC")
-        last, _ = self.api.first_issue(f"{self.scope} ORDER BY created DESC")
-        if first is None or last is None:
-            return [self.serial_jql]
-        self.started = started
-        low, high = sorted((int(first["id"]), int(last["id"])))
-        width = (high - low + 1) / wanted
-        bounds = sorted({low + round(width * n) for n in range(1, wanted)})
-        edges: list[int | None] = [None, *bounds, None]
-        return [id_slice_jql(self.scope, a, b) for a, b in pairwise(edges)]
+        ids: list[int] = []
+        for page in self.api.search_issues(f"{self.scope} ORDER BY key ASC", ["id"], ID_PAGE_SIZE):
+            self.started = self.started or self.api.server_time(page.response)
+            ids += (int(issue["id"]) for issue in page)
+        ids.sort()
+        per_slice = math.ceil(len(ids) / wanted / page_size) * page_size
+        edges: list[int | None] = [None, *ids[per_slice::per_slice], None]
+        return [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]

@@ -75,7 +75,7 @@ class Mutations:
         self.edited.append(issue.key)
 
     def on_search(self, page: list[Issue]) -> None:
-        if not self.on or len(page) < 2:  # not the slice planner's one-issue lookups
+        if not self.on or len(page) > SLICED["page_size"]:  # not the planner's id listing
             return
         self.served.update(i.key for i in page)
         self.edit(page[0])
