@@ -21,27 +21,21 @@ def total_rows(portfolio: Portfolio) -> int:
     return sum(len(s.rows) for s in portfolio.sheets.values())
 
 
-@pytest.mark.parametrize(
-    ("kind", "path", "options"),
-    [
-        ("rate_limit", "/sheets/", {"times": 3}),
-        ("rate_limit", "/sheets", {"times": 1, "retry_after": 1}),
-        ("server_error", "/sheets/", {"times": 3, "status": 503}),
-        ("drop_connection", "/sheets/", {"times": 2}),
-        ("rate_limit", "/workspaces", {"times": 2}),
-    ],
-)
 def test_a_full_load_survives_transient_faults_without_losing_a_row(
     load: Callable[..., LoadInfo],
     emulator: SmartsheetEmulator,
     portfolio: Portfolio,
     query: Query,
-    kind: str,
-    path: str,
-    options: dict,
 ) -> None:
-    emulator.inject(kind, path, **options)
-    load()
+    """Every kind at once, one after the other on the same requests: rate limits with and
+    without Retry-After, 503s, dropped connections, on discovery, listing and sheets."""
+    emulator.inject("rate_limit", "/workspaces", times=2)
+    emulator.inject("rate_limit", "/sheets/", times=2)
+    emulator.inject("server_error", "/sheets/", times=2, status=503)
+    emulator.inject("drop_connection", "/sheets/", times=2)
+    emulator.inject("rate_limit", "/sheets/", times=1, retry_after=1)
+    load(max_attempts=9)
+    assert not any(fault.times for fault in emulator.faults)
     assert query("select count(*) from raw_smartsheet.rows")[0][0] == total_rows(portfolio)
     assert query("select count(*) from raw_smartsheet.sheets")[0][0] == 4
 
