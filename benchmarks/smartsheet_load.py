@@ -79,6 +79,15 @@ def raw_fetch(base_url: str, replay: list[tuple[str, dict[str, str]]]) -> tuple[
     return time.perf_counter() - started, size
 
 
+def pipeline_in(directory: Path, name: str) -> dlt.Pipeline:
+    return dlt.pipeline(
+        f"smartsheet_{name}",
+        destination=dlt.destinations.duckdb(str(directory / f"{name}.duckdb")),
+        dataset_name="raw_smartsheet",
+        pipelines_dir=str(directory / name),
+    )
+
+
 def load(pipeline: dlt.Pipeline, base_url: str, workspace: int, history: str) -> float:
     started = time.perf_counter()
     pipeline.run(
@@ -119,12 +128,7 @@ def main() -> None:
     base_url, workspace, built = ours.recv()
     print(f"portfolio: {args.sheets} sheets x {args.rows} rows, built in {built:.1f} s")
     with tempfile.TemporaryDirectory() as directory:
-        warm = dlt.pipeline(
-            "smartsheet_warm",
-            destination=dlt.destinations.duckdb(str(Path(directory) / "warm.duckdb")),
-            dataset_name="raw_smartsheet",
-            pipelines_dir=str(Path(directory) / "warm"),
-        )
+        warm = pipeline_in(Path(directory), "warm")
         # Unmeasured: renders and caches every sheet answer; the default cell history's cost.
         milestones_seconds = load(warm, base_url, workspace, "milestones")
         ours.send("requests")
@@ -134,12 +138,7 @@ def main() -> None:
         raw_seconds, size = raw_fetch(base_url, replay)
         ours.send("requests")
         ours.recv()
-        pipeline = dlt.pipeline(
-            "smartsheet_bench",
-            destination=dlt.destinations.duckdb(str(Path(directory) / "bench.duckdb")),
-            dataset_name="raw_smartsheet",
-            pipelines_dir=str(Path(directory) / "dlt"),
-        )
+        pipeline = pipeline_in(Path(directory), "bench")
         full_seconds = load(pipeline, base_url, workspace, "off")
         ours.send("requests")
         full = by_kind([path for path, _params in ours.recv()])

@@ -22,17 +22,6 @@ JsonDict = dict[str, Any]
 PERMALINK = "https://app.smartsheet.com/b/home?lx={id}"
 
 
-def sheet_listing(sheet: Sheet) -> JsonDict:
-    return {
-        "id": sheet.id,
-        "name": sheet.name,
-        "accessLevel": "OWNER",
-        "permalink": PERMALINK.format(id=sheet.id),
-        "createdAt": stamp(sheet.created_at),
-        "modifiedAt": stamp(sheet.modified_at),
-    }
-
-
 def column(col: Column) -> JsonDict:
     body: JsonDict = {
         "id": col.id,
@@ -170,7 +159,7 @@ def folder(item: Folder, sheets: dict[int, Sheet]) -> JsonDict:
         "id": item.id,
         "name": item.name,
         "permalink": PERMALINK.format(id=item.id),
-        "sheets": [grid(sheets[i]) for i in item.sheet_ids if i in sheets],
+        "sheets": [sheet_listing(sheets[i]) for i in item.sheet_ids if i in sheets],
         "folders": [folder(f, sheets) for f in item.folders],
     }
 
@@ -181,7 +170,7 @@ def workspace(item: Workspace, sheets: dict[int, Sheet], load_all: bool) -> Json
         "name": item.name,
         "accessLevel": "OWNER",
         "permalink": PERMALINK.format(id=item.id),
-        "sheets": [grid(sheets[i]) for i in item.sheet_ids if i in sheets],
+        "sheets": [sheet_listing(sheets[i]) for i in item.sheet_ids if i in sheets],
         "folders": [
             folder(f, sheets) if load_all else {"id": f.id, "name": f.name} for f in item.folders
         ],
@@ -198,7 +187,8 @@ def workspace_listing(item: Workspace) -> JsonDict:
     }
 
 
-def grid(item: Sheet) -> JsonDict:
+def sheet_listing(item: Sheet) -> JsonDict:
+    """A sheet as listings show it (`/sheets`, a workspace's or folder's `sheets`)."""
     return {
         "id": item.id,
         "name": item.name,

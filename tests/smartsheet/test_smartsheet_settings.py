@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from connectors.smartsheet.client import RateLimit
 from connectors.smartsheet.errors import SmartsheetConfigError
 from connectors.smartsheet.settings import SmartsheetSettings
 
@@ -44,3 +47,25 @@ def test_without_smartsheet_settings_the_source_is_not_in_use(
     assert not SmartsheetSettings.from_config().in_use
     monkeypatch.setenv("SOURCES__SMARTSHEET__WORKSPACE_IDS", "42")
     assert SmartsheetSettings.from_config().in_use
+
+
+def test_the_client_paces_itself_after_a_minutes_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 requests a minute per token: a burst of 300, then one every 0.2 s."""
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    limit = RateLimit(300)
+    for _ in range(302):
+        limit.acquire()
+    assert len(waits) == 2
+    assert all(0.15 < wait <= 0.4 for wait in waits)
+
+
+def test_no_pacing_when_the_limit_is_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    limit = RateLimit(0)
+    for _ in range(1000):
+        limit.acquire()
+    assert waits == []
