@@ -11,6 +11,7 @@ Online import creates; `column_maps` may also name a JSON file holding a map of 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -243,16 +244,17 @@ class RowReader:
     def __init__(self, sheet: JsonDict, roles: dict[int, str], key: str) -> None:
         self.sheet_id = sheet["id"]
         self.key = key
-        # column id -> (role, `rows` column, how its cells are read); None: kept in `extra`
-        self.columns: dict[int, tuple[str, str, str] | None] = {}
+        # column id -> (role, `rows` column, its cells' reader); None: kept in `extra`
+        self.columns: dict[int, tuple[str, str, Callable[[JsonDict, str], Any]] | None] = {}
         self.titles: dict[int, str] = {}
         for column in sheet.get("columns") or []:
             role = roles.get(column["id"])
             self.titles[column["id"]] = column.get("title") or str(column["id"])
             if role is not None:
-                self.columns[column["id"]] = (role, ROW_COLUMNS.get(role, role), ROLE_KINDS[role])
+                reader = READERS[ROLE_KINDS[role]]
+                self.columns[column["id"]] = (role, ROW_COLUMNS.get(role, role), reader)
             elif column.get("type") in ("CONTACT_LIST", "MULTI_CONTACT_LIST"):
-                self.columns[column["id"]] = ("contact", "", "contact")
+                self.columns[column["id"]] = ("contact", "", _contact)
             else:
                 self.columns[column["id"]] = None
 
@@ -279,8 +281,8 @@ class RowReader:
                         mask_emails(value) if isinstance(value, str) else value
                     )
                 continue
-            role, name, kind = mapped
-            value = read_cell(kind, cell, self.key)
+            role, name, reader = mapped
+            value = reader(cell, self.key)
             if not name:  # an unmapped contact column: its pseudonym in `extra`
                 extra[self.titles[column_id]] = value
             elif role == "status":
@@ -302,34 +304,68 @@ def cell_text(cell: JsonDict) -> str | None:
 
 def read_cell(kind: str, cell: JsonDict, key: str) -> Any:
     """A cell's value as its role needs it; unreadable values become None, never a failure."""
+    return READERS[kind](cell, key)
+
+
+def _contact(cell: JsonDict, key: str) -> str | None:
     value = cell.get("value")
-    if kind == "contact":
-        contact = cell.get("objectValue") or {}
-        email = contact.get("email") or (value if isinstance(value, str) and "@" in value else None)
-        name = contact.get("name") or cell.get("displayValue")
-        return contact_token(key, email, name) if email or name else None
-    if value is None:
+    contact = cell.get("objectValue") or {}
+    email = contact.get("email") or (value if isinstance(value, str) and "@" in value else None)
+    name = contact.get("name") or cell.get("displayValue")
+    return contact_token(key, email, name) if email or name else None
+
+
+def _text(cell: JsonDict, key: str) -> str | None:
+    return mask_emails(cell_text(cell))
+
+
+def _date(cell: JsonDict, key: str) -> date | None:
+    value = cell.get("value")
+    return None if value is None else parse_date(value)
+
+
+def _number(cell: JsonDict, key: str) -> float | None:
+    value = cell.get("value")
+    return None if value is None else to_number(value)
+
+
+def _percent(cell: JsonDict, key: str) -> float | None:
+    value = cell.get("value")
+    number = None if value is None else to_number(value)
+    if number is None:
         return None
-    if kind == "text":
-        return mask_emails(cell_text(cell))
-    if kind == "date":
-        return parse_date(value)
-    if kind == "number":
-        return to_number(value)
-    if kind == "percent":
-        typed = isinstance(value, str) and value.strip().endswith("%")
-        number = to_number(value)
-        if number is None:
-            return None
-        return number / 100 if typed or number > 1 else number
-    if kind == "duration":
-        days = (cell.get("objectValue") or {}).get("days")
-        return float(days) if days is not None else parse_duration(str(value))
-    if kind == "rag":
-        return RAG.get(str(value).strip().lower())
-    if kind == "bool":
-        return bool(value)
-    raise ValueError(f"unknown cell kind {kind!r}")
+    typed = isinstance(value, str) and value.strip().endswith("%")
+    return number / 100 if typed or number > 1 else number
+
+
+def _duration(cell: JsonDict, key: str) -> float | None:
+    days = (cell.get("objectValue") or {}).get("days")
+    if days is not None:
+        return float(days)
+    value = cell.get("value")
+    return None if value is None else parse_duration(str(value))
+
+
+def _rag(cell: JsonDict, key: str) -> str | None:
+    value = cell.get("value")
+    return None if value is None else RAG.get(str(value).strip().lower())
+
+
+def _bool(cell: JsonDict, key: str) -> bool | None:
+    value = cell.get("value")
+    return None if value is None else bool(value)
+
+
+READERS: dict[str, Callable[[JsonDict, str], Any]] = {
+    "contact": _contact,
+    "text": _text,
+    "date": _date,
+    "number": _number,
+    "percent": _percent,
+    "duration": _duration,
+    "rag": _rag,
+    "bool": _bool,
+}
 
 
 @lru_cache(maxsize=65536)

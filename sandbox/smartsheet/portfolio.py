@@ -277,7 +277,7 @@ class _PlanBuilder:
 
     def plan(self, key: str, name: str, layout: list[Any], tasks: int, number: int) -> Sheet:
         rng = self.rng
-        created = AS_OF - timedelta(days=120 - number, minutes=rng.randint(0, 600))
+        created = AS_OF - timedelta(days=120 + number % 60, minutes=rng.randint(0, 600))
         sheet = self.sheet(key, name, "plan", layout, created)
         titles = {c.title: c.id for c in sheet.columns}
         start = date(2026, 1, 5) + timedelta(days=7 * (number % 8))
