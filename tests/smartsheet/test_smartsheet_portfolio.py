@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sandbox.jira.site import generate_site
 from sandbox.smartsheet import payloads
-from sandbox.smartsheet.portfolio import GANTT_COLUMNS, generate_portfolio
+from sandbox.smartsheet.portfolio import AS_OF, GANTT_COLUMNS, generate_portfolio
 
 
 def rendered(seed: int) -> list[dict]:
@@ -41,4 +41,4 @@ def test_plans_follow_the_gantt_template_with_milestones_and_past_dates() -> Non
         assert [c.title for c in plan.columns] == [title for title, _t, _x in GANTT_COLUMNS]
         duration = plan.column("Duration").id
         assert [r.values.get(duration) for r in plan.rows].count(0) == 1
-        assert plan.modified_at < portfolio.now()
+        assert plan.modified_at < AS_OF
