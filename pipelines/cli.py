@@ -1,4 +1,5 @@
-"""The ``pmo`` command: ``pmo demo``, ``pmo refresh`` and ``pmo webhooks serve``."""
+"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo webhooks serve`` and
+``pmo webhooks register smartsheet``."""
 
 from __future__ import annotations
 
@@ -89,6 +90,25 @@ def cmd_webhooks_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks_register_smartsheet(args: argparse.Namespace) -> int:
+    """Create and enable a Smartsheet webhook on every sheet the source reads."""
+    from pipelines.events.settings import smartsheet_callback_url
+    from pipelines.events.smartsheet_register import register_webhooks
+    from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
+
+    url = args.callback_url or smartsheet_callback_url()
+    if not url:
+        print("pmo: give --callback-url or set PMO_SMARTSHEET_CALLBACK_URL", file=sys.stderr)
+        return 2
+    with SmartsheetSpool(smartsheet_spool_path()) as spool:
+        registered = register_webhooks(url, spool)
+    for hook in registered:
+        action = "created" if hook.created else "kept"
+        print(f"sheet {hook.sheet_id}: webhook {hook.webhook_id} {action}, {hook.status}")
+    print(f"{len(registered)} sheet webhook(s) calling {url}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run the command; errors become one line saying what to do (``--verbose``: the trace)."""
     try:
@@ -133,13 +153,21 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, command in (("demo", cmd_demo), ("refresh", cmd_refresh)):
         commands.add_parser(name, help=command.__doc__, parents=[verbose]).set_defaults(run=command)
-    webhooks = commands.add_parser("webhooks", help="Jira webhook receiver").add_subparsers(
-        dest="webhooks_command", required=True
-    )
+    webhooks = commands.add_parser(
+        "webhooks", help="webhook receiver (Jira, Smartsheet)"
+    ).add_subparsers(dest="webhooks_command", required=True)
     serve = webhooks.add_parser("serve", help=cmd_webhooks_serve.__doc__)
     serve.add_argument("--host", help="default: the PMO_WEBHOOK_HOST setting")
     serve.add_argument("--port", type=int, help="default: the PMO_WEBHOOK_PORT setting")
     serve.set_defaults(run=cmd_webhooks_serve)
+    register = webhooks.add_parser("register", help="register webhooks in a source").add_subparsers(
+        dest="webhooks_source", required=True
+    )
+    smartsheet = register.add_parser("smartsheet", help=cmd_webhooks_register_smartsheet.__doc__)
+    smartsheet.add_argument(
+        "--callback-url", help="default: the PMO_SMARTSHEET_CALLBACK_URL setting"
+    )
+    smartsheet.set_defaults(run=cmd_webhooks_register_smartsheet)
     return _run(parser.parse_args(argv))
 
 

@@ -20,10 +20,13 @@ from great_expectations.expectations.row_conditions import (
 )
 
 # The workbooks' enumerations are the templates' own (their data validation lists).
+from connectors.smartsheet.column_map import HISTORY_ROLES, ROLE_KINDS
+from connectors.smartsheet.column_map import RAG as SMARTSHEET_RAG
 from connectors.spreadsheets.layouts import MATURITY_DOMAINS, RAG_VALUES, SURVEY_DIMENSIONS
 from quality.references import References
 
 STATUS_CATEGORIES = ["new", "indeterminate", "done"]
+SMARTSHEET_ROLES = sorted(ROLE_KINDS)
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -244,4 +247,70 @@ def pmo_value_scorecard(_: References) -> ExpectationSuite:
     return ExpectationSuite(
         "marts.mart_pmo_value_scorecard_quarterly",
         [_between("composite_score", 0, 100)],
+    )
+
+
+def smartsheet_sheets(_: References) -> ExpectationSuite:
+    return ExpectationSuite(
+        "raw_smartsheet.sheets",
+        [
+            *_key("sheet_id"),
+            gxe.ExpectColumnValuesToNotBeNull(column="column_map", severity=CRITICAL),
+            gxe.ExpectColumnValuesToNotBeNull(column="project_id", severity=WARNING),
+        ],
+    )
+
+
+def smartsheet_columns(_: References) -> ExpectationSuite:
+    return ExpectationSuite(
+        "raw_smartsheet.columns",
+        [
+            *_key("sheet_id", "column_id"),
+            _in("role", list(SMARTSHEET_ROLES)),
+            _in("sheet_is_loaded", [True]),
+        ],
+    )
+
+
+def smartsheet_rows(_: References) -> ExpectationSuite:
+    return ExpectationSuite(
+        "raw_smartsheet.rows",
+        [
+            *_key("row_id"),
+            gxe.ExpectColumnValuesToNotBeNull(column="sheet_id", severity=CRITICAL),
+            _in("sheet_is_loaded", [True]),
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="owner_token", regex="@", severity=CRITICAL
+            ),
+            _in("rag", sorted(set(SMARTSHEET_RAG.values()))),
+            _between("percent_complete", 0, 1, WARNING),
+            _not_before("finish_date", "start_date", WARNING),
+            _not_before("baseline_finish", "baseline_start", WARNING),
+            _between("budget", 0, 1e12, WARNING),
+            _between("actual_cost", 0, 1e12, WARNING),
+        ],
+    )
+
+
+def smartsheet_summary_fields(_: References) -> ExpectationSuite:
+    return ExpectationSuite(
+        "raw_smartsheet.summary_fields",
+        [*_key("sheet_id", "field_id"), _in("sheet_is_loaded", [True])],
+    )
+
+
+def smartsheet_cell_history(_: References) -> ExpectationSuite:
+    return ExpectationSuite(
+        "raw_smartsheet.cell_history",
+        [
+            *(
+                gxe.ExpectColumnValuesToNotBeNull(column=c, severity=CRITICAL)
+                for c in ("row_id", "column_id", "modified_at")
+            ),
+            _in("role", list(HISTORY_ROLES)),
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="modified_by_token", regex="@", severity=CRITICAL
+            ),
+            _in("row_is_loaded", [True], WARNING),
+        ],
     )

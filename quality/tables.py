@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 Table = tuple[str, str]
 RAW_JIRA = "raw_jira"
 RAW_SHEETS = "raw_spreadsheets"
+RAW_SMARTSHEET = "raw_smartsheet"
 MARTS = "marts"
+# A Smartsheet table's rows belong to a sheet the warehouse holds.
+SMARTSHEET_SHEET_LOADED = (
+    "sheet_is_loaded",
+    "sheet_id in (select sheet_id from raw_smartsheet.sheets)",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,44 @@ TABLE_SUITES: tuple[TableSuite, ...] = (
         "strategic_objectives",
         "Objectives are unique and weighted between 0 and 1.",
         "strategic_objectives",
+    ),
+    TableSuite(
+        RAW_SMARTSHEET,
+        "sheets",
+        "Sheets are unique, each read by a column map, and say which project they plan.",
+        "smartsheet_sheets",
+    ),
+    TableSuite(
+        RAW_SMARTSHEET,
+        "columns",
+        "Columns are unique per sheet, fill known roles and belong to loaded sheets.",
+        "smartsheet_columns",
+        reads=((RAW_SMARTSHEET, "sheets"),),
+        derived=(SMARTSHEET_SHEET_LOADED,),
+    ),
+    TableSuite(
+        RAW_SMARTSHEET,
+        "rows",
+        "Tasks are unique, pseudonymised, of loaded sheets, RAG known, dates and money sane.",
+        "smartsheet_rows",
+        reads=((RAW_SMARTSHEET, "sheets"),),
+        derived=(SMARTSHEET_SHEET_LOADED,),
+    ),
+    TableSuite(
+        RAW_SMARTSHEET,
+        "summary_fields",
+        "Summary fields are unique per sheet and belong to loaded sheets.",
+        "smartsheet_summary_fields",
+        reads=((RAW_SMARTSHEET, "sheets"),),
+        derived=(SMARTSHEET_SHEET_LOADED,),
+    ),
+    TableSuite(
+        RAW_SMARTSHEET,
+        "cell_history",
+        "Cell history is of tracked roles, dated, pseudonymised, and of loaded rows.",
+        "smartsheet_cell_history",
+        reads=((RAW_SMARTSHEET, "rows"),),
+        derived=(("row_is_loaded", "row_id in (select row_id from raw_smartsheet.rows)"),),
     ),
     # A mart's key and enumerations are dbt tests beside its model: the suites of marts hold
     # only the value rules no dbt test states.

@@ -16,11 +16,12 @@ from dagster._core.storage.asset_check_execution_record import (
     COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
 )
 
+from connectors.smartsheet.settings import SmartsheetSettings
 from pipelines.defs.resources import Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
-from quality.tables import RAW_JIRA, RAW_SHEETS, TABLE_SUITES, TableSuite
+from quality.tables import RAW_JIRA, RAW_SHEETS, RAW_SMARTSHEET, TABLE_SUITES, TableSuite
 from quality.volume import VolumeChange
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def nothing_delivered(schema: str) -> str:
         return "nothing landed yet" + ("" if spreadsheets_configured() else " (not configured)")
     if schema == RAW_JIRA:
         return "nothing loaded from Jira yet" + ("" if jira_configured() else " (not configured)")
+    if schema == RAW_SMARTSHEET:
+        configured = SmartsheetSettings.from_config().in_use
+        return "nothing loaded from Smartsheet yet" + ("" if configured else " (not configured)")
     return "no rows yet: its sources have delivered nothing it counts"
 
 

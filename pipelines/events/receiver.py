@@ -8,6 +8,7 @@ The only work after that is one SQLite insert, so Jira gets its answer in millis
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +20,9 @@ from pipelines.events.jira_events import DELIVERY_ID_HEADER, MalformedDeliveryEr
 from pipelines.events.settings import MAX_BODY_BYTES
 from pipelines.events.signature import SIGNATURE_HEADER, is_valid_signature
 from pipelines.events.spool import WebhookSpool
+
+if TYPE_CHECKING:
+    from pipelines.events.smartsheet_spool import SmartsheetSpool
 
 JIRA_WEBHOOK_PATH = "/webhooks/jira"
 
@@ -46,8 +50,14 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def create_app(spool: WebhookSpool, secret: str, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
-    """The receiver for ``spool``, accepting only bodies signed with ``secret``."""
+def create_app(
+    spool: WebhookSpool,
+    secret: str,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    smartsheet: SmartsheetSpool | None = None,
+) -> Starlette:
+    """The receiver for ``spool``, accepting only bodies signed with ``secret``; with a
+    ``smartsheet`` spool, Smartsheet's callbacks too, on a path of their own."""
     if not secret:
         raise ValueError("a webhook secret is required: unsigned deliveries are never accepted")
 
@@ -80,9 +90,20 @@ def create_app(spool: WebhookSpool, secret: str, max_body_bytes: int = MAX_BODY_
         routes=[
             Route(JIRA_WEBHOOK_PATH, receive_jira, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            *_smartsheet_routes(smartsheet, max_body_bytes),
         ]
     )
     # Starlette would answer a trailing slash with a 307 to an absolute URL built from the
     # Host header, which the caller controls: unknown paths get a plain 404 instead.
     app.router.redirect_slashes = False
     return app
+
+
+def _smartsheet_routes(spool: SmartsheetSpool | None, max_body_bytes: int) -> list[Route]:
+    """The Smartsheet endpoint when the receiver has its spool (imported here: its module
+    builds on this one's body reader)."""
+    if spool is None:
+        return []
+    from pipelines.events.smartsheet_receiver import smartsheet_route
+
+    return [smartsheet_route(spool, max_body_bytes)]

@@ -13,14 +13,19 @@ from pipelines.events.settings import (
     webhook_read_timeout,
     webhook_secret,
 )
+from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
 from pipelines.events.spool import WebhookSpool
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted; the spool is closed on the way out."""
+    """Serve until interrupted (Jira on /webhooks/jira, Smartsheet on /webhooks/smartsheet);
+    the spools are closed on the way out."""
     secret = webhook_secret()
-    with WebhookSpool(spool_path()) as spool:
-        app = create_app(spool, secret)
+    with (
+        WebhookSpool(spool_path()) as spool,
+        SmartsheetSpool(smartsheet_spool_path()) as smartsheet,
+    ):
+        app = create_app(spool, secret, smartsheet=smartsheet)
         uvicorn.run(
             app,
             host=host or webhook_host(),

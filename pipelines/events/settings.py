@@ -38,6 +38,8 @@ class WebhookSettings(BaseConfiguration):
     pmo_webhook_spool: str | None = None
     """The spool file; unset: beside the Dagster home, where the daemon's sensor finds it."""
     pmo_webhook_read_timeout_seconds: float = DEFAULT_READ_TIMEOUT_SECONDS
+    pmo_smartsheet_callback_url: str | None = None
+    """The public HTTPS URL of ``/webhooks/smartsheet``, given to Smartsheet's webhooks."""
 
 
 def _settings() -> WebhookSettings:
@@ -70,6 +72,11 @@ def webhook_host() -> str:
 def webhook_read_timeout() -> float:
     """Seconds a client has to send a whole request (``PMO_WEBHOOK_READ_TIMEOUT_SECONDS``)."""
     return _settings().pmo_webhook_read_timeout_seconds
+
+
+def smartsheet_callback_url() -> str | None:
+    """Where Smartsheet sends callbacks (``PMO_SMARTSHEET_CALLBACK_URL``), if set."""
+    return _settings().pmo_smartsheet_callback_url
 
 
 def spool_path() -> Path:

@@ -1,0 +1,134 @@
+"""Smartsheet as a source: its raw tables as Dagster assets, and the runs its events request.
+
+Optional like every source: without any Smartsheet setting the assets create their empty
+tables and say "not configured", and the sensors skip. Webhook callbacks (spooled by
+``pmo webhooks serve``) or, for accounts without webhooks, a ``modifiedSince`` listing become
+one incremental run of every sheet in scope: the source keeps one listing cursor for the
+account and reads only the sheets modified since it, so a run scoped to the named sheets would
+save nothing and could tombstone the others. The named sheets are recorded in the run's tags.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, dlt_assets
+
+from connectors.smartsheet import smartsheet_source
+from connectors.smartsheet.settings import SETTING_NAMES, SmartsheetSettings
+from pipelines.defs.ingestion import OptionalSource, RawTableTranslator
+from pipelines.defs.jobs import source_refresh_job
+from pipelines.defs.resources import Warehouse
+from pipelines.events.batching import batch_events
+from pipelines.events.smartsheet_polling import sheets_modified_since
+from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
+from pipelines.settings import DUCKDB_POOL
+
+SMARTSHEET_PIPELINE = ("pmo_smartsheet", "raw_smartsheet")
+# Declares the assets and the tables' columns, never runs: the source refuses to be built
+# without a token and a key, so it gets placeholders that no request ever carries.
+SMARTSHEET_DECLARED = smartsheet_source(
+    access_token="declared-only", pseudonymisation_key="declared-only"
+)
+WEBHOOK_SENSOR_INTERVAL_SECONDS = 1
+POLLING_SENSOR_INTERVAL_SECONDS = 60
+SPOOL_BATCH_LIMIT = 10_000
+# Smartsheet retries a failed callback for up to about two days; a week is ample.
+SPOOL_RETENTION_SECONDS = 7 * 24 * 3600
+
+
+def smartsheet_configured() -> bool:
+    """Smartsheet is a source of this install once any of its account settings is given."""
+    return SmartsheetSettings.from_config().in_use
+
+
+SMARTSHEET = OptionalSource(
+    SMARTSHEET_PIPELINE[1],
+    SMARTSHEET_DECLARED,
+    smartsheet_configured,
+    SETTING_NAMES["access_token"],
+)
+
+
+@dlt_assets(
+    dlt_source=SMARTSHEET_DECLARED,
+    dlt_pipeline=Warehouse.configured().dlt_pipeline(*SMARTSHEET_PIPELINE),
+    name="smartsheet_raw",
+    dagster_dlt_translator=RawTableTranslator(system="smartsheet"),
+    pool=DUCKDB_POOL,
+)
+def smartsheet_raw(
+    context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse
+) -> Iterator[Any]:
+    """Smartsheet project plans: sheets, columns, task rows by the column map, summary fields
+    and the history of mapped date and status cells; only sheets changed since the last run."""
+    yield from SMARTSHEET.load(
+        context,
+        warehouse,
+        lambda: dlt_resource.run(
+            context=context,
+            dlt_source=smartsheet_source(),
+            dlt_pipeline=warehouse.dlt_pipeline(*SMARTSHEET_PIPELINE),
+        ).fetch_row_count(),
+    )
+
+
+smartsheet_incremental = source_refresh_job(
+    "smartsheet_incremental",
+    SMARTSHEET_PIPELINE[1],
+    "Incremental Smartsheet load (sheets modified since the cursor), then everything after.",
+)
+
+
+def _sheet_run(run_key: str, trigger: str, sheets: tuple[str, ...]) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={"pmo/trigger": trigger, "pmo/smartsheet_sheets": ",".join(sheets)[:4000]},
+    )
+
+
+@dg.sensor(
+    job=smartsheet_incremental,
+    minimum_interval_seconds=WEBHOOK_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Smartsheet callbacks spooled by `pmo webhooks serve` -> one incremental run.",
+)
+def smartsheet_webhook_sensor(
+    context: dg.SensorEvaluationContext,
+) -> dg.SensorResult | dg.SkipReason:
+    path = smartsheet_spool_path()
+    if not path.exists():
+        return dg.SkipReason(f"no Smartsheet spool at {path}: run `pmo webhooks serve`")
+    consumed = int(context.cursor or 0)
+    with SmartsheetSpool(path) as spool:
+        events = spool.after(consumed, SPOOL_BATCH_LIMIT)
+        spool.prune(consumed, SPOOL_RETENTION_SECONDS)
+    if not events:
+        return dg.SkipReason("no new Smartsheet callbacks")
+    batch = batch_events(events)  # its "projects" are the sheets the callbacks named
+    request = _sheet_run(
+        f"smartsheet-webhooks-{batch.first_seq}-{batch.last_seq}",
+        "smartsheet_webhook",
+        batch.projects,
+    )
+    request.tags["pmo/webhook_deliveries"] = str(batch.deliveries)
+    return dg.SensorResult(run_requests=[request], cursor=str(batch.last_seq))
+
+
+@dg.sensor(
+    job=smartsheet_incremental,
+    minimum_interval_seconds=POLLING_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="For Smartsheet accounts without webhooks: one modifiedSince listing per tick.",
+)
+def smartsheet_polling_sensor(
+    context: dg.SensorEvaluationContext,
+) -> dg.SensorResult | dg.SkipReason:
+    if not smartsheet_configured():
+        return dg.SkipReason(f"Smartsheet is not configured ({SMARTSHEET.setting} is not set)")
+    changes = sheets_modified_since(context.cursor)
+    if changes is None:
+        return dg.SkipReason(f"no Smartsheet sheet modified after {context.cursor}")
+    sheets = tuple(str(s) for s in changes.sheet_ids)
+    request = _sheet_run(f"smartsheet-poll-{changes.newest}", "smartsheet_polling", sheets)
+    return dg.SensorResult(run_requests=[request], cursor=changes.newest)
