@@ -3,6 +3,7 @@ also while Jira changes under it, through 429 storms and after a slice failed mi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from connectors.jira import jira_source
 from connectors.jira.client import JiraApiClient
+from connectors.jira.concurrency import AdaptiveLimit
 from connectors.jira.errors import JiraError
 from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.settings import JiraSettings
@@ -77,8 +79,10 @@ class Mutations:
     def on_search(self, page: list[Issue]) -> None:
         if not self.on or len(page) > SLICED["page_size"]:  # not the planner's id listing
             return
+        already = sorted(self.served - set(self.edited))  # served by an earlier page
+        if already:
+            self.edit(self.site.issues[already[0]])
         self.served.update(i.key for i in page)
-        self.edit(page[0])
         waiting = [i for i in self.site.issues.values() if i.key not in self.served]
         if waiting:
             self.edit(max(waiting, key=lambda i: int(i.id)))
@@ -156,3 +160,17 @@ def test_a_slice_failing_mid_way_fails_the_run_and_the_rerun_loads_each_issue_on
     emulator.faults.clear()
     load_with(emulator, pipeline, **SLICED)
     assert distinct_ids(query) == (120, 120)
+
+
+def test_a_429_halves_the_requests_in_flight_once_and_holds_new_ones_until_retry_after() -> None:
+    limit = AdaptiveLimit(8)
+    limit.throttled(0.3)
+    limit.throttled(0.3)  # sent together with the first: the same episode
+    assert int(limit.limit) == 4
+    started = time.monotonic()
+    with limit.slot():
+        waited = time.monotonic() - started
+    assert waited >= 0.25
+    for _ in range(40):
+        limit.succeeded()
+    assert int(limit.limit) == 8  # grown back, never past the ceiling
