@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "unrated": "#9e9e9e"}
 BENCHMARK_COLOURS = {"high": "#2e7d32", "low": "#c62828"}
+FAN_FILL = "rgba(21, 101, 192, 0.2)"
 LAYOUT = {"template": "plotly_white", "height": 380, "margin": {"l": 60, "r": 20, "t": 60, "b": 60}}
 
 
@@ -211,29 +212,13 @@ def forecast_fan(trend: pd.DataFrame, project_key: str) -> go.Figure:
         )
         figure.update_xaxes(visible=False)
         figure.update_yaxes(visible=False)
-    figure.add_scatter(
-        x=forecast["as_of_date"],
-        y=forecast["p50_date"],
-        mode="lines",
-        name="P50",
-        line={"color": "#90caf9"},
-    )
-    figure.add_scatter(
-        x=forecast["as_of_date"],
-        y=forecast["p95_date"],
-        mode="lines",
-        name="P95 (fan: P50-P95)",
-        line={"color": "#90caf9"},
-        fill="tonexty",
-        fillcolor="rgba(21, 101, 192, 0.2)",
-    )
-    figure.add_scatter(
-        x=forecast["as_of_date"],
-        y=forecast["p85_date"],
-        mode="lines+markers",
-        name="P85",
-        line={"color": "#1565c0", "width": 3},
-    )
+    fan = {"mode": "lines", "line": {"color": "#90caf9"}}
+    for column, name, style in (
+        ("p50_date", "P50", fan),
+        ("p95_date", "P95 (fan: P50-P95)", {**fan, "fill": "tonexty", "fillcolor": FAN_FILL}),
+        ("p85_date", "P85", {"mode": "lines+markers", "line": {"color": "#1565c0", "width": 3}}),
+    ):
+        figure.add_scatter(x=forecast["as_of_date"], y=forecast[column], name=name, **style)
     baseline = frame["target_date"].dropna()
     if not baseline.empty and not forecast.empty:
         figure.add_scatter(
