@@ -27,7 +27,13 @@ from pydantic import Field
 
 from pipelines.warehouse_lock import hold_warehouse
 from warehouse.connection import execute, query
-from warehouse.settings import REPO_ROOT, dlt_pipelines_dir, warehouse_path
+from warehouse.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    REPO_ROOT,
+    dlt_pipelines_dir,
+    duckdb_memory_limit,
+    warehouse_path,
+)
 
 DBT_PROJECT = DbtProject(
     project_dir=REPO_ROOT / "transforms", profiles_dir=REPO_ROOT / "transforms"
@@ -36,8 +42,9 @@ DBT_PROJECT = DbtProject(
 # the code location loads (`make` runs `dagster-dbt project prepare-and-package`).
 DBT_PROJECT.prepare_if_dev()
 
-# transforms/profiles.yml reads the warehouse path from this dbt variable.
+# transforms/profiles.yml reads the warehouse path and DuckDB's memory limit from these vars.
 DBT_WAREHOUSE_VAR = "pmo_warehouse_path"
+DBT_MEMORY_LIMIT_VAR = "pmo_duckdb_memory_limit"
 # This interpreter's dbt, whatever PATH the `pmo` command was started with (cron, systemd and
 # container entrypoints run .venv/bin/pmo without the venv on PATH).
 INTERPRETER_DBT = str(Path(sysconfig.get_path("scripts")) / "dbt")
@@ -64,11 +71,15 @@ class Warehouse(dg.ConfigurableResource):
     path: str = Field(
         description="Absolute path of the warehouse file (configured by PMO_WAREHOUSE_PATH)."
     )
+    memory_limit: str = Field(
+        default=DEFAULT_DUCKDB_MEMORY_LIMIT,
+        description="DuckDB's memory_limit in dbt builds (configured by PMO_DUCKDB_MEMORY_LIMIT).",
+    )
 
     @classmethod
     def configured(cls) -> Warehouse:
         """The warehouse the settings name (``warehouse.settings.warehouse_path``)."""
-        return cls(path=str(warehouse_path()))
+        return cls(path=str(warehouse_path()), memory_limit=duckdb_memory_limit())
 
     @property
     def database(self) -> Path:
@@ -106,8 +117,11 @@ class Warehouse(dg.ConfigurableResource):
         )
 
     def dbt_vars(self) -> list[str]:
-        """dbt arguments pointing its profile at this file."""
-        return ["--vars", json.dumps({DBT_WAREHOUSE_VAR: self.path})]
+        """dbt arguments pointing its profile at this file, with DuckDB's memory limit."""
+        return [
+            "--vars",
+            json.dumps({DBT_WAREHOUSE_VAR: self.path, DBT_MEMORY_LIMIT_VAR: self.memory_limit}),
+        ]
 
     @contextmanager
     def held_by(self, dagster_home: Path) -> Iterator[None]:
