@@ -15,6 +15,8 @@ from .conftest import dbt
 # models built on the incremental history (the fixture asserts that it compared exactly these).
 COMPARED = (
     "marts.mart_delivery_flow_monthly",
+    "marts.mart_delivery_forecast",
+    "marts.mart_delivery_forecast_trend",
     "marts.mart_delivery_on_time_monthly",
     "marts.mart_delivery_quality_monthly",
     "marts.mart_delivery_schedule_slip",
