@@ -43,10 +43,10 @@ def subject_rng(seed: int, *key: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(part.encode()) for part in key)])
 
 
-def draw_weeks(rng: np.random.Generator, history: np.ndarray, shape: tuple[int, int]):
+def draw_weeks(rng: np.random.Generator, history: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Weeks drawn uniformly from ``history``, with replacement, as an array of ``shape``.
 
-    Up to 256 weeks, one random byte per draw (a quarter of the cost of ``rng.integers``):
+    Up to 256 weeks, one random byte per draw (cheaper than ``rng.integers``):
     bytes below the largest multiple of the sample size pick week ``byte % size`` through a
     lookup table, the others are drawn again, so every week is equally likely."""
     if history.size > 256:
