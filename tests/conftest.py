@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,17 +110,13 @@ def shared_fixtures(item: pytest.Item) -> set[str]:
     }
 
 
-def module_of(item: pytest.Item) -> str:
-    return item.nodeid.split("::", 1)[0]
+def module_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup`` (``make test``), one worker runs every module that shares a
-    session or package fixture with another (a pipeline run, a dbt build) and each module whole
-    (its module fixtures): each fixture is built once, as in a run without workers."""
-    if config.getoption("dist", "no") != "loadgroup":
-        return
+def worker_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """Each test's group: its module, joined with every module it shares a session or package
+    fixture with (a pipeline run, a dbt build), so that one worker builds each fixture once."""
     groups: dict[str, str] = {}
 
     def group_of(key: str) -> str:
@@ -126,6 +126,49 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     for item in items:
         for name in shared_fixtures(item):
-            groups[group_of(f"fixture {name}")] = group_of(module_of(item))
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(group_of(module_of(item))))
+            groups[group_of(f"fixture {name}")] = group_of(module_of(item.nodeid))
+    return {item.nodeid: group_of(module_of(item.nodeid)) for item in items}
+
+
+# `make test` runs two pytest-xdist workers with `--dist loadgroup`: the workers write the
+# groups they collected to a file, and the controller's scheduler hands out whole groups.
+GROUPS_FILE = pytest.StashKey[Path]()
+GROUPS_INPUT = "pmo_test_groups"
+
+
+def groups_file(config: pytest.Config) -> Path:
+    if GROUPS_FILE not in config.stash:
+        folder = tempfile.mkdtemp(prefix="pmo-test-groups-")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        config.stash[GROUPS_FILE] = Path(folder) / "groups.json"
+    return config.stash[GROUPS_FILE]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    node.workerinput[GROUPS_INPUT] = str(groups_file(node.config))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("loadgroup", False) and hasattr(config, "workerinput"):
+        written = Path(config.workerinput[GROUPS_INPUT])
+        staged = written.with_name(f"{config.workerinput['workerid']}.json")
+        staged.write_text(json.dumps(worker_groups(items)))
+        os.replace(staged, written)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Whole groups to each worker, the largest first (xdist's own ``loadgroup`` needs the
+    ``xdist_group`` mark to rename test ids, which pytest 9 no longer lets it do)."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if not hasattr(self, "groups"):
+                self.groups = json.loads(groups_file(self.config).read_text())
+            return self.groups[nodeid]
+
+    return SharedFixtureScheduling(config, log)
