@@ -30,7 +30,7 @@ class PipelineRun:
     counts_after_first: dict[str, int]
     counts_after_second: dict[str, int]
     instance: dg.DagsterInstance
-    """The second run's instance (on disk: Dagster's GraphQL reads it as the UI would)."""
+    """The second run's (in-memory) instance: what Dagster recorded of it."""
 
 
 def materialize_everything(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
@@ -84,7 +84,7 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
         with demo_sources(root / "sandbox") as sandbox:
             first = materialize_everything()
             counts_after_first = raw_row_counts(warehouse)
-            instance = dg.DagsterInstance.local_temp(str(tmp_path_factory.mktemp("instance")))
+            instance = dg.DagsterInstance.ephemeral()
             second = materialize_everything(instance)
             counts_after_second = raw_row_counts(warehouse)
             yield PipelineRun(

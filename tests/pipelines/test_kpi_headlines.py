@@ -10,10 +10,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.remote_origin import InProcessCodeLocationOrigin
-from dagster._core.test_utils import InProcessTestWorkspaceLoadTarget
-from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from dagster._core.workspace.context import WorkspaceProcessContext
+from dagster._core.workspace.load_target import EmptyWorkspaceTarget
 from dagster_graphql.test.utils import execute_dagster_graphql
 
 from pipelines.defs.headlines import (
@@ -29,23 +27,26 @@ from warehouse.publishing.paths import kpi_report_path
 
 LATEST_MATERIALIZATIONS = """
 query LatestMaterializations {
-  assetNodes {
-    assetKey { path }
-    groupName
-    assetMaterializations(limit: 1) {
-      metadataEntries {
-        label
-        __typename
-        ... on FloatMetadataEntry { floatValue }
-        ... on UrlMetadataEntry { url }
-        ... on TextMetadataEntry { text }
-        ... on TableSchemaMetadataEntry { schema { columns { name type description } } }
+  assetsOrError {
+    ... on AssetConnection {
+      nodes {
+        key { path }
+        assetMaterializations(limit: 1) {
+          metadataEntries {
+            label
+            ... on FloatMetadataEntry { floatValue }
+            ... on UrlMetadataEntry { url }
+            ... on TextMetadataEntry { text }
+            ... on TableSchemaMetadataEntry { schema { columns { name type description } } }
+          }
+        }
       }
     }
   }
 }
 """
-SCORECARD = "marts/mart_pmo_value_scorecard_quarterly"
+MARTS_SCHEMA = "marts"
+SCORECARD = f"{MARTS_SCHEMA}/mart_pmo_value_scorecard_quarterly"
 
 
 def manifest_nodes() -> list[dict[str, Any]]:
@@ -62,25 +63,35 @@ def asset_key(node: dict[str, Any]) -> str:
     return f"{node['schema']}/{node['name']}"
 
 
-@pytest.fixture(scope="module")
-def latest(pipeline_run) -> dict[str, dict[str, dict[str, Any]]]:
-    """Asset key -> metadata label -> entry, of every asset's latest materialisation, as
-    Dagster's GraphQL serves them for the end-to-end run's instance and code location."""
-    origin = InProcessCodeLocationOrigin(
-        LoadableTargetOrigin(module_name="pipelines.definitions", attribute="defs"),
-        location_name="pmo",
+def marts_on_disk(recorded: dg.DagsterInstance, run_id: str, root: Path) -> dg.DagsterInstance:
+    """A persistent instance holding the marts' materialisations ``recorded`` (in memory) holds
+    of a run: Dagster's GraphQL serves only instances another process could open, and the
+    end-to-end run stays in memory (on disk it takes far longer)."""
+    instance = dg.DagsterInstance.local_temp(str(root))
+    materializations = recorded.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=100_000
     )
-    with WorkspaceProcessContext(
-        pipeline_run.instance, InProcessTestWorkspaceLoadTarget(origin)
-    ) as workspace:
+    for record in materializations.records:
+        if record.asset_key and record.asset_key.path[0] == MARTS_SCHEMA:
+            instance.store_event(record.event_log_entry)
+    return instance
+
+
+@pytest.fixture(scope="module")
+def latest(pipeline_run, tmp_path_factory) -> dict[str, dict[str, dict[str, Any]]]:
+    """Mart asset key -> metadata label -> entry, of each mart's latest materialisation, as
+    Dagster's GraphQL serves them after the end-to-end run."""
+    run_id = pipeline_run.second.run_id
+    instance = marts_on_disk(pipeline_run.instance, run_id, tmp_path_factory.mktemp("dagster"))
+    with WorkspaceProcessContext(instance, EmptyWorkspaceTarget()) as workspace:
         result = execute_dagster_graphql(
             workspace.create_request_context(), LATEST_MATERIALIZATIONS
         )
     return {
-        "/".join(node["assetKey"]["path"]): {
+        "/".join(node["key"]["path"]): {
             entry["label"]: entry for entry in node["assetMaterializations"][0]["metadataEntries"]
         }
-        for node in result.data["assetNodes"]
+        for node in result.data["assetsOrError"]["nodes"]
         if node["assetMaterializations"]
     }
 
@@ -112,7 +123,7 @@ def test_a_headline_is_the_marts_own_number_for_its_latest_period(latest, pipeli
 
 
 def test_every_mart_shows_its_column_types_and_descriptions(latest) -> None:
-    marts = [node for node in manifest_nodes() if node["fqn"][1] == "marts"]
+    marts = [node for node in manifest_nodes() if node["schema"] == MARTS_SCHEMA]
     assert marts
     for node in marts:
         schema = latest[asset_key(node)]["dagster/column_schema"]["schema"]
