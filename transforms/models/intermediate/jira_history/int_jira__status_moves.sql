@@ -11,7 +11,7 @@ with issues as (
 ),
 
 items as (
-    select items.*
+    select items.*, issues.loaded_at
     from {{ ref('stg_jira__changelog_items') }} as items
     inner join issues on items.issue_id = issues.issue_id
     where items.field_id in ('status', 'resolution')
@@ -34,14 +34,7 @@ moves as (
         items.from_value as from_status_id,
         items.to_value as to_status_id,
         resolving_histories.history_id is not null as sets_resolution,
-        row_number() over (
-            partition by items.issue_id
-            order by
-                items.changed_at,
-                try_cast(items.history_id as bigint),
-                items.history_id,
-                items.item_index
-        ) as transition_number
+        items.loaded_at
     from items
     left join resolving_histories
         on items.issue_id = resolving_histories.issue_id
@@ -49,14 +42,24 @@ moves as (
     where items.field_id = 'status'
 )
 
+-- One window (one sort) numbers the moves and looks back at the previous one.
 select
-    moves.*,
+    issue_id,
+    history_id,
+    item_index,
+    changed_at,
+    from_status_id,
+    to_status_id,
+    sets_resolution,
     coalesce(
-        lag(moves.to_status_id) over issue_order = moves.from_status_id
-            and lag(moves.sets_resolution) over issue_order,
+        lag(to_status_id) over issue_order = from_status_id
+            and lag(sets_resolution) over issue_order,
         false
     ) as follows_a_resolving_move,
-    issues.loaded_at
+    row_number() over issue_order as transition_number,
+    loaded_at
 from moves
-inner join issues on moves.issue_id = issues.issue_id
-window issue_order as (partition by moves.issue_id order by moves.transition_number)
+window issue_order as (
+    partition by issue_id
+    order by changed_at, try_cast(history_id as bigint), history_id, item_index
+)
