@@ -1,7 +1,8 @@
 """How fast the dbt project builds at scale: synthetic raw tables with 1,000,000 issues and
 20,000,000 changelog rows written straight into DuckDB, then every model built by dbt.
 
-    uv run python benchmarks/transform_scale.py [--issues 1000000] [--items-per-issue 20] [--full-only]
+    uv run python benchmarks/transform_scale.py [--issues 1000000] [--items-per-issue 20]
+        [--full-only]
 
 Builds are measured in-process with dbt's `dbtRunner` on a manifest parsed once beforehand, so
 the figures are the time dbt spends building (connecting, running every node, writing
@@ -286,7 +287,11 @@ def measure_builds(warehouse: Path, issues: int, full_only: bool) -> None:
     def build(*command: str, change: Callable[[], int] | None = one_percent) -> Timing:
         changed = change() if change else 0
         timing = timed(runner, *command)
-        print(f"  {changed:,} issues changed, dbt {' '.join(command)}: {timing.breakdown}")
+        print(
+            f"  {changed:,} issues changed, dbt {' '.join(command)} (peak RSS so far "
+            f"{peak_rss_mib() / 1024:.2f} GiB, load {os.getloadavg()[0]:.1f}): {timing.breakdown}",
+            flush=True,
+        )
         return timing
 
     full_build = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=None).seconds
