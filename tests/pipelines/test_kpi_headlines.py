@@ -165,7 +165,10 @@ def example_mart(warehouse: Warehouse) -> BuiltModel:
     return BuiltModel(relation=("marts", "mart_example"), node=node, rows=rows)
 
 
-def headline_metadata(warehouse: Warehouse) -> dict[str, Any]:
+def headline_metadata(warehouse: Warehouse, rows: str | None = None) -> dict[str, Any]:
+    """The example mart's metadata once ``rows`` (SQL values) are in it."""
+    if rows:
+        warehouse.execute(f"insert into marts.mart_example values {rows}")
     metadata = built_model_metadata(
         dg.build_asset_context(), warehouse, {"mart": example_mart(warehouse)}
     )
@@ -179,11 +182,9 @@ def test_an_empty_mart_has_no_headline_and_says_why(warehouse: Warehouse) -> Non
 
 
 def test_a_null_headline_is_left_out_and_named(warehouse: Warehouse) -> None:
-    warehouse.execute(
-        "insert into marts.mart_example values "
-        "('2026-08-01', 'A', 3, 10), ('2026-09-01', 'A', 4, null)"
+    metadata = headline_metadata(
+        warehouse, "('2026-08-01', 'A', 3, 10), ('2026-09-01', 'A', 4, null)"
     )
-    metadata = headline_metadata(warehouse)
     assert metadata["months"] == dg.MetadataValue.float(2.0)
     assert metadata["issues_done"] == dg.MetadataValue.float(4.0)
     assert "nps" not in metadata
@@ -191,11 +192,10 @@ def test_a_null_headline_is_left_out_and_named(warehouse: Warehouse) -> None:
 
 
 def test_a_headline_by_project_gives_each_project_its_number(warehouse: Warehouse) -> None:
-    warehouse.execute(
-        "insert into marts.mart_example values "
-        "('2026-09-01', 'A', 3, 10), ('2026-09-01', 'B', 4, 20), ('2026-08-01', 'B', 1, 0)"
+    metadata = headline_metadata(
+        warehouse,
+        "('2026-09-01', 'A', 3, 10), ('2026-09-01', 'B', 4, 20), ('2026-08-01', 'B', 1, 0)",
     )
-    metadata = headline_metadata(warehouse)
     assert metadata["project_issues/A"] == dg.MetadataValue.float(3.0)
     assert metadata["project_issues/B"] == dg.MetadataValue.float(5.0)
     assert "project_issues" not in metadata
