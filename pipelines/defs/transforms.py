@@ -145,7 +145,8 @@ def _keep_partial_parse(run_target: Path) -> None:
 def pmo_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
-    """Build the dbt models and run their tests (reported as asset checks) with row counts."""
+    """Build the dbt models and run their tests (reported as asset checks); each model's
+    materialisation carries its row count, column types and, for a KPI mart, its headlines."""
     invocation = dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
     events = list(invocation.stream())
     _keep_partial_parse(invocation.target_path)
