@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import dlt
@@ -27,6 +27,7 @@ from connectors.jira.arrow_tables import (
     worklogs_table,
 )
 from connectors.jira.client import JiraApiClient
+from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.page_worker import IssuePage, page_builder
@@ -311,13 +312,11 @@ def jira_source(
         since = int(state.get("since", 0))
         batch = TableBatch()
         batch.start(replace=since == 0)
-        for page in scope.api.worklog_changes("updated", since):
-            ids = [entry["worklogId"] for entry in page]
-            for start in range(0, len(ids), WORKLOG_LIST_SIZE):
-                chunk = {"ids": ids[start : start + WORKLOG_LIST_SIZE]}
-                found = scope.api.post(f"{scope.api.api}/worklog/list", chunk)
-                yield from batch.add(worklogs_table(found), flush=False)
-            since = newest_change(since, page)
+        # fetched ahead in a thread: its waits overlap with the issue slices' (`concurrency`)
+        changes = [partial(changed_worklogs, scope.api, since)]
+        for found, newest in fetch_concurrently(changes, AdaptiveLimit(1), WORKLOG_LISTS_AHEAD):
+            yield from batch.add(worklogs_table(found), flush=False)
+            since = max(since, newest)
         deleted_since = int(state.get("deleted_since", 0))
         gone: list[str] = []
         for page in scope.api.worklog_changes("deleted", deleted_since):
@@ -348,10 +347,23 @@ def jira_source(
 
 
 END_OF_PAGES: JsonDict = {"end_of_pages": True}
+# Worklog lists (1,000 worklogs each) fetched ahead of the resource that turns them into tables.
+WORKLOG_LISTS_AHEAD = 8
 
 
 def newest_change(since: int, page: list[JsonDict]) -> int:
     return max([since, *(entry["updatedTime"] for entry in page)])
+
+
+def changed_worklogs(api: JiraApiClient, since: int) -> Iterator[tuple[list[JsonDict], int]]:
+    """The worklogs changed after `since` (ms), listed by id 1000 a request, each list with
+    the newest change time of its page."""
+    for page in api.worklog_changes("updated", since):
+        ids = [entry["worklogId"] for entry in page]
+        newest = newest_change(since, page)
+        for start in range(0, len(ids), WORKLOG_LIST_SIZE):
+            chunk = {"ids": ids[start : start + WORKLOG_LIST_SIZE]}
+            yield api.post(f"{api.api}/worklog/list", chunk), newest
 
 
 def split_page(page: list[JsonDict]) -> tuple[list[JsonDict], list[str]]:
