@@ -127,7 +127,6 @@ class SheetSync:
             "version": sheet["version"],
             "since": started,
             "rows": sorted(live),
-            "columns": [c["id"] for c in sheet.get("columns") or []],
         }
         summary = []
         if sheet.get("hasSummaryFields"):
