@@ -65,8 +65,8 @@ def webhook_id_of(body: bytes) -> int:
 
 
 def parse_callback(body: bytes) -> Callback:
-    """A verified callback. Smartsheet's retries resend the same body (and ``nonce``), so the
-    webhook and nonce, else the body's hash, identify it for deduplication."""
+    """A verified callback, identified for deduplication by its webhook and ``nonce`` (distinct
+    per callback, repeated by a replay of the same body), else by the body's hash."""
     payload = _payload(body)
     webhook_id = webhook_id_of(body)
     sheet = payload.get("scopeObjectId") if payload.get("scope", "sheet") == "sheet" else None
