@@ -50,9 +50,18 @@ class Setting:
         return EnvironProvider.get_key_name(name, *sections)
 
 
+def repo_files(folder: str, pattern: str) -> Iterator[Path]:
+    """Files of a repository folder, without installed or generated trees (the BI tool's
+    virtual environment and home live under ``warehouse/bi/.venv`` and ``.home``)."""
+    for path in sorted((REPO_ROOT / folder).rglob(pattern)):
+        parts = path.relative_to(REPO_ROOT).parts
+        if not GENERATED_DIRS & set(parts) and not any(p.startswith(".") for p in parts[1:]):
+            yield path
+
+
 def production_modules() -> Iterator[tuple[str, ast.Module]]:
     for package in PRODUCTION_PACKAGES:
-        for path in sorted((REPO_ROOT / package).rglob("*.py")):
+        for path in repo_files(package, "*.py"):
             module = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts)
             yield module.removesuffix(".__init__"), ast.parse(path.read_text(), str(path))
 
@@ -168,9 +177,7 @@ def _shipped_text_files() -> Iterator[Path]:
     """What users read: READMEs, docs, .dlt, the Makefile and every shipped source file."""
     yield from (REPO_ROOT / name for name in ("README.md", "Makefile"))
     for folder in ("docs", ".dlt", "transforms", *PRODUCTION_PACKAGES):
-        for path in (REPO_ROOT / folder).rglob("*"):
-            if path.suffix in TEXT_SUFFIXES and not GENERATED_DIRS & set(path.parts):
-                yield path
+        yield from (p for p in repo_files(folder, "*") if p.suffix in TEXT_SUFFIXES)
 
 
 @pytest.fixture(scope="session")
