@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +54,13 @@ class Setting:
 
 def repo_files(folder: str, pattern: str) -> Iterator[Path]:
     """Files of a repository folder, without installed or generated trees (the BI tool's
-    virtual environment and home live under ``warehouse/bi/.venv`` and ``.home``)."""
-    for path in sorted((REPO_ROOT / folder).rglob(pattern)):
-        parts = path.relative_to(REPO_ROOT).parts
-        if not GENERATED_DIRS & set(parts) and not any(p.startswith(".") for p in parts[1:]):
-            yield path
+    virtual environment and home live under ``warehouse/bi/.venv`` and ``.home``): they are
+    pruned during the walk, not after it."""
+    found = []
+    for root, dirs, files in os.walk(REPO_ROOT / folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in GENERATED_DIRS]
+        found.extend(Path(root) / name for name in files if fnmatch(name, pattern))
+    yield from sorted(found)
 
 
 def production_modules() -> Iterator[tuple[str, ast.Module]]:
