@@ -21,7 +21,6 @@ import json
 import math
 import re
 import secrets
-import sys
 import threading
 import time
 from collections import Counter
@@ -29,11 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from sandbox.http_emulator import LoopbackEmulator, QuietHandler
 from sandbox.jira.jql import JqlError, JqlQuery, parse_jql
 from sandbox.jira.messy import MESSY_QUIRKS, generate_messy_site
 from sandbox.jira.payloads import JsonDict, Renderer
@@ -211,8 +210,11 @@ def _csv(value: Any) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-class JiraEmulator:
+class JiraEmulator(LoopbackEmulator):
     """Serve `site` over HTTP; use as a context manager or call `start()` / `stop()`."""
+
+    fault_type = Fault
+    fault_kinds = FAULT_KINDS
 
     def __init__(
         self,
@@ -257,8 +259,6 @@ class JiraEmulator:
         self._worklogs: tuple[int, list[tuple[int, int]], dict[int, Worklog]] = (-1, [], {})
         self._rendered: dict[tuple[Any, ...], bytes] = {}
         self.lock = threading.RLock()  # guards the faults and the request counts
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         version = "3" if site.deployment == "Cloud" else "2"
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
             (m, re.compile(p.replace("{v}", version)), h)
@@ -286,43 +286,8 @@ class JiraEmulator:
 
     # lifecycle -------------------------------------------------------------------------
 
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the emulator is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    @property
-    def request_count(self) -> int:
-        return sum(self.request_counts.values())
-
-    def start(self) -> JiraEmulator:
-        self._server = QuietServer(("127.0.0.1", self.port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> JiraEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def inject(self, kind: str, path: str = "/rest", times: int = 1, **options: Any) -> None:
-        """Make the next `times` requests under `path` fail as `kind` (see FAULT_KINDS)."""
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault {kind!r}, expected one of {FAULT_KINDS}")
-        with self.lock:
-            self.faults.append(Fault(kind, path, times, **options))
+    def handler(self) -> type[QuietHandler]:
+        return _handler_for(self)
 
     def reset_counts(self) -> None:
         self.request_counts.clear()
@@ -336,17 +301,6 @@ class JiraEmulator:
             time.sleep(seconds)
 
     # request plumbing ------------------------------------------------------------------
-
-    def take_fault(self, path: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.times > 0 and path.startswith(fault.path):
-                    if fault.after > 0:
-                        fault.after -= 1
-                        return None
-                    fault.times -= 1
-                    return fault
-        return None
 
     def authorised(self, header: str | None) -> bool:
         if not header:
@@ -697,25 +651,8 @@ class JiraEmulator:
         return [renderer.listed_user(u) for u in users[start : start + size]]
 
 
-class QuietServer(ThreadingHTTPServer):
-    """A client that hangs up (a failed or stopped load closing its connections) is no error of
-    the emulator: no traceback on stderr."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
-    class JiraRequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes: with Nagle's algorithm the body of a small
-        # reply waits for the client's delayed ACK, 40 ms a request that no real Jira adds.
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: tests and benchmarks would drown in access logs."""
-
+def _handler_for(emulator: JiraEmulator) -> type[QuietHandler]:
+    class JiraRequestHandler(QuietHandler):
         def do_GET(self) -> None:
             self.serve("GET")
 
@@ -754,8 +691,7 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
                     return
             fault = emulator.take_fault(url.path)
             if fault and fault.kind == "drop_connection":
-                self.close_connection = True
-                self.connection.close()
+                self.drop_connection()
                 return
             if fault and fault.kind == "slow":
                 time.sleep(fault.delay)
@@ -788,13 +724,7 @@ def _handler_for(emulator: JiraEmulator) -> type[BaseHTTPRequestHandler]:
 
         def reply(self, reply: Reply, content_type: str = "application/json;charset=UTF-8") -> None:
             data = reply.body if isinstance(reply.body, bytes) else _encode(reply.body)
-            self.send_response(reply.status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (reply.headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            self.send(reply.status, data, reply.headers or {}, content_type)
 
     return JiraRequestHandler
 

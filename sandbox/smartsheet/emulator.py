@@ -24,10 +24,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sandbox.http_emulator import LoopbackEmulator, QuietHandler
 from sandbox.smartsheet import payloads
 from sandbox.smartsheet.portfolio import LAYOUTS, Folder, Portfolio, Sheet, generate_portfolio
 
@@ -51,14 +51,16 @@ class ApiError(Exception):
 
 @dataclass
 class Fault:
-    """The next `times` requests whose path starts with `path` (after `/2.0`) fail as `kind`;
-    rate limits send `Retry-After: retry_after` unless it is 0 (Smartsheet usually sends none)."""
+    """The next `times` requests whose path starts with `path` (after `/2.0`) fail as `kind`,
+    once `after` of them have been served normally; rate limits send `Retry-After:
+    retry_after` unless it is 0 (Smartsheet usually sends none)."""
 
     kind: str
     path: str = "/"
     times: int = 1
     retry_after: int = 0
     status: int = 500
+    after: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,12 @@ def index_page(query: Query, items: list[JsonDict]) -> JsonDict:
     }
 
 
-class SmartsheetEmulator:
+class SmartsheetEmulator(LoopbackEmulator):
     """Serve `portfolio` over HTTP; use as a context manager or call `start()` / `stop()`."""
+
+    fault_type = Fault
+    fault_kinds = FAULT_KINDS
+    url_prefix = API_PREFIX
 
     def __init__(
         self,
@@ -134,7 +140,6 @@ class SmartsheetEmulator:
         self.requests: list[Request] = []
         self.request_counts: Counter[str] = Counter()
         self.lock = threading.RLock()  # guards the faults, the request log and the portfolio
-        self._server: ThreadingHTTPServer | None = None
         routes: list[tuple[str, Callable[..., Any]]] = [
             (r"/sheets", self._sheets),
             (r"/sheets/(?P<sheet>\d+)", self._sheet),
@@ -151,40 +156,8 @@ class SmartsheetEmulator:
 
     # lifecycle -------------------------------------------------------------------------
 
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the emulator is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}{API_PREFIX}"
-
-    @property
-    def request_count(self) -> int:
-        return sum(self.request_counts.values())
-
-    def start(self) -> SmartsheetEmulator:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> SmartsheetEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def inject(self, kind: str, path: str = "/", times: int = 1, **options: Any) -> None:
-        """Make the next `times` requests under `path` fail as `kind` (see FAULT_KINDS)."""
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault {kind!r}, expected one of {FAULT_KINDS}")
-        with self.lock:
-            self.faults.append(Fault(kind, path, times, **options))
+    def handler(self) -> type[QuietHandler]:
+        return _handler_for(self)
 
     def reset_counts(self) -> None:
         with self.lock:
@@ -192,14 +165,6 @@ class SmartsheetEmulator:
             self.requests.clear()
 
     # request plumbing ------------------------------------------------------------------
-
-    def take_fault(self, path: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.times > 0 and path.startswith(fault.path):
-                    fault.times -= 1
-                    return fault
-        return None
 
     def authorised(self, header: str | None) -> bool:
         scheme, _, token = (header or "").partition(" ")
@@ -302,14 +267,8 @@ def _folders(folders: list[Folder]) -> list[Folder]:
     return [f for folder in folders for f in (folder, *_folders(folder.folders))]
 
 
-def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
-    class SmartsheetRequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # see the Jira emulator: no 40 ms delayed-ACK stalls
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: tests and benchmarks would drown in access logs."""
-
+def _handler_for(emulator: SmartsheetEmulator) -> type[QuietHandler]:
+    class SmartsheetRequestHandler(QuietHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = parse_qs(url.query)
@@ -326,8 +285,7 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
                 return
             fault = emulator.take_fault(path)
             if fault and fault.kind == "drop_connection":
-                self.close_connection = True
-                self.connection.close()
+                self.drop_connection()
                 return
             if fault and fault.kind == "rate_limit":
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
@@ -345,13 +303,7 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[BaseHTTPRequestHandler]:
 
         def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
             data = body if isinstance(body, bytes) else _encode(body)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            self.send(status, data, headers or {}, "application/json;charset=UTF-8")
 
     return SmartsheetRequestHandler
 
