@@ -16,6 +16,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from connectors.smartsheet import smartsheet_source
+from sandbox.smartsheet.emulator import SmartsheetEmulator
+from tests.smartsheet.conftest import TOKEN, raw_pipeline, settings, small_portfolio
 from warehouse.settings import WAREHOUSE_PATH_ENV
 
 BAD_SURVEY_ROWS = 12
@@ -74,6 +77,16 @@ def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Ite
             instance = dg.DagsterInstance.ephemeral()
             result = run_pipeline(instance)
             yield CorruptedRun(warehouse, instance, result, issue.key)
+
+
+@pytest.fixture(scope="session")
+def smartsheet_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small synthetic Smartsheet portfolio loaded by the real source over HTTP: the
+    end-to-end run has no Smartsheet configured, so its raw_smartsheet tables are empty."""
+    directory = tmp_path_factory.mktemp("smartsheet_quality")
+    with SmartsheetEmulator(small_portfolio(), access_token=TOKEN) as server:
+        raw_pipeline("quality", directory).run(smartsheet_source(**settings(server)))
+    return directory / "quality.duckdb"
 
 
 @pytest.fixture
