@@ -13,16 +13,15 @@ samples the tests compare shapes with.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+from sandbox import reference_extract
+from sandbox.reference_extract import SHARED, as_json, json_responses, referenced_schemas
+
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-SHARED = REPO.parent / "shared" / "reference"
 FULL_SPECS = SHARED / "jira-openapi"
 FULL_SAMPLES = SHARED / "jira-samples"
 SPECS = HERE / "openapi"
@@ -60,34 +59,6 @@ SAMPLE_FILES = [
     "workflow_statuses.json",
     "issue_fields.json",
 ]
-SCHEMA_PREFIX = "#/components/schemas/"
-
-
-def referenced_schemas(node: Any, schemas: dict[str, Any], found: set[str]) -> set[str]:
-    """Names of every component schema `node` references, directly or through others."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-            name = ref.removeprefix(SCHEMA_PREFIX)
-            if name not in found:
-                found.add(name)
-                referenced_schemas(schemas[name], schemas, found)
-        for value in node.values():
-            referenced_schemas(value, schemas, found)
-    elif isinstance(node, list):
-        for item in node:
-            referenced_schemas(item, schemas, found)
-    return found
-
-
-def json_responses(operation: dict[str, Any]) -> dict[str, Any]:
-    """The operation's responses that have a JSON body, keeping only that body's schema."""
-    kept = {}
-    for status, response in operation["responses"].items():
-        content = (response.get("content") or {}).get("application/json")
-        if content and "schema" in content:
-            kept[status] = {"content": {"application/json": {"schema": content["schema"]}}}
-    return kept
 
 
 def subset(spec: dict[str, Any], endpoints: list[tuple[str, str]]) -> dict[str, Any]:
@@ -117,8 +88,7 @@ def extracted() -> dict[Path, bytes]:
     for spec_file in (PLATFORM, AGILE):
         spec = json.loads((FULL_SPECS / spec_file).read_text())
         endpoints = [(path, method) for name, path, method in SERVED if name == spec_file]
-        text = json.dumps(subset(spec, endpoints), indent=1, ensure_ascii=False, sort_keys=True)
-        files[SPECS / spec_file] = (text + "\n").encode()
+        files[SPECS / spec_file] = as_json(subset(spec, endpoints))
     for name in SAMPLE_FILES:
         files[SAMPLES / name] = (FULL_SAMPLES / name).read_bytes()
     return files
@@ -126,30 +96,8 @@ def extracted() -> dict[Path, bytes]:
 
 def stale_files() -> list[Path]:
     """In-repo copies that differ from what the full references give."""
-    return [
-        path for path, data in extracted().items() if not path.exists() or path.read_bytes() != data
-    ]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report stale copies")
-    args = parser.parse_args()
-    if not SHARED.exists():
-        print(f"{SHARED} is not there: nothing to extract from", file=sys.stderr)
-        return 1
-    if args.check:
-        stale = stale_files()
-        for path in stale:
-            print(f"out of date: {path.relative_to(REPO)}", file=sys.stderr)
-        return 1 if stale else 0
-    for directory in (SPECS, SAMPLES):
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-    for path, data in extracted().items():
-        path.write_bytes(data)
-    return 0
+    return reference_extract.stale(extracted())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(reference_extract.main(__doc__.splitlines()[0], extracted, [SPECS, SAMPLES]))

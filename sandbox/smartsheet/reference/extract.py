@@ -13,18 +13,15 @@ the full description); and the recorded scenarios the tests compare shapes with.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.jira.reference.extract import json_responses, referenced_schemas
+from sandbox import reference_extract
+from sandbox.reference_extract import SHARED, as_json, json_responses, referenced_schemas
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-SHARED = REPO.parent / "shared" / "reference"
 FULL_SPEC = SHARED / "smartsheet-openapi" / "smartsheet-openapi-2.0.0.json"
 FULL_SAMPLES = SHARED / "smartsheet-samples"
 SPEC = HERE / "openapi" / "smartsheet-openapi-subset.json"
@@ -100,45 +97,20 @@ def picked_scenarios(file_name: str, names: tuple[str, ...]) -> list[dict[str, A
     return [s for s in scenarios if s.get("scenario") in names]
 
 
-def _json(document: Any) -> bytes:
-    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-
-
 def extracted() -> dict[Path, bytes]:
     """Every in-repo file as the full references give it."""
-    files = {SPEC: _json(subset(json.loads(FULL_SPEC.read_text())))}
+    files = {SPEC: as_json(subset(json.loads(FULL_SPEC.read_text())))}
     for name in SAMPLE_FILES:
         files[SAMPLES / name] = (FULL_SAMPLES / name).read_bytes()
     for name, wanted in PICKED.items():
-        files[SAMPLES / name] = _json(picked_scenarios(name, wanted))
+        files[SAMPLES / name] = as_json(picked_scenarios(name, wanted))
     return files
 
 
 def stale_files() -> list[Path]:
-    return [
-        path for path, data in extracted().items() if not path.exists() or path.read_bytes() != data
-    ]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report stale copies")
-    args = parser.parse_args()
-    if not SHARED.exists():
-        print(f"{SHARED} is not there: nothing to extract from", file=sys.stderr)
-        return 1
-    if args.check:
-        stale = stale_files()
-        for path in stale:
-            print(f"out of date: {path.relative_to(REPO)}", file=sys.stderr)
-        return 1 if stale else 0
-    for directory in (SPEC.parent, SAMPLES):
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-    for path, data in extracted().items():
-        path.write_bytes(data)
-    return 0
+    """In-repo copies that differ from what the full references give."""
+    return reference_extract.stale(extracted())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(reference_extract.main(__doc__.splitlines()[0], extracted, [SPEC.parent, SAMPLES]))
