@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 
 from connectors.spreadsheets.settings import SpreadsheetSettings
 from pipelines.defs.jobs import source_refresh_job
-from pipelines.events.batching import batch_events
+from pipelines.events.batching import WebhookBatch, batch_events
 from pipelines.events.landing import scan_landing
 from pipelines.events.polling import newest_jira_update
 from pipelines.events.settings import spool_path
@@ -32,7 +33,8 @@ WEBHOOK_SENSOR_INTERVAL_SECONDS = 1
 POLLING_SENSOR_INTERVAL_SECONDS = 60
 LANDING_SENSOR_INTERVAL_SECONDS = 30
 SPOOL_BATCH_LIMIT = 10_000
-# Jira retries a failed delivery for hours; a week covers that with margin for deduplication.
+# Jira retries a failed delivery for hours, Smartsheet a failed callback for about two days; a
+# week covers both with margin for deduplication.
 SPOOL_RETENTION_SECONDS = 7 * 24 * 3600
 jira_incremental = source_refresh_job(
     "jira_incremental",
@@ -46,6 +48,22 @@ spreadsheets_refresh = source_refresh_job(
 )
 
 
+def spooled_batch(
+    context: dg.SensorEvaluationContext, path: Path, spool_type: type[WebhookSpool], what: str
+) -> WebhookBatch | dg.SkipReason:
+    """The `what` deliveries spooled after the sensor's cursor as one batch (the consumed ones
+    pruned once past retention), or why there is none."""
+    if not path.exists():
+        return dg.SkipReason(f"no {what} spool at {path} yet: start `pmo webhooks serve`")
+    consumed = int(context.cursor or 0)
+    with spool_type(path) as spool:
+        events = spool.after(consumed, SPOOL_BATCH_LIMIT)
+        spool.prune(consumed, SPOOL_RETENTION_SECONDS)
+    if not events:
+        return dg.SkipReason(f"no new {what} deliveries")
+    return batch_events(events)
+
+
 @dg.sensor(
     job=jira_incremental,
     minimum_interval_seconds=WEBHOOK_SENSOR_INTERVAL_SECONDS,
@@ -53,16 +71,9 @@ spreadsheets_refresh = source_refresh_job(
     description="Jira webhook deliveries spooled by `pmo webhooks serve` -> one incremental run.",
 )
 def jira_webhook_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-    path = spool_path()
-    if not path.exists():
-        return dg.SkipReason(f"no webhook spool at {path} yet: start `pmo webhooks serve`")
-    consumed = int(context.cursor or 0)
-    with WebhookSpool(path) as spool:
-        events = spool.after(consumed, SPOOL_BATCH_LIMIT)
-        spool.prune(consumed, SPOOL_RETENTION_SECONDS)
-    if not events:
-        return dg.SkipReason("no new webhook deliveries")
-    batch = batch_events(events)
+    batch = spooled_batch(context, spool_path(), WebhookSpool, "webhook")
+    if isinstance(batch, dg.SkipReason):
+        return batch
     tags = {
         "pmo/trigger": "jira_webhook",
         "pmo/jira_projects": ",".join(batch.projects) or "all",

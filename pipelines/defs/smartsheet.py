@@ -19,7 +19,11 @@ from connectors.smartsheet.settings import SETTING_NAMES, SmartsheetSettings
 from pipelines.defs.ingestion import OptionalSource, RawTableTranslator
 from pipelines.defs.jobs import source_refresh_job
 from pipelines.defs.resources import Warehouse
-from pipelines.events.batching import batch_events
+from pipelines.defs.sensors import (
+    POLLING_SENSOR_INTERVAL_SECONDS,
+    WEBHOOK_SENSOR_INTERVAL_SECONDS,
+    spooled_batch,
+)
 from pipelines.events.smartsheet_polling import sheets_modified_since
 from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
 from pipelines.settings import DUCKDB_POOL
@@ -30,11 +34,6 @@ SMARTSHEET_PIPELINE = ("pmo_smartsheet", "raw_smartsheet")
 SMARTSHEET_DECLARED = smartsheet_source(
     access_token="declared-only", pseudonymisation_key="declared-only"
 )
-WEBHOOK_SENSOR_INTERVAL_SECONDS = 1
-POLLING_SENSOR_INTERVAL_SECONDS = 60
-SPOOL_BATCH_LIMIT = 10_000
-# Smartsheet retries a failed callback for up to about two days; a week is ample.
-SPOOL_RETENTION_SECONDS = 7 * 24 * 3600
 
 
 def smartsheet_configured() -> bool:
@@ -96,16 +95,10 @@ def _sheet_run(run_key: str, trigger: str, sheets: tuple[str, ...]) -> dg.RunReq
 def smartsheet_webhook_sensor(
     context: dg.SensorEvaluationContext,
 ) -> dg.SensorResult | dg.SkipReason:
-    path = smartsheet_spool_path()
-    if not path.exists():
-        return dg.SkipReason(f"no Smartsheet spool at {path}: run `pmo webhooks serve`")
-    consumed = int(context.cursor or 0)
-    with SmartsheetSpool(path) as spool:
-        events = spool.after(consumed, SPOOL_BATCH_LIMIT)
-        spool.prune(consumed, SPOOL_RETENTION_SECONDS)
-    if not events:
-        return dg.SkipReason("no new Smartsheet callbacks")
-    batch = batch_events(events)  # its "projects" are the sheets the callbacks named
+    batch = spooled_batch(context, smartsheet_spool_path(), SmartsheetSpool, "Smartsheet callback")
+    if isinstance(batch, dg.SkipReason):
+        return batch
+    # The batch's "projects" are the sheets the callbacks named.
     request = _sheet_run(
         f"smartsheet-webhooks-{batch.first_seq}-{batch.last_seq}",
         "smartsheet_webhook",
