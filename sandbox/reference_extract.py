@@ -46,6 +46,27 @@ def json_responses(operation: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def spec_subset(
+    spec: dict[str, Any],
+    paths: dict[str, Any],
+    description: str,
+    info_kept: tuple[str, ...] = (),
+    kept: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """`spec` cut down to `paths` and the component schemas they need, with its title and
+    version, the `info_kept` info fields and `kept` top-level fields."""
+    schemas = spec["components"]["schemas"]
+    names = referenced_schemas(paths, schemas, set())
+    info = {key: spec["info"][key] for key in ("title", "version", *info_kept)}
+    return {
+        "openapi": spec["openapi"],
+        "info": info | {"description": description},
+        **{key: spec[key] for key in kept},
+        "paths": paths,
+        "components": {"schemas": {name: schemas[name] for name in sorted(names)}},
+    }
+
+
 def as_json(document: Any) -> bytes:
     """A copy's bytes: stable key order, so a re-extraction changes nothing that did not."""
     return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()

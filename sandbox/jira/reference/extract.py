@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox import reference_extract
-from sandbox.reference_extract import SHARED, as_json, json_responses, referenced_schemas
+from sandbox.reference_extract import SHARED, as_json, json_responses, spec_subset
 
 HERE = Path(__file__).resolve().parent
 FULL_SPECS = SHARED / "jira-openapi"
@@ -67,19 +67,8 @@ def subset(spec: dict[str, Any], endpoints: list[tuple[str, str]]) -> dict[str, 
     for path, method in endpoints:
         operation = spec["paths"][path][method]
         paths.setdefault(path, {})[method] = {"responses": json_responses(operation)}
-    schemas = spec["components"]["schemas"]
-    names = referenced_schemas(paths, schemas, set())
-    return {
-        "openapi": spec["openapi"],
-        "info": {
-            "title": spec["info"]["title"],
-            "version": spec["info"]["version"],
-            "license": spec["info"]["license"],
-            "description": "A subset of Atlassian's spec, by sandbox/jira/reference/extract.py.",
-        },
-        "paths": paths,
-        "components": {"schemas": {name: schemas[name] for name in sorted(names)}},
-    }
+    description = "A subset of Atlassian's spec, by sandbox/jira/reference/extract.py."
+    return spec_subset(spec, paths, description, info_kept=("license",))
 
 
 def extracted() -> dict[Path, bytes]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox import reference_extract
-from sandbox.reference_extract import SHARED, as_json, json_responses, referenced_schemas
+from sandbox.reference_extract import SHARED, as_json, json_responses, spec_subset
 
 HERE = Path(__file__).resolve().parent
 FULL_SPEC = SHARED / "smartsheet-openapi" / "smartsheet-openapi-2.0.0.json"
@@ -76,20 +76,10 @@ def subset(spec: dict[str, Any]) -> dict[str, Any]:
         }
         for path in SERVED
     }
-    schemas = spec["components"]["schemas"]
-    names = referenced_schemas(paths, schemas, set())
-    return {
-        "openapi": spec["openapi"],
-        "info": {
-            "title": spec["info"]["title"],
-            "version": spec["info"]["version"],
-            "description": "A subset of Smartsheet's description, by "
-            "sandbox/smartsheet/reference/extract.py.",
-        },
-        "servers": spec["servers"],
-        "paths": paths,
-        "components": {"schemas": {name: schemas[name] for name in sorted(names)}},
-    }
+    description = (
+        "A subset of Smartsheet's description, by sandbox/smartsheet/reference/extract.py."
+    )
+    return spec_subset(spec, paths, description, kept=("servers",))
 
 
 def picked_scenarios(file_name: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
