@@ -6,18 +6,23 @@ from __future__ import annotations
 import sys
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 
-class Fault(Protocol):
-    """An injected fault: the next `times` requests under `path` misbehave as `kind`, once
-    `after` of them have been served normally."""
+@dataclass
+class Fault:
+    """The next `times` requests whose path starts with `path` misbehave as `kind`, once
+    `after` of them have been served normally; rate limits send `Retry-After: retry_after`
+    unless it is 0, server errors answer HTTP `status`."""
 
     kind: str
-    path: str
-    times: int
-    after: int
+    path: str = "/"
+    times: int = 1
+    retry_after: int = 0
+    status: int = 500
+    after: int = 0
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -57,15 +62,15 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 
 class LoopbackEmulator:
-    """Lifecycle and fault injection of an emulator; subclasses set `fault_type`, `fault_kinds`
-    and `url_prefix`, fill `port`, `faults`, `request_counts` and `lock`, and build their
-    request handler in `handler()`."""
+    """Lifecycle and fault injection of an emulator. Subclasses set `fault_kinds`, `url_prefix`
+    and, when their faults have more to them, `fault_type`; fill `port`, `faults`,
+    `request_counts` and `lock`; and build their request handler in `handler()`."""
 
-    fault_type: type
+    fault_type: type[Fault] = Fault
     fault_kinds: tuple[str, ...]
     url_prefix = ""
     port: int
-    faults: list[Any]
+    faults: list[Fault]
     request_counts: Counter[str]
     lock: threading.RLock
     _server: ThreadingHTTPServer | None = None

@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from sandbox import http_emulator
 from sandbox.http_emulator import LoopbackEmulator, QuietHandler
 from sandbox.jira.jql import JqlError, JqlQuery, parse_jql
 from sandbox.jira.messy import MESSY_QUIRKS, generate_messy_site
@@ -141,24 +142,18 @@ class ApiError(Exception):
 
 
 @dataclass
-class Fault:
-    """The next `times` requests whose path starts with `path` misbehave as `kind`, once
-    `after` of them have been served normally.
-
-    Rate limits send `Retry-After: retry_after` (omitted when 0) and an `X-RateLimit-Reset`
+class Fault(http_emulator.Fault):
+    """As any emulator's fault, and: rate limits also send an `X-RateLimit-Reset`
     `reset_after` seconds ahead; `slow` sleeps `delay` seconds before answering; `html`
     answers an HTML page with HTTP `status` (e.g. 503 from a proxy, 404, or 200 from a login
     page) instead of Jira's JSON.
     """
 
-    kind: str
     path: str = "/rest"
-    times: int = 1
     retry_after: int = 1
+    status: int = 503
     reset_after: float = 1.0
     delay: float = 0.0
-    status: int = 503
-    after: int = 0
 
 
 @dataclass

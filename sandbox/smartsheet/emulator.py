@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.http_emulator import LoopbackEmulator, QuietHandler
+from sandbox.http_emulator import Fault, LoopbackEmulator, QuietHandler
 from sandbox.smartsheet import payloads
 from sandbox.smartsheet.portfolio import LAYOUTS, Folder, Portfolio, Sheet, generate_portfolio
 
@@ -47,20 +47,6 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.code = code
-
-
-@dataclass
-class Fault:
-    """The next `times` requests whose path starts with `path` (after `/2.0`) fail as `kind`,
-    once `after` of them have been served normally; rate limits send `Retry-After:
-    retry_after` unless it is 0 (Smartsheet usually sends none)."""
-
-    kind: str
-    path: str = "/"
-    times: int = 1
-    retry_after: int = 0
-    status: int = 500
-    after: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,7 +102,6 @@ def index_page(query: Query, items: list[JsonDict]) -> JsonDict:
 class SmartsheetEmulator(LoopbackEmulator):
     """Serve `portfolio` over HTTP; use as a context manager or call `start()` / `stop()`."""
 
-    fault_type = Fault
     fault_kinds = FAULT_KINDS
     url_prefix = API_PREFIX
 
