@@ -9,8 +9,11 @@ Pure numpy: the dbt model ``int_forecast__simulations`` and the tests call the s
 
 from __future__ import annotations
 
+import os
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +24,7 @@ NO_HISTORY = "no throughput history to sample"
 NOT_ESTIMATED = "the remaining issues have no estimate"
 NO_JIRA_ISSUES = "no Jira issues for this project"
 PERCENTILES = (50, 85, 95)
+SIMULATION_THREADS = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -149,17 +153,28 @@ SCOPE_BASES = {
 }
 
 
-def throughput_history(
-    samples: pd.DataFrame, project_key: str, column: str
-) -> tuple[np.ndarray, str | None]:
-    """The weeks a project's forecast samples (``samples``: one as-of day's rows of
-    int_forecast__throughput_samples) and whose they are: the project's own when it has the
-    full history, else every week of the projects that have it ("portfolio")."""
-    own = samples[samples["project_key"] == project_key]
-    if not own.empty and own["has_full_history"].all():
-        return own[column].to_numpy(dtype=np.float64), "project"
-    portfolio = samples[samples["has_full_history"]]
-    return portfolio[column].to_numpy(dtype=np.float64), "portfolio" if len(portfolio) else None
+@dataclass(frozen=True)
+class DaySamples:
+    """One as-of day's rows of int_forecast__throughput_samples, grouped once per day rather
+    than filtered once per subject."""
+
+    by_project: dict[str, pd.DataFrame]
+    portfolio: pd.DataFrame
+    """Every week of the projects that have the full history."""
+
+    @classmethod
+    def of(cls, samples: pd.DataFrame) -> DaySamples:
+        by_project = dict(tuple(samples.groupby("project_key", sort=False)))
+        return cls(by_project, samples[samples["has_full_history"]])
+
+    def history(self, project_key: str, column: str) -> tuple[np.ndarray, str | None]:
+        """The weeks a project's forecast samples and whose they are: the project's own when
+        it has the full history, else the portfolio's."""
+        own = self.by_project.get(project_key)
+        if own is not None and own["has_full_history"].all():
+            return own[column].to_numpy(dtype=np.float64), "project"
+        portfolio = self.portfolio[column].to_numpy(dtype=np.float64)
+        return portfolio, "portfolio" if len(portfolio) else None
 
 
 def forecast_subjects(
@@ -167,58 +182,71 @@ def forecast_subjects(
 ) -> pd.DataFrame:
     """One forecast per row of ``scope`` (int_forecast__remaining_scope) and scope basis, from
     ``samples`` (int_forecast__throughput_samples)."""
-    rows = []
     # Draws pick sampled weeks by position: a fixed order keeps a seed's numbers reproducible.
     samples = samples.sort_values(["as_of_date", "project_key", "week_number"])
-    by_day = dict(tuple(samples.groupby("as_of_date")))
-    for subject in scope.itertuples(index=False):
-        day_samples = by_day.get(subject.as_of_date, samples.iloc[0:0])
-        weeks_to_target = (
-            None
-            if pd.isna(subject.target_date)
-            else (pd.Timestamp(subject.target_date) - pd.Timestamp(subject.as_of_date)).days // 7
-        )
-        for basis, (remaining_column, done_column) in SCOPE_BASES.items():
-            remaining = getattr(subject, remaining_column)
-            history, source = np.empty(0), None
-            if pd.isna(subject.remaining_issues):
-                result = Forecast(no_forecast_reason=NO_JIRA_ISSUES)
-            elif basis == "story_points" and subject.remaining_issues > 0 and remaining <= 0:
-                result = Forecast(no_forecast_reason=NOT_ESTIMATED)
-            else:
-                history, source = throughput_history(day_samples, subject.project_key, done_column)
-                result = forecast(
-                    history,
-                    remaining,
-                    trials=settings.trials,
-                    rng=subject_rng(
-                        settings.seed, subject.subject_type, subject.subject_key, basis
-                    ),
-                    max_weeks=settings.max_weeks,
-                    weeks_to_target=weeks_to_target,
-                )
-            rows.append(
-                {
-                    "as_of_date": subject.as_of_date,
-                    "subject_type": subject.subject_type,
-                    "subject_key": subject.subject_key,
-                    "project_key": subject.project_key,
-                    "scope_basis": basis,
-                    "remaining_scope": None if pd.isna(remaining) else float(remaining),
-                    "unestimated_issues": subject.unestimated_issues,
-                    "sample_source": source,
-                    "sampled_weeks": len(history),
-                    "mean_weekly_throughput": float(history.mean()) if len(history) else None,
-                    "target_date": subject.target_date,
-                    "target_source": subject.target_source,
-                    "weeks_to_target": weeks_to_target,
-                    "trials": settings.trials,
-                    **asdict(result),
-                }
-            )
+    by_day = {day: DaySamples.of(rows) for day, rows in samples.groupby("as_of_date")}
+    no_samples = DaySamples.of(samples.iloc[0:0])
+
+    def rows_of(subject: Any) -> list[dict[str, Any]]:
+        return subject_forecasts(subject, by_day.get(subject.as_of_date, no_samples), settings)
+
+    # Each subject draws from its own generator, so threads (numpy releases the GIL while it
+    # draws and adds) give the same numbers in any order.
+    with ThreadPoolExecutor(max_workers=SIMULATION_THREADS) as pool:
+        subjects = pool.map(rows_of, scope.itertuples(index=False))
+        rows = [row for subject_rows in subjects for row in subject_rows]
     return pd.DataFrame(rows, columns=list(OUTPUT_TYPES)).astype(
         dict.fromkeys(WHOLE_NUMBERS, "Int64")
     )
+
+
+def subject_forecasts(
+    subject: Any, day_samples: DaySamples, settings: Settings
+) -> list[dict[str, Any]]:
+    """The output rows of one subject (a row of int_forecast__remaining_scope), one per basis."""
+    rows = []
+    weeks_to_target = (
+        None
+        if pd.isna(subject.target_date)
+        else (pd.Timestamp(subject.target_date) - pd.Timestamp(subject.as_of_date)).days // 7
+    )
+    for basis, (remaining_column, done_column) in SCOPE_BASES.items():
+        remaining = getattr(subject, remaining_column)
+        history, source = np.empty(0), None
+        if pd.isna(subject.remaining_issues):
+            result = Forecast(no_forecast_reason=NO_JIRA_ISSUES)
+        elif basis == "story_points" and subject.remaining_issues > 0 and remaining <= 0:
+            result = Forecast(no_forecast_reason=NOT_ESTIMATED)
+        else:
+            history, source = day_samples.history(subject.project_key, done_column)
+            result = forecast(
+                history,
+                remaining,
+                trials=settings.trials,
+                rng=subject_rng(settings.seed, subject.subject_type, subject.subject_key, basis),
+                max_weeks=settings.max_weeks,
+                weeks_to_target=weeks_to_target,
+            )
+        rows.append(
+            {
+                "as_of_date": subject.as_of_date,
+                "subject_type": subject.subject_type,
+                "subject_key": subject.subject_key,
+                "project_key": subject.project_key,
+                "scope_basis": basis,
+                "remaining_scope": None if pd.isna(remaining) else float(remaining),
+                "unestimated_issues": subject.unestimated_issues,
+                "sample_source": source,
+                "sampled_weeks": len(history),
+                "mean_weekly_throughput": float(history.mean()) if len(history) else None,
+                "target_date": subject.target_date,
+                "target_source": subject.target_source,
+                "weeks_to_target": weeks_to_target,
+                "trials": settings.trials,
+                **asdict(result),
+            }
+        )
+    return rows
 
 
 # The table's columns and their SQL types: an empty forecast still has typed columns.
