@@ -5,7 +5,8 @@ It serves a `Portfolio` with the documented paging (`page`, `pageSize`, `include
 `ifVersionAfter`), cell history, workspaces and folders, and Smartsheet's error body
 (`errorCode`, `message`, `refId`). It records every request (path and query) so tests can hold
 a client to the OpenAPI description, and injects faults on demand: 429 with errorCode 4003,
-5xx, dropped connections.
+5xx, dropped connections. Sheet webhooks (list, create, enable with the verification challenge,
+reset the shared secret) and their signed callbacks are in `sandbox.smartsheet.webhooks`.
 
 Run by hand: `python -m sandbox.smartsheet.emulator --port 8090` (access token `demo-token`).
 """
@@ -29,7 +30,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from sandbox.http_emulator import Fault, LoopbackEmulator, QuietHandler
 from sandbox.smartsheet import payloads
+from sandbox.smartsheet.payloads import ApiError
 from sandbox.smartsheet.portfolio import LAYOUTS, Folder, Portfolio, Sheet, generate_portfolio
+from sandbox.smartsheet.webhooks import Webhooks
 
 API_PREFIX = "/2.0"
 DEFAULT_PAGE_SIZE = 100
@@ -38,15 +41,6 @@ SHEET_QUERY = ("rowsModifiedSince", "columnIds", "include")
 FAULT_KINDS = ("rate_limit", "server_error", "drop_connection")
 Query = dict[str, list[str]]
 JsonDict = dict[str, Any]
-
-
-class ApiError(Exception):
-    """An error answered with Smartsheet's `{"errorCode", "message", "refId"}` body."""
-
-    def __init__(self, status: int, code: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -125,6 +119,7 @@ class SmartsheetEmulator(LoopbackEmulator):
         self.requests: list[Request] = []
         self.request_counts: Counter[str] = Counter()
         self.lock = threading.RLock()  # guards the faults, the request log and the portfolio
+        self.webhooks = Webhooks(portfolio)
         routes: list[tuple[str, Callable[..., Any]]] = [
             (r"/sheets", self._sheets),
             (r"/sheets/(?P<sheet>\d+)", self._sheet),
@@ -136,8 +131,18 @@ class SmartsheetEmulator(LoopbackEmulator):
             (r"/workspaces", self._workspaces),
             (r"/workspaces/(?P<workspace>\d+)", self._workspace),
             (r"/folders/(?P<folder>\d+)", self._folder),
+            (r"/webhooks", self._list_webhooks),
+            (r"/webhooks/(?P<webhook>\d+)", self._get_webhook),
         ]
-        self.routes = [(re.compile(pattern), handler) for pattern, handler in routes]
+        # POST and PUT handlers take the JSON body instead of the query.
+        writes: list[tuple[str, str, Callable[..., Any]]] = [
+            ("POST", r"/webhooks", self._create_webhook),
+            ("PUT", r"/webhooks/(?P<webhook>\d+)", self._update_webhook),
+            ("POST", r"/webhooks/(?P<webhook>\d+)/resetSharedSecret", self._reset_secret),
+        ]
+        self.routes = [("GET", re.compile(pattern), handler) for pattern, handler in routes] + [
+            (method, re.compile(pattern), handler) for method, pattern, handler in writes
+        ]
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -157,13 +162,20 @@ class SmartsheetEmulator(LoopbackEmulator):
             token.encode(), self.access_token.encode()
         )
 
-    def dispatch(self, path: str, query: Query) -> Any:
-        for pattern, handler in self.routes:
+    def dispatch(self, path: str, query: Query, method: str = "GET", body: Any = None) -> Any:
+        """The answer of the route `method path`: GETs read `query`, writes their `body`."""
+        for verb, pattern, handler in self.routes:
             match = pattern.fullmatch(path)
-            if match:
+            if match and verb == method:
+                ids = {k: int(v) for k, v in match.groupdict().items()}
                 with self.lock:
-                    return handler(query, **{k: int(v) for k, v in match.groupdict().items()})
+                    return handler(query if method == "GET" else body, **ids)
         raise ApiError(404, 1006, "Not Found")
+
+    def deliver_callbacks(self) -> list[JsonDict]:
+        """Send the webhooks' callbacks for the edits made since the last ones."""
+        with self.lock:
+            return self.webhooks.deliver()
 
     def _find_sheet(self, sheet_id: int) -> Sheet:
         found = self.portfolio.sheets.get(sheet_id)
@@ -242,10 +254,36 @@ class SmartsheetEmulator(LoopbackEmulator):
             raise ApiError(404, 1006, "Not Found")
         return payloads.folder(found, self.portfolio.sheets)
 
+    def _list_webhooks(self, query: Query) -> JsonDict:
+        return index_page(query, self.webhooks.listed())
+
+    def _get_webhook(self, query: Query, webhook: int) -> JsonDict:
+        return self.webhooks.find(webhook).payload()
+
+    def _create_webhook(self, body: Any) -> JsonDict:
+        return _result(self.webhooks.create(_object(body)).payload())
+
+    def _update_webhook(self, body: Any, webhook: int) -> JsonDict:
+        return _result(self.webhooks.update(webhook, _object(body)).payload())
+
+    def _reset_secret(self, body: Any, webhook: int) -> JsonDict:
+        return _result(self.webhooks.reset_shared_secret(webhook))
+
     def _sheet_ids(self, workspace: Any) -> set[int]:
         return set(workspace.sheet_ids) | {
             i for f in _folders(workspace.folders) for i in f.sheet_ids
         }
+
+
+def _object(body: Any) -> JsonDict:
+    if not isinstance(body, dict):
+        raise ApiError(400, 1008, "Unable to parse request. The body must be a JSON object.")
+    return body
+
+
+def _result(result: JsonDict) -> JsonDict:
+    """Smartsheet's answer to a write: `{"message", "resultCode", "result"}`."""
+    return {"message": "SUCCESS", "resultCode": 0, "result": result}
 
 
 def _folders(folders: list[Folder]) -> list[Folder]:
@@ -255,13 +293,24 @@ def _folders(folders: list[Folder]) -> list[Folder]:
 def _handler_for(emulator: SmartsheetEmulator) -> type[QuietHandler]:
     class SmartsheetRequestHandler(QuietHandler):
         def do_GET(self) -> None:
+            self.serve("GET")
+
+        def do_POST(self) -> None:
+            self.serve("POST")
+
+        def do_PUT(self) -> None:
+            self.serve("PUT")
+
+        def serve(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             path = url.path.removeprefix(API_PREFIX)
             with emulator.lock:
                 emulator.request_counts[path] += 1
                 params = {name: values[0] for name, values in query.items()}
-                emulator.requests.append(Request("GET", path, params))
+                emulator.requests.append(Request(method, path, params))
             if not url.path.startswith(API_PREFIX + "/"):
                 self.reply(404, payloads.error(1006, "Not Found", _ref_id()))
                 return
@@ -282,7 +331,7 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[QuietHandler]:
                 self.reply(fault.status, payloads.error(4000, message, _ref_id()))
                 return
             try:
-                self.reply(200, emulator.dispatch(path, query))
+                self.reply(200, emulator.dispatch(path, query, method, _body(raw)))
             except ApiError as error:
                 self.reply(error.status, payloads.error(error.code, str(error), _ref_id()))
 
@@ -291,6 +340,15 @@ def _handler_for(emulator: SmartsheetEmulator) -> type[QuietHandler]:
             self.send(status, data, headers or {}, "application/json;charset=UTF-8")
 
     return SmartsheetRequestHandler
+
+
+def _body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ApiError(400, 1008, "Unable to parse request.") from error
 
 
 def _encode(body: Any) -> bytes:

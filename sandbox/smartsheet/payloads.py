@@ -199,6 +199,15 @@ def sheet_listing(item: Sheet) -> JsonDict:
     }
 
 
+class ApiError(Exception):
+    """An error answered with Smartsheet's `{"errorCode", "message", "refId"}` body."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
 def error(code: int, message: str, ref_id: str) -> JsonDict:
     return {"errorCode": code, "message": message, "refId": ref_id}
 

@@ -57,9 +57,20 @@ def documented_parameters(template: str) -> set[str]:
     return {p["name"] for p in spec()["paths"][template]["get"]["parameters"] if p["in"] == "query"}
 
 
-def response_errors(template: str, body: Any, status: str = "200") -> list[str]:
-    """Schema violations of `body` as the `status` response of `GET template`, as messages."""
-    parts = ("paths", template, "get", "responses", status, "content", "application/json")
+def response_errors(
+    template: str, body: Any, status: str = "200", method: str = "get"
+) -> list[str]:
+    """Schema violations of `body` as the `status` response of `method template`, as messages."""
+    return _errors(("paths", template, method, "responses", status), body)
+
+
+def request_errors(template: str, method: str, body: Any) -> list[str]:
+    """Schema violations of `body` as the JSON request body of `method template`."""
+    return _errors(("paths", template, method, "requestBody"), body)
+
+
+def _errors(operation_part: tuple[str, ...], body: Any) -> list[str]:
+    parts = (*operation_part, "content", "application/json")
     pointer = "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
     validator = jsonschema.Draft4Validator(
         {"$ref": f"{URN}#/{pointer}/schema"}, registry=_registry()

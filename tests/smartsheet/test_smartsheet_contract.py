@@ -15,7 +15,13 @@ from sandbox.smartsheet.emulator import Request, SmartsheetEmulator
 from sandbox.smartsheet.portfolio import Portfolio
 from sandbox.smartsheet.reference.extract import SAMPLES
 from tests.smartsheet.conftest import TOKEN, raw_pipeline, settings, small_portfolio
-from tests.smartsheet.openapi import documented_parameters, response_errors, spec, template_of
+from tests.smartsheet.openapi import (
+    documented_parameters,
+    request_errors,
+    response_errors,
+    spec,
+    template_of,
+)
 
 
 def edit_the_portfolio(portfolio: Portfolio) -> None:
@@ -165,3 +171,61 @@ def test_a_malformed_sheet_fails_validation() -> None:
     assert not response_errors("/sheets/{sheetId}", sheet)
     sheet["rows"][0]["id"] = "not-a-number"
     assert response_errors("/sheets/{sheetId}", sheet)
+
+
+def send(emulator: SmartsheetEmulator, method: str, path: str, body: dict | None = None) -> dict:
+    response = requests.request(
+        method,
+        emulator.base_url + path,
+        json=body,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_webhook_answers_validate(emulator: SmartsheetEmulator, portfolio: Portfolio) -> None:
+    """Create, enable (the challenge goes unanswered: verification fails), read, list and
+    reset the secret: each request and answer as the description says."""
+    create = {
+        "name": "PMO analytics",
+        "callbackUrl": "http://127.0.0.1:9/unreachable",
+        "scope": "sheet",
+        "scopeObjectId": portfolio.plans()[0].id,
+        "events": ["*.*"],
+        "version": 1,
+    }
+    assert not request_errors("/webhooks", "post", create)
+    created = send(emulator, "POST", "/webhooks", create)
+    hook = created["result"]
+    assert (hook["enabled"], hook["status"]) == (False, "NEW_NOT_VERIFIED")
+    path = f"/webhooks/{hook['id']}"
+    answers = {
+        ("/webhooks", "post"): created,
+        ("/webhooks/{webhookId}", "put"): send(emulator, "PUT", path, {"enabled": True}),
+        ("/webhooks/{webhookId}", "get"): send(emulator, "GET", path),
+        ("/webhooks", "get"): send(emulator, "GET", "/webhooks"),
+        ("/webhooks/{webhookId}/resetSharedSecret", "post"): send(
+            emulator, "POST", f"{path}/resetSharedSecret"
+        ),
+    }
+    for (template, method), body in answers.items():
+        assert not response_errors(template, body, method=method), (template, method)
+    assert answers[("/webhooks/{webhookId}", "put")]["result"]["status"] == (
+        "DISABLED_VERIFICATION_FAILED"
+    )
+    secret = answers[("/webhooks/{webhookId}/resetSharedSecret", "post")]["result"]
+    assert secret["sharedSecret"] != hook["sharedSecret"]
+
+
+def test_a_webhook_on_an_unknown_sheet_is_refused(emulator: SmartsheetEmulator) -> None:
+    create = {"name": "x", "callbackUrl": "http://127.0.0.1:9/", "scope": "sheet"}
+    response = requests.post(
+        emulator.base_url + "/webhooks",
+        json={**create, "scopeObjectId": 1, "events": ["*.*"], "version": 1},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
+    assert (response.status_code, response.json()["errorCode"]) == (404, 1006)
+    assert not response_errors("/webhooks", response.json(), status="default", method="post")

@@ -2,8 +2,9 @@
 
 The full description (`smartsheet-openapi-2.0.0.json`, 1.4 MB) and Smartsheet's SDK contract
 scenarios live in `../shared/reference`, beside the clone: tests read the subset kept here, so a
-bare clone runs every test. For each path the connector may call (GET only), this keeps its
-parameters (references resolved: name, location, schema) and JSON response schemas, and every
+bare clone runs every test. For each operation the emulator serves (the connector's GETs, and
+the webhook operations `pmo webhooks register smartsheet` calls), this keeps its parameters
+(references resolved: name, location, schema), its JSON request and response schemas, and every
 component schema they reference, transitively (`$ref`s kept, so validators resolve them as in
 the full description); and the recorded scenarios the tests compare shapes with.
 
@@ -28,7 +29,7 @@ SPEC = HERE / "openapi" / "smartsheet-openapi-subset.json"
 SAMPLES = HERE / "samples"
 
 # Every path the emulator serves and the connector may read (all GET).
-SERVED = [
+READ = [
     "/sheets",
     "/sheets/{sheetId}",
     "/sheets/{sheetId}/summary",
@@ -37,6 +38,13 @@ SERVED = [
     "/workspaces/{workspaceId}",
     "/folders/{folderId}",
 ]
+# Every operation the emulator serves, by path: the reads, and the webhooks.
+SERVED = {
+    **{path: ("get",) for path in READ},
+    "/webhooks": ("get", "post"),
+    "/webhooks/{webhookId}": ("get", "put"),
+    "/webhooks/{webhookId}/resetSharedSecret": ("post",),
+}
 # Recorded scenarios kept whole (Apache-2.0, LICENSE copied beside them), and single scenarios
 # picked from the larger files by name.
 SAMPLE_FILES = ["LICENSE", "SOURCE.md", "sheets_scenarios.json"]
@@ -54,11 +62,11 @@ PICKED = {
 PARAMETER_PREFIX = "#/components/parameters/"
 
 
-def parameters(spec: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    """The GET operation's parameters and the path's own, references resolved."""
+def parameters(spec: dict[str, Any], path: str, method: str = "get") -> list[dict[str, Any]]:
+    """The operation's parameters and the path's own, references resolved."""
     item = spec["paths"][path]
     found = []
-    for parameter in item.get("parameters", []) + item["get"].get("parameters", []):
+    for parameter in item.get("parameters", []) + item[method].get("parameters", []):
         ref = parameter.get("$ref", "")
         if ref.startswith(PARAMETER_PREFIX):
             parameter = spec["components"]["parameters"][ref.removeprefix(PARAMETER_PREFIX)]
@@ -66,15 +74,20 @@ def parameters(spec: dict[str, Any], path: str) -> list[dict[str, Any]]:
     return found
 
 
+def operation(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    """An operation's parameters, JSON responses and, for a write, its JSON request body."""
+    found = spec["paths"][path][method]
+    kept = {"parameters": parameters(spec, path, method), "responses": json_responses(found)}
+    body = (found.get("requestBody") or {}).get("content", {}).get("application/json")
+    if body and "schema" in body:
+        kept["requestBody"] = {"content": {"application/json": {"schema": body["schema"]}}}
+    return kept
+
+
 def subset(spec: dict[str, Any]) -> dict[str, Any]:
     paths = {
-        path: {
-            "get": {
-                "parameters": parameters(spec, path),
-                "responses": json_responses(spec["paths"][path]["get"]),
-            }
-        }
-        for path in SERVED
+        path: {method: operation(spec, path, method) for method in methods}
+        for path, methods in SERVED.items()
     }
     description = (
         "A subset of Smartsheet's description, by sandbox/smartsheet/reference/extract.py."
