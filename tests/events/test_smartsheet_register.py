@@ -105,16 +105,19 @@ def test_register_again_keeps_the_webhooks(
     assert all(line.endswith("kept, ENABLED") for line in lines)
 
 
-def test_a_callback_url_that_does_not_echo_the_challenge_fails_verification(
+def test_a_callback_url_that_does_not_echo_the_challenge_fails_the_command(
     served_account: SmartsheetEmulator,  # noqa: F811
     receiver_url: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lines = register(receiver_url + "/not-the-webhook-path", capsys)
+    url = receiver_url + "/not-the-webhook-path"
+    assert main(["webhooks", "register", "smartsheet", "--callback-url", url]) == 1
+    error = capsys.readouterr().err
+    assert "DISABLED_VERIFICATION_FAILED" in error and "pmo webhooks serve" in error
+    assert error.count("\n") == 1
     assert {h.status for h in served_account.webhooks.hooks.values()} == {
         "DISABLED_VERIFICATION_FAILED"
     }
-    assert all(line.endswith("DISABLED_VERIFICATION_FAILED") for line in lines)
 
 
 def test_an_edit_reaches_the_spool_as_a_signed_callback_naming_the_sheet(
