@@ -13,6 +13,11 @@ from functools import cached_property, partial
 from typing import Any
 
 import dlt
+
+# Imported before any resource runs in a thread: pyarrow imports pandas lazily, and a worker
+# thread doing so while dlt's main thread checks for pandas (`sys.modules`) fails the run with
+# "partially initialized module 'pandas'".
+import pandas  # noqa: F401
 from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 
@@ -27,7 +32,7 @@ from connectors.jira.arrow_tables import (
     worklogs_table,
 )
 from connectors.jira.client import JiraApiClient
-from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
+from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead, fetch_concurrently
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.page_worker import IssuePage, page_builder
@@ -186,6 +191,24 @@ def jira_source(
         yield [status_row(s) for s in scope.api.get(f"{scope.api.api}/status")]
 
     truncated: list[JsonDict] = []  # issues whose changelog awaits a bulk fetch
+    bulk: list[RequestsAhead] = []  # this run's bulk changelog fetches, once one is sent
+
+    def bulk_fetches() -> RequestsAhead:
+        """Bulk changelog fetches run beside the search pages, in the slices' limit: waiting
+        for one (seconds) would stall the pages queued behind it."""
+        if not bulk:
+            bulk.append(RequestsAhead(scope.api.limit, BULK_FETCHES_AHEAD))
+        return bulk[0]
+
+    def completed_changelogs(end: bool) -> list[JsonDict]:
+        """The issues of the finished bulk fetches; at the end of the pages, of all of them."""
+        if not bulk:
+            return []
+        completed = [issue for issues in bulk[0].ready(wait_all=end) for issue in issues]
+        if end:
+            bulk.pop().close()
+        return completed
+
     batches = {name: TableBatch() for name in ("issues", "changelog_items", "issue_sprints")}
 
     @dlt.resource(name="issue_pages", selected=False, parallelized=True)
@@ -199,6 +222,8 @@ def jira_source(
         `gc_pause`)."""
         started = datetime.now(UTC)
         truncated.clear()
+        while bulk:  # left by a failed run
+            bulk.pop().close()
         cursor = IssueCursor(dlt.current.resource_state(), scope.lookback)
         for batch in batches.values():
             batch.start(replace=not cursor.incremental)
@@ -246,12 +271,13 @@ def jira_source(
         Truncated embedded changelogs are completed in bulk, 1000 issues a request; only the
         issue's id, key and count wait for the batch, not the issue itself."""
         live, deleted = split_page(page)
+        end = page[-1] is END_OF_PAGES
         complete = [issue for issue in live if not is_truncated(issue)]
         truncated.extend(pending_changelog(issue) for issue in live if is_truncated(issue))
-        completed: list[JsonDict] = []
-        if len(truncated) >= BULK_CHANGELOG_ISSUES or page[-1] is END_OF_PAGES:
-            completed = scope.api.with_full_changelogs(list(truncated))
+        if len(truncated) >= BULK_CHANGELOG_ISSUES or (end and truncated):
+            bulk_fetches().submit(partial(scope.api.with_full_changelogs, list(truncated)))
             truncated.clear()
+        completed = completed_changelogs(end)
         with gc_paused():
             changes = [page.embedded_changes(complete), changelog_changes(completed)]
             table = changelog_table(changes, deleted)
@@ -300,11 +326,14 @@ def jira_source(
             ):
                 yield [sprint_row(s, board["id"]) for s in sprint_page]
 
-    @dlt.resource(**MERGED, primary_key=WORKLOGS.key, columns=WORKLOGS.hints)
+    @dlt.resource(**MERGED, primary_key=WORKLOGS.key, columns=WORKLOGS.hints, parallelized=True)
     def worklogs() -> Iterator[DataItemWithMeta]:
         """Worklogs changed since the last run (`/worklog/updated`), fetched by id in bulk, then
         tombstones of those deleted since (`/worklog/deleted`); both cursors are Jira's
         change times in ms.
+
+        Parallelized: waiting for a worklog list in dlt's main thread would stop it taking the
+        search pages, and the slices with it.
 
         Site-wide, as Jira lists them: join on `issue_id` to scope them to the loaded issues.
         """
@@ -347,6 +376,8 @@ def jira_source(
 
 
 END_OF_PAGES: JsonDict = {"end_of_pages": True}
+# Bulk changelog fetches (1,000 issues each) in flight at once beside the search pages.
+BULK_FETCHES_AHEAD = 2
 # Worklog lists (1,000 worklogs each) fetched ahead of the resource that turns them into tables.
 WORKLOG_LISTS_AHEAD = 8
 

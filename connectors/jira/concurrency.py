@@ -12,8 +12,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -124,3 +125,39 @@ def fetch_concurrently(
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class RequestsAhead:
+    """Requests sent beside the slices (e.g. bulk changelogs) in slots of the slices'
+    `AdaptiveLimit`, so their 429s back everyone off, their results taken in submission order.
+    The consumer waits only when `most` requests are pending or at the end: a request of
+    several seconds no longer stalls the pages behind it."""
+
+    def __init__(self, limit: AdaptiveLimit, most: int) -> None:
+        self.limit = limit
+        self.most = max(1, most)
+        self.pending: deque[Future[Any]] = deque()
+        self.pool = ThreadPoolExecutor(self.most, thread_name_prefix="jira-ahead")
+
+    def submit(self, request: Callable[[], T]) -> None:
+        self.pending.append(self.pool.submit(self._in_slot, request))
+
+    def ready(self, wait_all: bool = False) -> Iterator[Any]:
+        """Results of the finished requests (every request's with `wait_all`), oldest first;
+        waits for the oldest while more than `most` are pending. Raises a request's error."""
+        while self.pending and (
+            wait_all or self.pending[0].done() or len(self.pending) > self.most
+        ):
+            yield self.pending.popleft().result()
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        self.pool.shutdown(wait=True)
+
+    def _in_slot(self, request: Callable[[], T]) -> T:
+        with self.limit.slot():
+            result = request()
+        self.limit.succeeded()
+        return result

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.jira import jira_source
 from connectors.jira.client import JiraApiClient
-from connectors.jira.concurrency import AdaptiveLimit
+from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead
 from connectors.jira.errors import JiraError
 from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.settings import JiraSettings
@@ -174,3 +174,15 @@ def test_a_429_halves_the_requests_in_flight_once_and_holds_new_ones_until_retry
     for _ in range(40):
         limit.succeeded()
     assert int(limit.limit) == 8  # grown back, never past the ceiling
+
+
+def test_requests_sent_beside_the_slices_wait_for_a_slot_and_come_back_in_order() -> None:
+    limit = AdaptiveLimit(1)
+    ahead = RequestsAhead(limit, most=2)
+    with limit.slot():  # a slice's page holds the only slot
+        ahead.submit(lambda: "first")
+        ahead.submit(lambda: "second")
+        time.sleep(0.1)
+        assert list(ahead.ready()) == []
+    assert list(ahead.ready(wait_all=True)) == ["first", "second"]
+    ahead.close()
