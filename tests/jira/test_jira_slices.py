@@ -16,7 +16,7 @@ from connectors.jira.client import JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead
 from connectors.jira.errors import JiraError
 from connectors.jira.jql import issues_jql, scope_jql
-from connectors.jira.settings import JiraSettings
+from connectors.jira.settings import DEFAULT_MAX_ATTEMPTS, JiraSettings
 from connectors.jira.slices import IssueSearch
 from sandbox.jira.emulator import JiraEmulator, RateLimit
 from sandbox.jira.site import Issue, JiraSite
@@ -33,6 +33,15 @@ SEARCH = "/rest/api/3/search/jql"
 # 120 issues in pages of 5, cut into 4 slices fetched 2 at a time.
 SLICED = {"slice_from": 1, "page_size": 5, "max_concurrency": 2}
 SERIAL = {"slice_from": 1_000_000}
+# The production attempts, with jitter wide enough that six slices throttled together do not
+# retry in lockstep (the suite's fast retries jitter by 10 ms, which a busy machine defeats).
+STORM_RETRIES = {
+    "max_concurrency": 6,
+    "page_size": 10,
+    "max_attempts": DEFAULT_MAX_ATTEMPTS,
+    "backoff_factor": 0.3,
+    "max_retry_delay": 1.5,
+}
 ISSUES = "select id, key, updated from raw_jira.issues order by id"
 CHANGES = (
     "select issue_id, history_id, item_index, field_id, to_string from raw_jira.changelog_items "
@@ -140,7 +149,7 @@ def test_a_429_storm_slows_the_sliced_load_down_and_loses_nothing(
 ) -> None:
     budget = RateLimit(per_second=30, burst=2)
     with JiraEmulator(site, email=EMAIL, api_token=TOKEN, rate_limit=budget) as emulator:
-        load_with(emulator, pipeline, **SLICED | {"max_concurrency": 6, "page_size": 10})
+        load_with(emulator, pipeline, **SLICED | STORM_RETRIES)
         assert emulator.rate_limited > 0
     assert distinct_ids(query) == (120, 120)
     assert query("select count(*) from raw_jira.changelog_items")[0][0] == sum(
