@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from sandbox.jira.site import Issue, JiraSite
@@ -117,4 +118,29 @@ def dated(as_of: date, result: Forecast) -> dict:
         "p95_date": on(result.p95_weeks),
         "probability_by_target_pct": None if probability is None else 100 * probability,
         "no_forecast_reason": result.no_forecast_reason,
+    }
+
+
+def shown(row: pd.Series) -> dict:
+    """A mart row's forecast, nulls as None and dates as dates."""
+
+    def value(column: str):
+        item = row[column]
+        if pd.isna(item):
+            return None
+        return item.date() if isinstance(item, pd.Timestamp) else item
+
+    columns = ("as_of_date", "p50_date", "p85_date", "p95_date")
+    return {
+        **{column: value(column) for column in columns},
+        "probability_by_target_pct": value("probability_by_target_pct"),
+        "no_forecast_reason": value("no_forecast_reason"),
+    }
+
+
+def forecasts_shown(mart: pd.DataFrame) -> dict[tuple[str, str, str], dict]:
+    """mart_delivery_forecast keyed like ``latest_forecasts``."""
+    return {
+        (row.subject_type, row.subject_key, row.scope_basis): shown(pd.Series(row._asdict()))
+        for row in mart.itertuples(index=False)
     }

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sandbox.jira.messy import BUILTIN_STATUS_CATEGORIES, TESTING, VALIDE
+from tests.forecast.oracle import forecasts_shown, latest_forecasts
 
 from .conftest import BuiltWarehouse
 from .kpi_oracle import Oracle, done_kpis, unknown_status_ids, weekly_throughput, wip_kpis
@@ -164,3 +165,8 @@ def test_bug_type_check_warns_when_no_issue_type_matches(contract_warehouse, mes
 
     assert bug_check(contract_warehouse)["status"] == "warn"
     assert bug_check(messy_warehouse)["status"] == "pass"
+
+
+def test_delivery_forecast_equals_the_oracle(built) -> None:
+    mart = built.query("select * from marts.mart_delivery_forecast")
+    assert forecasts_shown(mart) == latest_forecasts(built.site, built.portfolio.projects)
