@@ -123,6 +123,7 @@ class JiraScope:
             scope_jql(self.project_keys, since, time_zone, jql_filter),
             issues_jql(self.project_keys, since, time_zone, jql_filter),
             self.settings.slice_from,
+            [scope_jql([key], since, time_zone, jql_filter) for key in self.project_keys],
         )
 
     @property
@@ -241,7 +242,8 @@ def jira_source(
         cursor.hold_at(search.started)
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
-            gone = cursor.reconcile(scope.search(None, jql_filter).ids(), started)
+            listing = scope.search(None, jql_filter).ids(sorted(cursor.known))
+            gone = cursor.reconcile(listing, started)
             last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
         cursor.save(started)
         yield IssuePage(last)

@@ -14,6 +14,8 @@ from typing import Any
 from dlt.common import json, logger
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth, HttpBasicAuth
+from dlt.sources.helpers.rest_client.client import PageData
+from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from requests import HTTPError, RequestException, Response
 from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
@@ -220,9 +222,7 @@ class JiraApiClient:
         self, jql: str, fields: list[str], page_size: int, expand: str = ""
     ) -> Iterator[list[JsonDict]]:
         """Pages of issues: `nextPageToken` on Cloud, `startAt`/`total` on Data Center."""
-        body: JsonDict = {"jql": jql, "fields": fields, "maxResults": page_size}
-        if expand:
-            body["expand"] = expand
+        body = search_body(jql, fields, page_size, expand)
         if self.is_cloud:
             paginator: Any = NextPageTokenPaginator()
             path = "/rest/api/3/search/jql"
@@ -238,6 +238,20 @@ class JiraApiClient:
             path, method="POST", json=body, paginator=paginator, data_selector="issues"
         )
         yield from pages
+
+    def search_page(
+        self, jql: str, fields: list[str], page_size: int, expand: str, start: int
+    ) -> PageData[JsonDict]:
+        """The one Data Center search page at `start` (pages fetched side by side, `slices`)."""
+        body = search_body(jql, fields, page_size, expand) | {"startAt": start}
+        pages = self.paginate(
+            "/rest/api/2/search",
+            method="POST",
+            json=body,
+            paginator=SinglePagePaginator(),
+            data_selector="issues",
+        )
+        return next(iter(pages))
 
     def expected_count(self, jql: str) -> int | None:
         """Cloud's approximate count of the issues about to load, logged for operators
@@ -329,6 +343,13 @@ class JiraApiClient:
             data_selector="values",
         ):
             yield from page
+
+
+def search_body(jql: str, fields: list[str], page_size: int, expand: str) -> JsonDict:
+    body: JsonDict = {"jql": jql, "fields": fields, "maxResults": page_size}
+    if expand:
+        body["expand"] = expand
+    return body
 
 
 def _error_messages(response: Response) -> str:

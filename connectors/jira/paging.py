@@ -75,7 +75,17 @@ class AdvancingPages:
 
 
 class PageOffsetPaginator(AdvancingPages, OffsetPaginator):
-    """Jira's `startAt` paging, guarded (see `AdvancingPages`)."""
+    """Jira's `startAt` paging, guarded (see `AdvancingPages`). Jira serves fewer than the
+    `maxResults` asked when its own ceiling is lower (Data Center's search: 1,000 by default,
+    an admin setting) and says so in the page's `maxResults`: the next page starts after what
+    was served, not after what was asked, or every page would skip the difference."""
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        payload = response.json()
+        served = payload.get("maxResults") if isinstance(payload, dict) else None
+        if isinstance(served, int) and 0 < served < self.limit:
+            self.limit = self.value_step = served
+        super().update_state(response, data)
 
 
 class NextLinkPaginator(AdvancingPages, JSONLinkPaginator):

@@ -14,7 +14,7 @@ one serial paging: nothing to gain.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -23,7 +23,7 @@ from dlt.common import logger
 from dlt.sources.helpers.rest_client.client import PageData
 
 from connectors.jira.client import JiraApiClient
-from connectors.jira.concurrency import fetch_concurrently
+from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
 from connectors.jira.jql import id_slice_jql
 from connectors.jira.rows import JsonDict
 from connectors.jira.settings import ID_PAGE_SIZE
@@ -38,47 +38,112 @@ PAGES_AHEAD_PER_THREAD = 2
 
 @dataclass
 class IssueSearch:
-    """Pages of the issues matching `scope`, serial or sliced; `started` is Jira's clock before
-    the first sliced page was fetched (None when serial)."""
+    """Pages of the issues matching `scope`, serial or sliced; `project_scopes` are the scope of
+    each project (listed side by side to plan the slices); `started` is Jira's clock before the
+    first page of a load read side by side was fetched (None when serial)."""
 
     api: JiraApiClient
     scope: str
     serial_jql: str
     slice_from: int
+    project_scopes: Sequence[str] = ()
     started: datetime | None = None
 
     def pages(
         self, count: int, fields: list[str], page_size: int, expand: str = ""
     ) -> Iterator[PageData[JsonDict]]:
+        if not self.api.is_cloud:
+            yield from self.start_at_pages(fields, page_size, expand)
+            return
         slices = self.slices(count, page_size)
         if len(slices) < 2:
             yield from self.api.search_issues(self.serial_jql, fields, page_size, expand)
             return
         logger.info(f"Jira: {count} issues in {len(slices)} slices, {slices[0]} ...")
+        yield from self.side_by_side(slices, fields, page_size, expand)
+
+    def side_by_side(
+        self, jqls: Sequence[str], fields: list[str], page_size: int, expand: str = ""
+    ) -> Iterator[PageData[JsonDict]]:
+        """The pages of each search, each paged in its own thread (`fetch_concurrently`)."""
         pagings = [
-            lambda jql=jql: self.api.search_issues(jql, fields, page_size, expand) for jql in slices
+            lambda jql=jql: self.api.search_issues(jql, fields, page_size, expand) for jql in jqls
         ]
         limit = self.api.limit
         yield from fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling)
 
-    def ids(self) -> Iterator[int]:
-        """Every issue id in scope, thousands per page: the cheap listing behind deletes."""
-        for page in self.api.search_issues(self.serial_jql, ["id"], ID_PAGE_SIZE):
+    def ids(self, known: Sequence[int] = (), page_size: int = ID_PAGE_SIZE) -> Iterator[int]:
+        """Every issue id in scope, thousands per page: the listing behind deletes. With at
+        least `slice_from` `known` ids (the previous run's), cut into id ranges of equal whole
+        pages of them, listed side by side. The ranges (the outer two open) cover every id, and
+        an issue's id never changes: the union is the serial listing, whatever is edited
+        meanwhile. Key order, not `updated`: an edit during the listing moves no issue."""
+        threads = self.api.limit.ceiling
+        edges: list[int | None] = [None, None]
+        if len(known) >= self.slice_from and threads >= 2:
+            slices = min(math.ceil(len(known) / page_size), threads)
+            edges = id_edges(sorted(known), slices, page_size)
+        ranges = [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
+        for page in self.side_by_side(ranges, ["id"], page_size):
             yield from (int(issue["id"]) for issue in page)
 
     def slices(self, count: int, page_size: int) -> list[str]:
         """The slices' JQL; one (the serial JQL) below `slice_from` issues, on Data Center
         (no approximate count) or with one request at a time allowed. Bounds come from the ids
-        in scope (listed thousands a page), so that slices hold equal whole pages."""
+        in scope (listed thousands a page, the projects side by side), so that slices hold
+        equal whole pages; an id missed there (an issue moved meanwhile) only unbalances them."""
         threads = self.api.limit.ceiling
         wanted = min(math.ceil(count / (page_size * MIN_SLICE_PAGES)), SLICES_PER_THREAD * threads)
         if count < self.slice_from or threads < 2 or wanted < 2 or not self.api.is_cloud:
             return [self.serial_jql]
         ids: list[int] = []
-        for page in self.api.search_issues(f"{self.scope} ORDER BY key ASC", ["id"], ID_PAGE_SIZE):
+        listings = [f"{scope} ORDER BY key ASC" for scope in self.project_scopes or [self.scope]]
+        for page in self.side_by_side(listings, ["id"], ID_PAGE_SIZE):
             self.started = self.started or self.api.server_time(page.response)
             ids += (int(issue["id"]) for issue in page)
         ids.sort()
-        per_slice = math.ceil(len(ids) / wanted / page_size) * page_size
-        edges: list[int | None] = [None, *ids[per_slice::per_slice], None]
+        edges = id_edges(ids, wanted, page_size)
         return [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
+
+    def start_at_pages(
+        self, fields: list[str], page_size: int, expand: str
+    ) -> Iterator[PageData[JsonDict]]:
+        """Data Center: `startAt` pages in key order (an edit moves no issue between pages). The
+        first page tells the total and the page size the server allows (it caps `maxResults`);
+        from `slice_from` issues the other pages are fetched side by side, below one by one."""
+        jql = f"{self.scope} ORDER BY key ASC"
+        first = self.api.search_page(jql, fields, page_size, expand, 0)
+        self.started = self.api.server_time(first.response)
+        yield first
+        reply = first.response.json()
+        total, step = int(reply.get("total", 0)), int(reply.get("maxResults") or page_size)
+        step = max(1, min(step, page_size))
+        pagings = [
+            lambda start=start: [self.api.search_page(jql, fields, page_size, expand, start)]
+            for start in range(step, total, step)
+        ]
+        side_by_side = total >= self.slice_from and self.api.limit.ceiling >= 2
+        limit = self.api.limit if side_by_side else AdaptiveLimit(1)
+        totals = {total}
+        for page in fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling):
+            totals.add(int(page.response.json().get("total", total)))
+            yield page
+        start = math.ceil(total / step) * step
+        while start < max(totals):  # issues created meanwhile pushed the last ones further
+            page = self.api.search_page(jql, fields, page_size, expand, start)
+            totals.add(int(page.response.json().get("total", 0)))
+            start += step
+            yield page
+        if min(totals) < total:
+            logger.warning(
+                f"Jira: issues were deleted while {total} were read in startAt pages (totals "
+                f"{sorted(totals)}): an issue after a deleted one may have slipped to the page "
+                "before, already read; the next id listing or full load settles it"
+            )
+
+
+def id_edges(ids: Sequence[int], slices: int, page_size: int = 1) -> list[int | None]:
+    """Bounds of `slices` id ranges holding equal whole pages of the sorted `ids`, the outer
+    two open-ended: together they cover every id, also one not in `ids`."""
+    per_slice = max(1, math.ceil(len(ids) / max(1, slices) / page_size) * page_size)
+    return [None, *ids[per_slice::per_slice], None]

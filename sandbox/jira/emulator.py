@@ -43,6 +43,9 @@ EMBEDDED_CHANGELOG_LIMIT = 40
 EMBED_ALL = 1_000_000
 SEARCH_PAGE_LIMIT = 100
 ID_ONLY_PAGE_LIMIT = 5000
+# Data Center caps every search page at `jira.search.views.max.limit` (1,000 unless an admin
+# changed it), with or without fields, and answers the capped `maxResults`.
+DATA_CENTER_PAGE_LIMIT = 1000
 AGILE_PAGE_LIMIT = 50
 CHANGELOG_PAGE_LIMIT = 100
 BULK_CHANGELOG_LIMIT = 10000
@@ -221,6 +224,7 @@ class JiraEmulator(LoopbackEmulator):
         port: int = 0,
         embedded_changelog_limit: int = EMBEDDED_CHANGELOG_LIMIT,
         data_center_changelog_limit: int = EMBED_ALL,
+        data_center_page_limit: int = DATA_CENTER_PAGE_LIMIT,
         faults: list[Fault] | None = None,
         clock: Callable[[], datetime] | None = None,
         latency: Latency | None = None,
@@ -238,6 +242,7 @@ class JiraEmulator(LoopbackEmulator):
         self.port = port
         self.embedded_changelog_limit = embedded_changelog_limit
         self.data_center_changelog_limit = data_center_changelog_limit
+        self.data_center_page_limit = data_center_page_limit
         self.faults: list[Fault] = list(faults or []) + [
             Fault(kind, path, times, status=status)
             for kind, path, times, status in site.quirks.transient_faults
@@ -396,6 +401,8 @@ class JiraEmulator(LoopbackEmulator):
     def _page_size(self, query: Query, body: JsonDict, fields: list[str] | None) -> int:
         id_only = fields is not None and set(fields) <= {"id", "key"}
         ceiling = ID_ONLY_PAGE_LIMIT if id_only else SEARCH_PAGE_LIMIT
+        if self.site.deployment != "Cloud":
+            ceiling = self.data_center_page_limit
         requested = body.get("maxResults", query.get("maxResults", ["50"])[0])
         return min(_int({"maxResults": [str(requested)]}, "maxResults", 50), ceiling)
 

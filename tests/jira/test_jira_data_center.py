@@ -7,6 +7,9 @@ from typing import Any
 import dlt
 
 from connectors.jira import jira_source
+from connectors.jira.client import JiraApiClient
+from connectors.jira.settings import JiraSettings
+from connectors.jira.slices import IssueSearch
 from sandbox.jira.emulator import EMBEDDED_CHANGELOG_LIMIT, JiraEmulator
 from sandbox.jira.site import JiraSite
 from tests.jira.conftest import EMAIL, FAST_RETRIES, PAT, TOKEN
@@ -95,3 +98,33 @@ def test_changelogs_cut_in_search_are_completed_issue_by_issue(
     assert long
     assert fetched == long
     assert query("select count(*) from raw_jira.changelog_items") == [(items,)]
+
+
+def test_pages_are_fetched_side_by_side_stepping_by_the_page_size_jira_serves(
+    pipeline: dlt.Pipeline, dc_site: JiraSite, query: Query
+) -> None:
+    """Data Center caps `maxResults` (an admin setting): 25 asked, 10 served a page."""
+    with JiraEmulator(dc_site, pat=PAT, data_center_page_limit=10) as emulator:
+        source = jira_source(
+            base_url=emulator.base_url,
+            pat=PAT,
+            projects="APOLLO,HERMES",
+            page_size=25,
+            slice_from=1,
+            max_concurrency=4,
+            **FAST_RETRIES,
+        )
+        pipeline.run(source.with_resources("issues", "changelog_items"))
+        assert emulator.request_counts["/rest/api/2/search"] == len(dc_site.issues) // 10
+    loaded = query("select count(*), count(distinct id) from raw_jira.issues")
+    assert loaded == [(len(dc_site.issues), len(dc_site.issues))]
+
+
+def test_the_id_listing_steps_by_the_page_size_jira_serves(dc_site: JiraSite) -> None:
+    with JiraEmulator(dc_site, pat=PAT, data_center_page_limit=10) as emulator:
+        api = JiraApiClient.for_site(
+            JiraSettings(base_url=emulator.base_url, pat=PAT, **FAST_RETRIES)
+        )
+        search = IssueSearch(api, "project in (APOLLO, HERMES)", "", slice_from=1)
+        listed = list(search.ids(page_size=25))
+    assert sorted(listed) == sorted(int(issue.id) for issue in dc_site.issues.values())

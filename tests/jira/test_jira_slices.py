@@ -17,9 +17,9 @@ from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead
 from connectors.jira.errors import JiraError
 from connectors.jira.jql import issues_jql, scope_jql
 from connectors.jira.settings import DEFAULT_MAX_ATTEMPTS, JiraSettings
-from connectors.jira.slices import IssueSearch
+from connectors.jira.slices import IssueSearch, id_edges
 from sandbox.jira.emulator import JiraEmulator, RateLimit
-from sandbox.jira.site import Issue, JiraSite
+from sandbox.jira.site import Issue, JiraSite, generate_site
 from tests.jira.conftest import (
     EMAIL,
     ISSUES_ONLY,
@@ -97,8 +97,11 @@ class Mutations:
             self.edit(max(waiting, key=lambda i: int(i.id)))
 
 
-@pytest.fixture
-def mutating(site: JiraSite) -> Iterator[tuple[JiraEmulator, Mutations]]:
+@pytest.fixture(params=["Cloud", "Server"])
+def mutating(request: pytest.FixtureRequest) -> Iterator[tuple[JiraEmulator, Mutations]]:
+    """A site changed while it is read, as Jira Cloud (id slices) and as Data Center (`startAt`
+    pages side by side)."""
+    site = generate_site(issues_per_project=30, deployment=request.param)
     mutations = Mutations(site)
     with JiraEmulator(
         site, email=EMAIL, api_token=TOKEN, clock=mutations.clock, on_search=mutations.on_search
@@ -195,3 +198,47 @@ def test_requests_sent_beside_the_slices_wait_for_a_slot_and_come_back_in_order(
         assert list(ahead.ready()) == []
     assert list(ahead.ready(wait_all=True)) == ["first", "second"]
     ahead.close()
+
+
+class EditsWhileListing:
+    """After each id page served, the issue updated longest ago is edited: in `updated` order
+    it moves from the first page to the last, and every later issue one place up."""
+
+    def __init__(self, site: JiraSite) -> None:
+        self.site = site
+        self.clock = Clock(site.as_of + timedelta(days=1))
+        self.pages = 0
+
+    def on_search(self, page: list[Issue]) -> None:
+        self.pages += 1
+        oldest = min(self.site.issues.values(), key=lambda issue: (issue.updated, issue.key))
+        self.clock.now += timedelta(minutes=10)
+        self.site.edit_summary(oldest.key, f"edited at {self.clock.now}", self.clock.now)
+
+
+def id_search(api: JiraApiClient) -> IssueSearch:
+    projects = PROJECT_KEYS.split(",")
+    scope = scope_jql(projects, None, "UTC", None)
+    return IssueSearch(api, scope, issues_jql(projects, None, "UTC"), slice_from=1)
+
+
+def test_the_id_listing_is_cut_at_the_known_ids_and_equals_a_serial_listing_while_edited(
+    site: JiraSite,
+) -> None:
+    edits = EditsWhileListing(site)
+    every_id = sorted(int(issue.id) for issue in site.issues.values())
+    # the previous run's ids: stale at both ends and in between (issues created since)
+    known = every_id[5:-10:2]
+    with JiraEmulator(
+        site, email=EMAIL, api_token=TOKEN, clock=edits.clock, on_search=edits.on_search
+    ) as emulator:
+        api = JiraApiClient.for_site(JiraSettings(**cloud_settings(emulator, max_concurrency=4)))
+        listed = list(id_search(api).ids(known, page_size=5))
+        assert edits.pages >= 13  # 4 ranges of 3 pages or more, each page followed by an edit
+        emulator.on_search = None
+        serial = list(id_search(api).ids(page_size=5))
+    assert sorted(listed) == sorted(serial) == every_id
+
+
+def test_id_ranges_hold_equal_whole_pages_and_leave_both_ends_open() -> None:
+    assert id_edges(list(range(100, 130)), slices=3, page_size=5) == [None, 110, 120, None]
