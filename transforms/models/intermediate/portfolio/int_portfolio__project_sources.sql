@@ -1,0 +1,139 @@
+-- One project as one portfolio source knows it (Smartsheet plan sheets or the register),
+-- mapped to its Jira project: the seed portfolio_project_map first, else the same key when
+-- Jira has that project; unmapped projects stay, flagged.
+with items as (
+    select * from {{ ref('int_portfolio__plan_items') }}
+),
+
+summary_fields as (
+    select * from {{ ref('stg_smartsheet__summary_fields') }}
+),
+
+sheets as (
+    select * from {{ ref('stg_smartsheet__sheets') }}
+    where is_plan_sheet
+),
+
+register as (
+    select * from {{ ref('stg_spreadsheets__project_register') }}
+),
+
+project_map as (
+    select * from {{ ref('portfolio_project_map') }}
+),
+
+jira_projects as (
+    select * from {{ ref('stg_jira__projects') }}
+),
+
+rag_labels as (
+    select lower(trim(label)) as label, rag from {{ ref('portfolio_rag_labels') }}
+),
+
+severity as (
+    select * from (values ('red', 3), ('amber', 2), ('green', 1)) as s (rag, rank)
+),
+
+-- Project-level facts a plan sheet states in its summary (status, total budget).
+sheet_summary as (
+    select
+        coalesce(sheets.source_project_id, 'sheet ' || sheets.sheet_id) as source_project_id,
+        max(case when summary_fields.role = 'status' then summary_fields.field_value end)
+            as rag_label,
+        sum(case when summary_fields.role = 'budget' then summary_fields.number_value end)
+            as budget
+    from summary_fields
+    inner join sheets on summary_fields.sheet_id = sheets.sheet_id
+    group by 1
+),
+
+rolled_up as (
+    select
+        items.source_system,
+        items.source_project_id,
+        min(items.start_date) as start_date,
+        min(items.baseline_start) as baseline_start,
+        max(items.finish_date) as forecast_finish,
+        max(items.baseline_finish) as baseline_finish,
+        sum(items.budget) as items_budget,
+        sum(items.actual_cost) as actual_cost,
+        -- Worst current RAG of the items (red over amber over green).
+        arg_max(items.rag, severity.rank) as worst_rag,
+        count(*) as plan_items,
+        count(*) filter (where items.is_milestone) as milestones,
+        count(*) filter (where items.data_issues is not null) as items_with_data_issues
+    from items
+    left join severity on items.rag = severity.rag
+    group by items.source_system, items.source_project_id
+),
+
+sheet_names as (
+    select
+        coalesce(source_project_id, 'sheet ' || sheet_id) as source_project_id,
+        min(sheet_name) as sheet_name
+    from sheets
+    group by 1
+),
+
+projects as (
+    select
+        rolled_up.*,
+        coalesce(register.project_name, sheet_names.sheet_name, rolled_up.source_project_id)
+            as project_name,
+        coalesce(sheet_summary.budget, rolled_up.items_budget) as budget,
+        case
+            when rolled_up.source_system = 'project_register' then register.rag
+            when sheet_summary.rag_label is null then coalesce(rolled_up.worst_rag, 'unrated')
+            else coalesce(summary_rag.rag, 'unknown')
+        end as rag
+    from rolled_up
+    left join register
+        on rolled_up.source_system = 'project_register'
+        and rolled_up.source_project_id = register.project_key
+    left join sheet_summary
+        on rolled_up.source_system = 'smartsheet'
+        and rolled_up.source_project_id = sheet_summary.source_project_id
+    left join rag_labels as summary_rag on lower(trim(sheet_summary.rag_label)) = summary_rag.label
+    left join sheet_names
+        on rolled_up.source_system = 'smartsheet'
+        and rolled_up.source_project_id = sheet_names.source_project_id
+),
+
+mapped as (
+    select
+        projects.*,
+        project_map.source_project_id is not null as is_in_map,
+        nullif(trim(project_map.jira_project_key), '') as mapped_key,
+        jira_projects.project_key as same_key
+    from projects
+    left join project_map
+        on projects.source_system = project_map.source_system
+        and projects.source_project_id = project_map.source_project_id
+    left join jira_projects on projects.source_project_id = jira_projects.project_key
+)
+
+select
+    source_system,
+    source_project_id,
+    case when is_in_map then mapped_key else same_key end as jira_project_key,
+    case
+        when is_in_map and mapped_key is not null then 'seed'
+        when is_in_map then 'seed: no Jira project'
+        when same_key is not null then 'same key'
+        else 'unmapped'
+    end as jira_mapping,
+    -- The portfolio's key for the project: its Jira key when mapped, else the source's id.
+    coalesce(case when is_in_map then mapped_key else same_key end, source_project_id)
+        as project_key,
+    project_name,
+    start_date,
+    baseline_start,
+    baseline_finish,
+    forecast_finish,
+    budget,
+    actual_cost,
+    rag,
+    plan_items,
+    milestones,
+    items_with_data_issues
+from mapped
