@@ -13,11 +13,6 @@ from functools import cached_property, partial
 from typing import Any
 
 import dlt
-
-# Imported before any resource runs in a thread: pyarrow imports pandas lazily, and a worker
-# thread doing so while dlt's main thread checks for pandas (`sys.modules`) fails the run with
-# "partially initialized module 'pandas'".
-import pandas  # noqa: F401
 from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 

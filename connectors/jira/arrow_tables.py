@@ -14,6 +14,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dlt
+
+# pyarrow's `pa.array` asks its pandas shim whether values are pandas objects, and the shim
+# imports pandas on its first use, in whatever thread builds the first array: a parallelized
+# resource's (worklogs). Meanwhile dlt's main thread tests each item with
+# `sys.modules.get("pandas").DataFrame`, finds the module half-imported and fails the run
+# ("partially initialized module 'pandas'"). Imported here, pandas is whole before any thread.
+import pandas  # noqa: F401
 import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.common import json, logger

@@ -22,3 +22,27 @@ def test_no_connector_module_imports_dagster() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+FIRST_ARRAY_IN_A_THREAD = """
+import sys, threading
+import connectors.jira
+import pyarrow as pa
+before = set(sys.modules)
+thread = threading.Thread(target=lambda: pa.array([1]))
+thread.start()
+thread.join()
+print(sorted(name for name in set(sys.modules) - before if name.split(".")[0] == "pandas"))
+"""
+
+
+def test_an_arrow_table_built_in_a_thread_imports_no_pandas_for_dlt_to_see_half_imported() -> None:
+    """dlt's main thread reads `sys.modules["pandas"]` while extract threads build Arrow
+    tables: pandas must be imported whole before, not by pyarrow's first array in a thread."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_ARRAY_IN_A_THREAD],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
