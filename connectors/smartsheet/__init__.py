@@ -56,16 +56,23 @@ MERGED: dict[str, Any] = {"write_disposition": "merge"}
 
 
 class SmartsheetScope:
-    """The source's settings plus what its resources share: the client and the column maps."""
+    """The source's settings plus what its resources share: the client and the column maps.
+
+    The settings are checked on the first request, not when the source is built: a source
+    built without settings only declares the tables (the Dagster assets), and never runs."""
 
     def __init__(self, settings: SmartsheetSettings) -> None:
-        settings.check()
         self.settings = settings
-        self.key = str(settings.pseudonymisation_key)
 
     @cached_property
     def client(self) -> SmartsheetClient:
+        self.settings.check()
         return SmartsheetClient(self.settings)
+
+    @property
+    def key(self) -> str:
+        """The pseudonymisation key; only read after the client's first request checked it."""
+        return str(self.settings.pseudonymisation_key)
 
     @cached_property
     def maps(self) -> list[ColumnMap]:

@@ -27,6 +27,8 @@ CELL_HISTORY_MODES = ("off", "milestones", "all")
 DEFAULT_CELL_HISTORY = "milestones"
 # Settings that name the account or what to read in it: giving any makes Smartsheet a source.
 ACCOUNT_SETTINGS = ("access_token", "base_url", "workspace_ids", "folder_ids", "sheet_ids")
+# What a run cannot do without.
+REQUIRED_SETTINGS = ("access_token", "pseudonymisation_key")
 
 
 @configspec
@@ -89,11 +91,14 @@ class SmartsheetSettings(BaseConfiguration):
             )
         return [int(part) for part in parts]
 
+    def missing(self) -> list[str]:
+        """Names of the settings a run needs that are not set, in the order to fix them."""
+        return [SETTING_NAMES[name] for name in REQUIRED_SETTINGS if not getattr(self, name)]
+
     def check(self) -> None:
         """Refuse a run that cannot work, naming the setting to fix."""
-        for name in ("access_token", "pseudonymisation_key"):
-            if not getattr(self, name):
-                raise SmartsheetConfigError(f"Smartsheet setting {SETTING_NAMES[name]} is not set")
+        for name in self.missing():
+            raise SmartsheetConfigError(f"Smartsheet setting {name} is not set")
         if self.cell_history not in CELL_HISTORY_MODES:
             raise SmartsheetConfigError(
                 f"{SETTING_NAMES['cell_history']}={self.cell_history!r}: use one of "

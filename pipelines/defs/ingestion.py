@@ -22,10 +22,12 @@ from dlt.extract import DltSource
 
 from connectors.jira import jira_source
 from connectors.jira.settings import DUCKDB_LOAD_CONFIG
+from connectors.smartsheet import smartsheet_source
+from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.resources import Warehouse
-from pipelines.preflight import jira_configured, spreadsheets_configured
+from pipelines.preflight import jira_configured, smartsheet_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
 
 INGESTION_GROUP = "ingestion"
@@ -77,6 +79,7 @@ SPREADSHEETS_PIPELINE = ("pmo_spreadsheets", "raw_spreadsheets")
 # The sources with empty settings: never run, they declare the assets and the tables' columns.
 JIRA_DECLARED = jira_source(base_url=None, email=None, api_token=None, pat=None, projects=None)
 SPREADSHEETS_DECLARED = spreadsheet_source(landing_url="", pseudonymisation_key="")
+SMARTSHEET_DECLARED = smartsheet_source(access_token=None, pseudonymisation_key=None)
 DLT_OWN_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
 
 
@@ -197,6 +200,12 @@ SPREADSHEETS = OptionalSource(
     spreadsheets_configured,
     "SOURCES__SPREADSHEETS__LANDING_URL",
 )
+SMARTSHEET = OptionalSource(
+    "raw_smartsheet",
+    SMARTSHEET_DECLARED,
+    smartsheet_configured,
+    SMARTSHEET_SETTINGS["access_token"],
+)
 RAW_CONTRACT_HEADER = """\
 -- Empty raw tables shaped like the connectors' declared columns, for tests, benchmarks and
 -- local development before the connectors have loaded anything. Idempotent. Generated from
@@ -205,10 +214,10 @@ RAW_CONTRACT_HEADER = """\
 
 
 def raw_contract_sql() -> str:
-    """Every table both sources declare, empty: the text of transforms/scripts/raw_contract.sql."""
+    """Every table the sources declare, empty: the text of transforms/scripts/raw_contract.sql."""
     return RAW_CONTRACT_HEADER + "\n".join(
         contract_ddl(source.dataset, declared_tables(source.declared))
-        for source in (JIRA, SPREADSHEETS)
+        for source in (JIRA, SPREADSHEETS, SMARTSHEET)
     )
 
 

@@ -15,8 +15,7 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
 
 from connectors.smartsheet import smartsheet_source
-from connectors.smartsheet.settings import SETTING_NAMES, SmartsheetSettings
-from pipelines.defs.ingestion import OptionalSource, RawTableTranslator
+from pipelines.defs.ingestion import SMARTSHEET, SMARTSHEET_DECLARED, RawTableTranslator
 from pipelines.defs.jobs import source_refresh_job
 from pipelines.defs.resources import Warehouse
 from pipelines.defs.sensors import (
@@ -26,27 +25,10 @@ from pipelines.defs.sensors import (
 )
 from pipelines.events.smartsheet_polling import sheets_modified_since
 from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
+from pipelines.preflight import smartsheet_configured
 from pipelines.settings import DUCKDB_POOL
 
-SMARTSHEET_PIPELINE = ("pmo_smartsheet", "raw_smartsheet")
-# Declares the assets and the tables' columns, never runs: the source refuses to be built
-# without a token and a key, so it gets placeholders that no request ever carries.
-SMARTSHEET_DECLARED = smartsheet_source(
-    access_token="declared-only", pseudonymisation_key="declared-only"
-)
-
-
-def smartsheet_configured() -> bool:
-    """Smartsheet is a source of this install once any of its account settings is given."""
-    return SmartsheetSettings.from_config().in_use
-
-
-SMARTSHEET = OptionalSource(
-    SMARTSHEET_PIPELINE[1],
-    SMARTSHEET_DECLARED,
-    smartsheet_configured,
-    SETTING_NAMES["access_token"],
-)
+SMARTSHEET_PIPELINE = ("pmo_smartsheet", SMARTSHEET.dataset)
 
 
 @dlt_assets(

@@ -51,15 +51,18 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def create_app(
-    spool: WebhookSpool,
-    secret: str,
+    spool: WebhookSpool | None,
+    secret: str | None,
     max_body_bytes: int = MAX_BODY_BYTES,
     smartsheet: SmartsheetSpool | None = None,
 ) -> Starlette:
-    """The receiver for ``spool``, accepting only bodies signed with ``secret``; with a
-    ``smartsheet`` spool, Smartsheet's callbacks too, on a path of their own."""
-    if not secret:
+    """The receiver for Jira's webhooks into ``spool``, accepting only bodies signed with
+    ``secret``; with a ``smartsheet`` spool, Smartsheet's callbacks too, on a path of their
+    own. Either may be left out (``spool`` None: a Smartsheet-only install)."""
+    if spool is not None and not secret:
         raise ValueError("a webhook secret is required: unsigned deliveries are never accepted")
+    if spool is None and smartsheet is None:
+        raise ValueError("a receiver needs a spool for Jira's webhooks or Smartsheet's callbacks")
 
     async def receive_jira(request: Request) -> JSONResponse:
         try:
@@ -86,9 +89,10 @@ def create_app(
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    jira = [Route(JIRA_WEBHOOK_PATH, receive_jira, methods=["POST"])] if spool is not None else []
     app = Starlette(
         routes=[
-            Route(JIRA_WEBHOOK_PATH, receive_jira, methods=["POST"]),
+            *jira,
             Route("/healthz", health, methods=["GET"]),
             *_smartsheet_routes(smartsheet, max_body_bytes),
         ]

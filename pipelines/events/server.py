@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
 import uvicorn
+from starlette.applications import Starlette
 
 from pipelines.events.http_protocol import request_deadline_protocol
 from pipelines.events.receiver import create_app
@@ -17,15 +21,20 @@ from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_
 from pipelines.events.spool import WebhookSpool
 
 
-def serve(host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted (Jira on /webhooks/jira, Smartsheet on /webhooks/smartsheet);
-    the spools are closed on the way out."""
+@contextmanager
+def configured_app() -> Iterator[Starlette]:
+    """The receiver of the configured sources: Jira's webhooks (its secret is required unless
+    Smartsheet is the only source) and Smartsheet's callbacks; the spools closed afterwards."""
     secret = webhook_secret()
-    with (
-        WebhookSpool(spool_path()) as spool,
-        SmartsheetSpool(smartsheet_spool_path()) as smartsheet,
-    ):
-        app = create_app(spool, secret, smartsheet=smartsheet)
+    with ExitStack() as spools:
+        jira = spools.enter_context(WebhookSpool(spool_path())) if secret else None
+        smartsheet = spools.enter_context(SmartsheetSpool(smartsheet_spool_path()))
+        yield create_app(jira, secret, smartsheet=smartsheet)
+
+
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Serve until interrupted (Jira on /webhooks/jira, Smartsheet on /webhooks/smartsheet)."""
+    with configured_app() as app:
         uvicorn.run(
             app,
             host=host or webhook_host(),

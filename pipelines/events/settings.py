@@ -15,6 +15,7 @@ from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from pipelines.instance import DEFAULT_DAGSTER_HOME
+from pipelines.preflight import jira_configured, smartsheet_configured
 
 SECRET_ENV = "PMO_WEBHOOK_SECRET"
 SPOOL_ENV = "PMO_WEBHOOK_SPOOL"
@@ -31,7 +32,8 @@ DEFAULT_READ_TIMEOUT_SECONDS = 10.0
 @configspec
 class WebhookSettings(BaseConfiguration):
     pmo_webhook_secret: TSecretStrValue | None = None
-    """The shared secret registered with the Jira webhook; required by the receiver."""
+    """The shared secret registered with the Jira webhook; required by the receiver unless
+    Smartsheet is the only source configured."""
     pmo_webhook_port: int = 8090
     pmo_webhook_host: str = "127.0.0.1"
     """Loopback by default: expose it through a TLS reverse proxy, not directly."""
@@ -50,9 +52,13 @@ class MissingWebhookSecretError(RuntimeError):
     """The receiver refuses to start without a secret: unsigned webhooks are never accepted."""
 
 
-def webhook_secret() -> str:
-    """The shared secret registered with the Jira webhook (``PMO_WEBHOOK_SECRET``)."""
+def webhook_secret() -> str | None:
+    """The shared secret registered with the Jira webhook (``PMO_WEBHOOK_SECRET``); None only
+    when Smartsheet is the only source configured: the receiver then serves Smartsheet's
+    callbacks alone (each signed with its own webhook's secret, kept in the Smartsheet spool)."""
     secret = _settings().pmo_webhook_secret
+    if not secret and smartsheet_configured() and not jira_configured():
+        return None
     if not secret:
         raise MissingWebhookSecretError(
             f"{SECRET_ENV} is not set: register the webhook in Jira with a secret and set it"

@@ -91,7 +91,7 @@ def test_the_docs_tables_are_generated_from_the_declarations(generator: ModuleTy
 def test_the_docs_keep_a_generated_section_per_dataset(generator: ModuleType) -> None:
     text = generator.RAW_TABLES_DOC.read_text()
     found = [match.group("dataset") for match in generator.GENERATED.finditer(text)]
-    assert found == ["raw_jira", "raw_spreadsheets"]
+    assert found == ["raw_jira", "raw_spreadsheets", "raw_smartsheet"]
 
 
 def test_the_docs_list_every_column_a_resource_declares(generator: ModuleType) -> None:

@@ -11,7 +11,10 @@ import dlt
 import pytest
 from dlt.common.pipeline import LoadInfo
 
+from connectors.jira.settings import SETTING_NAMES as JIRA_SETTINGS
 from connectors.smartsheet import smartsheet_source
+from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
+from connectors.spreadsheets.settings import SpreadsheetSettings
 from sandbox.smartsheet.emulator import SmartsheetEmulator
 from sandbox.smartsheet.portfolio import GANTT, Portfolio, generate_portfolio
 from tests.jira.conftest import reader
@@ -22,6 +25,19 @@ KEY = "test-pseudonymisation-key"
 FAST = {"backoff_factor": 0.01, "max_retry_delay": 0.2, "max_attempts": 4, "requests_per_minute": 0}
 TABLES = ("sheets", "columns", "rows", "summary_fields", "cell_history")
 Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+def only_sources(monkeypatch: pytest.MonkeyPatch, **given: str) -> None:
+    """The environment of an install configured with `given` settings (environment names)
+    alone: every other source setting unset."""
+    spreadsheets = [
+        f"SOURCES__SPREADSHEETS__{name.upper()}"
+        for name in SpreadsheetSettings.get_resolvable_fields()
+    ]
+    for name in (*JIRA_SETTINGS.values(), *SMARTSHEET_SETTINGS.values(), *spreadsheets):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
 
 
 def small_portfolio() -> Portfolio:

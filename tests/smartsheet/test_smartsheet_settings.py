@@ -6,9 +6,15 @@ import time
 
 import pytest
 
+from connectors.smartsheet import smartsheet_source
 from connectors.smartsheet.client import RateLimit
 from connectors.smartsheet.errors import SmartsheetConfigError
 from connectors.smartsheet.settings import SmartsheetSettings
+from pipelines.preflight import missing_settings
+from tests.smartsheet.conftest import only_sources
+
+TOKEN = "SOURCES__SMARTSHEET__ACCESS_TOKEN"
+KEY = "SOURCES__SMARTSHEET__PSEUDONYMISATION_KEY"
 
 
 @pytest.mark.parametrize(
@@ -47,6 +53,34 @@ def test_without_smartsheet_settings_the_source_is_not_in_use(
     assert not SmartsheetSettings.from_config().in_use
     monkeypatch.setenv("SOURCES__SMARTSHEET__WORKSPACE_IDS", "42")
     assert SmartsheetSettings.from_config().in_use
+
+
+def test_the_source_builds_without_settings_and_refuses_its_first_request() -> None:
+    """What declares the Dagster assets: a source with no token, not a placeholder one."""
+    declared = smartsheet_source(access_token=None, pseudonymisation_key=None)
+    with pytest.raises(Exception, match=f"{TOKEN} is not set"):
+        list(declared)
+
+
+def test_preflight_asks_a_smartsheet_only_install_for_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    only_sources(monkeypatch, **{TOKEN: "token", KEY: "key"})
+    assert missing_settings() == []
+
+
+def test_preflight_names_what_a_started_smartsheet_install_lacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    only_sources(monkeypatch, SOURCES__SMARTSHEET__WORKSPACE_IDS="42")
+    assert missing_settings() == [TOKEN, KEY]
+
+
+def test_preflight_without_any_source_names_smartsheet_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    only_sources(monkeypatch)
+    assert {"SOURCES__JIRA__BASE_URL", TOKEN} <= set(missing_settings())
 
 
 def test_the_client_paces_itself_after_a_minutes_allowance(

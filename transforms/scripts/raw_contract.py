@@ -1,13 +1,15 @@
 """Write transforms/scripts/raw_contract.sql and the tables of docs/raw-tables.md from the
 connectors' declarations of their raw tables.
 
-The declarations (``connectors/jira/tables.py``, ``connectors/spreadsheets/tables.py``) also
-give the dlt resources their column hints, so the loaded tables, the empty contract tables and
-the docs cannot drift. Run after changing a declaration::
+The declarations (``connectors/jira/tables.py``, ``connectors/spreadsheets/tables.py``,
+``connectors/smartsheet/tables.py``) also give the dlt resources their column hints, so the
+loaded tables, the empty contract tables and the docs cannot drift. Run after changing a
+declaration::
 
     uv run python transforms/scripts/raw_contract.py
 
-``tests/jira/test_raw_tables_agree.py`` fails while a generated file differs.
+``tests/jira/test_raw_tables_agree.py`` (and ``tests/smartsheet/test_smartsheet_raw_tables.py``)
+fail while a generated file differs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from connectors.jira import tables as jira
+from connectors.jira.tables import RawTable
+from connectors.smartsheet import tables as smartsheet
 from connectors.spreadsheets import tables as spreadsheets
 from pipelines.defs.ingestion import raw_contract_sql
 
@@ -32,11 +36,21 @@ Documented = tuple[str, str, list[tuple[str, str]], str]
 """A table as the docs list it: name, grain, (column, note) pairs, note."""
 
 
-def jira_tables() -> Iterator[Documented]:
-    """The `raw_jira` tables; hard-delete markers are described below the table."""
-    for table in jira.RAW_TABLES.values():
+def declared_tables(tables: Iterable[RawTable]) -> Iterator[Documented]:
+    """Tables declared with `RawTable`; hard-delete markers are described below the table."""
+    for table in tables:
         columns = [(c.name, c.doc) for c in table.columns if not c.hard_delete]
         yield table.name, grain(table.grain, table.key), columns, table.note
+
+
+def jira_tables() -> Iterator[Documented]:
+    """The `raw_jira` tables."""
+    return declared_tables(jira.RAW_TABLES.values())
+
+
+def smartsheet_tables() -> Iterator[Documented]:
+    """The `raw_smartsheet` tables."""
+    return declared_tables(smartsheet.RAW_TABLES)
 
 
 def spreadsheet_tables() -> Iterator[Documented]:
@@ -54,8 +68,8 @@ def grain(row: str, key: tuple[str, ...]) -> str:
     return f"{row} / {names if len(key) == 1 else f'({names})'}"
 
 
-def jira_hard_deletes() -> str:
-    tables = [t.name for t in jira.RAW_TABLES.values() if any(c.hard_delete for c in t.columns)]
+def hard_deletes(declared: Iterable[RawTable]) -> str:
+    tables = [t.name for t in declared if any(c.hard_delete for c in t.columns)]
     return (
         f"\n`is_deleted` ({', '.join(tables)}) is dlt's hard-delete marker: a row sent with it "
         "set removes the stored row, so it is always null or false in stored rows.\n"
@@ -72,8 +86,9 @@ def markdown_table(tables: Iterable[Documented]) -> str:
 
 def generated_sections() -> dict[str, str]:
     return {
-        "raw_jira": markdown_table(jira_tables()) + jira_hard_deletes(),
+        "raw_jira": markdown_table(jira_tables()) + hard_deletes(jira.RAW_TABLES.values()),
         "raw_spreadsheets": markdown_table(spreadsheet_tables()),
+        "raw_smartsheet": markdown_table(smartsheet_tables()) + hard_deletes(smartsheet.RAW_TABLES),
     }
 
 

@@ -288,3 +288,85 @@ create table if not exists "raw_spreadsheets"."source_files" (
     "_dlt_load_id" VARCHAR,
     "_dlt_id" VARCHAR
 );
+
+create schema if not exists "raw_smartsheet";
+create table if not exists "raw_smartsheet"."sheets" (
+    "sheet_id" BIGINT,
+    "name" VARCHAR,
+    "version" BIGINT,
+    "column_map" VARCHAR,
+    "project_id" VARCHAR,
+    "workspace_name" VARCHAR,
+    "total_row_count" BIGINT,
+    "created_at" TIMESTAMP WITH TIME ZONE,
+    "modified_at" TIMESTAMP WITH TIME ZONE,
+    "permalink" VARCHAR,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_smartsheet"."columns" (
+    "sheet_id" BIGINT,
+    "column_id" BIGINT,
+    "title" VARCHAR,
+    "type" VARCHAR,
+    "symbol" VARCHAR,
+    "column_index" BIGINT,
+    "is_primary" BOOLEAN,
+    "role" VARCHAR,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_smartsheet"."rows" (
+    "row_id" BIGINT,
+    "sheet_id" BIGINT,
+    "parent_row_id" BIGINT,
+    "row_number" BIGINT,
+    "project_id" VARCHAR,
+    "task_name" VARCHAR,
+    "start_date" DATE,
+    "finish_date" DATE,
+    "baseline_start" DATE,
+    "baseline_finish" DATE,
+    "duration_days" DOUBLE,
+    "percent_complete" DOUBLE,
+    "status" VARCHAR,
+    "rag" VARCHAR,
+    "is_milestone" BOOLEAN,
+    "predecessors" VARCHAR,
+    "budget" DOUBLE,
+    "actual_cost" DOUBLE,
+    "owner_token" VARCHAR,
+    "extra" JSON,
+    "created_at" TIMESTAMP WITH TIME ZONE,
+    "modified_at" TIMESTAMP WITH TIME ZONE,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_smartsheet"."summary_fields" (
+    "sheet_id" BIGINT,
+    "field_id" BIGINT,
+    "title" VARCHAR,
+    "type" VARCHAR,
+    "role" VARCHAR,
+    "value" VARCHAR,
+    "number_value" DOUBLE,
+    "modified_at" TIMESTAMP WITH TIME ZONE,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
+create table if not exists "raw_smartsheet"."cell_history" (
+    "row_id" BIGINT,
+    "sheet_id" BIGINT,
+    "column_id" BIGINT,
+    "role" VARCHAR,
+    "value" VARCHAR,
+    "modified_at" TIMESTAMP WITH TIME ZONE,
+    "modified_by_token" VARCHAR,
+    "is_deleted" BOOLEAN,
+    "_dlt_load_id" VARCHAR,
+    "_dlt_id" VARCHAR
+);
