@@ -92,6 +92,7 @@ class TableBatch:
         self.replace = False
         self.tables: list[pa.Table] = []
         self.size = 0
+        self.tombstones = False
 
     def start(self, replace: bool) -> None:
         """Begin a run: a full load (`replace`) or an incremental one."""
@@ -99,21 +100,23 @@ class TableBatch:
         self.clear()
 
     def clear(self) -> None:
-        self.tables, self.size = [], 0
+        self.tables, self.size, self.tombstones = [], 0, False
 
     def add(self, table: pa.Table, flush: bool) -> Iterator[DataItemWithMeta]:
         """Pages may differ in custom field columns: missing ones are filled with nulls.
         The batch is taken before yielding: dlt may call `add` again before resuming."""
         self.tables.append(table)
         self.size += table.nbytes
+        self.tombstones = self.tombstones or bool(pc.any(table["is_deleted"]).as_py())
         if flush or self.size >= self.max_bytes:
-            ready = self.tables
+            ready, tombstones = self.tables, self.tombstones
             self.clear()
-            yield self.marked(pa.concat_tables(ready, promote_options="default"))
+            yield self.marked(pa.concat_tables(ready, promote_options="default"), tombstones)
 
-    def marked(self, table: pa.Table) -> DataItemWithMeta:
-        """The table to merge, or its live rows to replace the stored table."""
-        if self.replace:
+    def marked(self, table: pa.Table, tombstones: bool) -> DataItemWithMeta:
+        """The table to merge, or its live rows to replace the stored table (filtered only
+        when it holds tombstones: a filter copies every column, raw JSON included)."""
+        if self.replace and tombstones:
             table = table.filter(pc.invert(table["is_deleted"]))
         disposition = "replace" if self.replace else "merge"
         return dlt.mark.with_hints(table, dlt.mark.make_hints(write_disposition=disposition))
