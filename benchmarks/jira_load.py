@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import statistics
 import tempfile
@@ -167,6 +168,7 @@ class Figures:
     incremental_stages: dict[str, float]
     incremental_requests: int
     changed: int
+    load: tuple[float, float, float]  # the machine's load average when the size was done
 
     @property
     def full_seconds(self) -> float:
@@ -267,6 +269,7 @@ def measure(issues: int, workdir: Path) -> Figures:
         incremental_stages,
         incremental_requests,
         changed,
+        os.getloadavg(),
     )
 
 
@@ -311,6 +314,7 @@ def report(f: Figures) -> None:
     )
     for stage, seconds in f.incremental_stages.items():
         print(f"   {stage:<10} {seconds:7.1f} s")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in f.load)}")
 
 
 @dataclass
@@ -322,6 +326,7 @@ class LatencyFigures:
     lost: int
     doubled: int
     budget: RateLimit | None
+    load: tuple[float, float, float]  # the machine's load average when the run ended
 
     @property
     def serial_floor(self) -> float:
@@ -368,6 +373,7 @@ def measure_latency(issues: int, budget: RateLimit | None, workdir: Path) -> Lat
         len(expected - set(loaded)),
         len(loaded) - len(set(loaded)),
         budget,
+        os.getloadavg(),
     )
 
 
@@ -389,6 +395,7 @@ def report_latency(f: LatencyFigures) -> None:
         f"429 (all retried: the load completed)"
     )
     print(f"   ids: {f.lost} lost, {f.doubled} doubled")
+    print(f"   load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in f.load)}")
     if f.budget is None:
         print(
             f"targets: <= {TARGET_LATENCY_SECONDS} s, >= {TARGET_SPEEDUP}x the serial floor, "
