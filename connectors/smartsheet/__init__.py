@@ -110,21 +110,27 @@ def smartsheet_source(
     backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
     request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    only_sheets: Sequence[int] = (),
 ) -> Sequence[DltResource]:
     """Sheets in scope (workspaces, folders, listed ids, or every sheet the token sees), their
     columns, rows flattened by the column map, sheet summary fields and the history of mapped
     date and status cells (`cell_history`: `milestones` rows, `all` rows or `off`).
 
     Incremental: only sheets modified since the last run are read, only their changed rows;
-    deleted rows and sheets are tombstoned (`is_deleted`).
+    deleted rows and sheets are tombstoned (`is_deleted`). `only_sheets` (not a setting: the
+    sheets a webhook callback named) reads just those sheets' changes, nothing else (see
+    `SheetSync`).
     """
-    scope = SmartsheetScope(SmartsheetSettings(**locals()))
+    arguments = dict(locals())
+    only = tuple(int(sheet_id) for sheet_id in arguments.pop("only_sheets"))
+    scope = SmartsheetScope(SmartsheetSettings(**arguments))
 
     @dlt.resource(name="sheet_changes", selected=False, parallelized=True)
     def sheet_changes() -> Iterator[SheetChange]:
         """Parallelized: dlt reads the next changed sheet in a worker thread while the
         transformers flatten the previous one."""
-        sync = SheetSync(scope.client, scope.settings, scope.maps, dlt.current.resource_state())
+        state = dlt.current.resource_state()
+        sync = SheetSync(scope.client, scope.settings, scope.maps, state, only)
         yield from sync.changes()
 
     @dlt.transformer(

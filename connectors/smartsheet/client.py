@@ -22,6 +22,7 @@ from connectors.smartsheet.errors import SmartsheetError
 from connectors.smartsheet.settings import SETTING_NAMES, SmartsheetSettings
 
 JsonDict = dict[str, Any]
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how Smartsheet writes its timestamps
 
 
 class RateLimit:
@@ -74,7 +75,7 @@ class SmartsheetClient:
         sent = response.headers.get("Date")
         if self.first_answer_at is None and sent:
             moment = parsedate_to_datetime(sent).astimezone(UTC)
-            self.first_answer_at = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.first_answer_at = moment.strftime(TIMESTAMP_FORMAT)
 
     def get(self, path: str, missing_ok: bool = False, **params: Any) -> Any:
         """The JSON of `GET path`; with `missing_ok`, None when Smartsheet answers 404

@@ -7,15 +7,22 @@ version alone) and `rowsModifiedSince` (changed rows only). A sheet's row count 
 rows were deleted: only then is the sheet read whole to find which. Sheets that left the scope
 or answer 404 are deleted. The state kept per sheet (version, row ids, the time it was read)
 is committed with the load, so a failed run is re-run from the same point.
+
+A pass over named sheets (a webhook callback's) skips the listing: each is read as above,
+and nothing else is read or tombstoned. The listing cursor stays put, so the next ordinary
+pass still finds every other sheet's changes (and the named sheets cost it one version-only
+answer each). A named sheet the state does not know yet (new, or never loaded) makes it an
+ordinary pass: only the listing says whether it is in scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.smartsheet.client import JsonDict, SmartsheetClient
+from connectors.smartsheet.client import TIMESTAMP_FORMAT, JsonDict, SmartsheetClient
 from connectors.smartsheet.column_map import ColumnMap, map_for
 from connectors.smartsheet.settings import SmartsheetSettings
 
@@ -51,15 +58,20 @@ class SheetSync:
         settings: SmartsheetSettings,
         maps: list[ColumnMap],
         state: dict[str, Any],
+        only: tuple[int, ...] = (),
     ) -> None:
         self.client = client
         self.settings = settings
         self.maps = maps
         self.state = state
+        self.only = only
         self.known: dict[str, JsonDict] = state.setdefault("sheets", {})
         self.workspaces: dict[int, str] = {}
 
     def changes(self) -> Iterator[SheetChange]:
+        if self.only and all(str(sheet_id) in self.known for sheet_id in self.only):
+            yield from self.named_changes()
+            return
         scope, changed = self.scope_and_changes()
         started = self.client.first_answer_at or self.state.get("listed_at")
         for sheet_id in sorted(changed):
@@ -69,6 +81,13 @@ class SheetSync:
         for sheet_id in sorted(int(i) for i in self.known if int(i) not in scope):
             yield self.forget(sheet_id)
         self.state["listed_at"] = started
+
+    def named_changes(self) -> Iterator[SheetChange]:
+        """The named sheets' changes, each read since it was last read."""
+        for sheet_id in sorted(set(self.only)):
+            change = self.read(sheet_id, None)
+            if change is not None:
+                yield change
 
     def scope_and_changes(self) -> tuple[set[int], set[int]]:
         """The sheet ids in scope and those to read: new to the state or modified since."""
@@ -103,7 +122,8 @@ class SheetSync:
         return found
 
     def read(self, sheet_id: int, started: str | None) -> SheetChange | None:
-        """The sheet's changes since it was last read; None when it did not change."""
+        """The sheet's changes since it was last read; None when it did not change. `started`:
+        when this run began reading (None: a second before the first answer's `Date`)."""
         known = self.known.get(str(sheet_id))
         params = dict(SHEET_PARAMS)
         if known:
@@ -125,7 +145,7 @@ class SheetSync:
         live = (previous - set(deleted)) | {r["id"] for r in rows}
         self.known[str(sheet_id)] = {
             "version": sheet["version"],
-            "since": started,
+            "since": started or self.second_before_first_answer(),
             "rows": sorted(live),
         }
         summary = []
@@ -133,6 +153,15 @@ class SheetSync:
             summary = self.client.get(f"/sheets/{sheet_id}/summary").get("fields") or []
         workspace = self.workspaces.get(sheet_id) or (sheet.get("workspace") or {}).get("name")
         return SheetChange(sheet_id, sheet, rows, deleted, summary, column_map, roles, workspace)
+
+    def second_before_first_answer(self) -> str | None:
+        """Smartsheet stamps to the second: an edit in the second the sheet was answered is
+        read again next time rather than missed."""
+        answered = self.client.first_answer_at
+        if answered is None:
+            return None
+        moment = datetime.strptime(answered, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+        return (moment - timedelta(seconds=1)).strftime(TIMESTAMP_FORMAT)
 
     def forget(self, sheet_id: int) -> SheetChange:
         """A deleted sheet (or one that left the scope): tombstones for all it loaded."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +80,48 @@ def test_only_changed_rows_are_loaded_again(
     portfolio.update_row(plan.id, plan.rows[2].id, {"% Complete": 1.0})
     load()
     assert pipeline.last_trace.last_normalize_info.row_counts["rows"] == 1
+
+
+def test_a_pass_over_named_sheets_reads_only_them(
+    load: Callable[..., LoadInfo], portfolio: Portfolio, emulator: SmartsheetEmulator
+) -> None:
+    load()
+    first, second, *_ = portfolio.plans()
+    portfolio.update_row(first.id, first.rows[2].id, {"Status": "Red"})
+    portfolio.update_row(second.id, second.rows[2].id, {"Status": "Red"})
+    emulator.reset_counts()
+    load(only_sheets=(first.id,))
+    assert {r.path.split("/")[2] for r in emulator.requests} == {str(first.id)}
+
+
+def test_named_passes_then_an_ordinary_one_equal_a_full_load(
+    load: Callable[..., LoadInfo],
+    portfolio: Portfolio,
+    emulator: SmartsheetEmulator,
+    query: Query,
+    tmp_path: Path,
+) -> None:
+    """A named pass leaves the listing cursor where it was: the sheets it did not name are
+    found by the next ordinary pass; a named sheet deleted since is tombstoned."""
+    load()
+    first, *_, fourth = portfolio.plans()
+    edit(portfolio)
+    time.sleep(1.1)  # Smartsheet stamps to the second: the named pass answers a second later
+    load(only_sheets=(first.id, fourth.id))
+    assert str(fourth.id) not in {
+        str(s) for (s,) in query("select sheet_id from raw_smartsheet.sheets")
+    }
+    load()
+    fresh = raw_pipeline("fresh", tmp_path)
+    fresh.run(smartsheet_source(**settings(emulator)))
+    fresh_query = reader(tmp_path / "fresh.duckdb")
+    for table in TABLES:
+        assert table_contents(query, table) == table_contents(fresh_query, table), table
+
+
+def test_a_named_sheet_never_loaded_makes_it_an_ordinary_pass(
+    load: Callable[..., LoadInfo], portfolio: Portfolio, query: Query
+) -> None:
+    load(only_sheets=(portfolio.plans()[0].id,))
+    (loaded,) = query("select count(*) from raw_smartsheet.sheets")[0]
+    assert loaded == len(portfolio.sheets)
