@@ -40,7 +40,7 @@ PAGES_AHEAD_PER_THREAD = 2
 class IssueSearch:
     """Pages of the issues matching `scope`, serial or sliced; `project_scopes` are the scope of
     each project (listed side by side to plan the slices); `started` is Jira's clock before the
-    first page of a load read side by side was fetched (None when serial)."""
+    first page of a load read side by side was fetched (None when paged serially by token)."""
 
     api: JiraApiClient
     scope: str
