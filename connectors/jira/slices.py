@@ -9,6 +9,10 @@ stays in its slice and in its place: the union of the slices is every issue once
 the whole scope rather than one slice per project: slices of equal size whatever the
 projects' sizes, and no partial last page per project. Small searches (an incremental run) stay
 one serial paging: nothing to gain.
+
+The id listing behind deletes is cut the same way, at the ids the previous run knew (`ids`).
+Data Center has offsets instead of tokens: its `startAt` pages are fetched side by side
+directly (`start_at_pages`).
 """
 
 from __future__ import annotations
