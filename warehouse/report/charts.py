@@ -232,3 +232,52 @@ def forecast_fan(trend: pd.DataFrame, project_key: str) -> go.Figure:
     figure.update_yaxes(title="completion date")
     figure.update_layout(legend={"orientation": "h", "y": -0.2})
     return figure
+
+
+def schedule_vs_delivery(schedule: pd.DataFrame) -> go.Figure:
+    """Per portfolio project: finish and worst milestone slip (days) beside the Jira issues
+    done, so a plan slipping while delivery moves (or stalls) shows at a glance."""
+    frame = schedule.sort_values("project_key")
+    figure = _figure("Schedule slip per project next to Jira delivery", frame)
+    projects = frame["project_key"].astype(str)
+    figure.add_bar(x=projects, y=frame["finish_slip_days"], name="finish slip")
+    figure.add_bar(x=projects, y=frame["max_milestone_slip_days"], name="worst milestone slip")
+    figure.add_scatter(
+        x=projects,
+        y=frame["jira_issues_done"],
+        mode="markers",
+        name="Jira issues done",
+        yaxis="y2",
+        marker={"size": 14, "symbol": "diamond"},
+    )
+    figure.update_layout(
+        barmode="group",
+        yaxis={"title": "days late (positive) vs baseline"},
+        yaxis2={"title": "Jira issues done", "overlaying": "y", "side": "right"},
+    )
+    return figure
+
+
+def progress_vs_plan(schedule: pd.DataFrame) -> go.Figure:
+    """% complete against the % planned by the as-of day, per portfolio project."""
+    frame = schedule.sort_values("project_key")
+    figure = _figure("% complete vs planned", frame)
+    projects = frame["project_key"].astype(str)
+    figure.add_bar(x=projects, y=frame["percent_complete_pct"], name="% complete")
+    figure.add_bar(x=projects, y=frame["planned_percent_complete_pct"], name="% planned")
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(title="%", range=[0, 105])
+    return figure
+
+
+def plan_changes(monthly: pd.DataFrame) -> go.Figure:
+    """Changes to the plans per month by kind (schedule, baseline, status)."""
+    frame = monthly.groupby("month_start", as_index=False)[
+        ["schedule_changes", "baseline_changes", "status_changes"]
+    ].sum()
+    figure = _figure("Plan changes per month", frame.sort_values("month_start"))
+    for kind in ("schedule", "baseline", "status"):
+        figure.add_bar(x=frame["month_start"], y=frame[f"{kind}_changes"], name=kind)
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title="changed cells")
+    return figure

@@ -35,6 +35,7 @@ from connectors.spreadsheets.layouts import (
 from warehouse.report import charts
 
 JIRA = "jira"
+SMARTSHEET = "smartsheet"
 SURVEY_WB = SURVEY.workbook
 CATALOGUE_WB = SERVICE_CATALOGUE.workbook
 MATURITY_WB = MATURITY_ASSESSMENT.workbook
@@ -54,6 +55,8 @@ TABLE_SOURCES: dict[str, tuple[str, ...]] = {
     "maturity_by_domain": (MATURITY_WB,),
     "portfolio_rag_distribution": (REGISTER_WB,),
     "portfolio_health": (REGISTER_WB,),
+    "portfolio_schedule": (SMARTSHEET, REGISTER_WB),
+    "portfolio_plan_changes_monthly": (SMARTSHEET,),
     "publish_info": (),
 }
 SERVING_TABLES_READ = tuple(TABLE_SOURCES)
@@ -97,7 +100,7 @@ HEADLINE_KPIS = (
 
 def source_label(source: str) -> str:
     """How the report names a source it waits for."""
-    return "Jira" if source == JIRA else f"the {source} workbook"
+    return {JIRA: "Jira", SMARTSHEET: "Smartsheet"}.get(source, f"the {source} workbook")
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,21 @@ def _sections(
                 ("portfolio_health", charts.portfolio_health(tables["portfolio_health"])),
             ],
         ),
+        (
+            "Portfolio schedule",
+            SCHEDULE_INTRO,
+            [
+                (
+                    "portfolio_schedule",
+                    charts.schedule_vs_delivery(tables["portfolio_schedule"]),
+                ),
+                ("portfolio_schedule", charts.progress_vs_plan(tables["portfolio_schedule"])),
+                (
+                    "portfolio_plan_changes_monthly",
+                    charts.plan_changes(tables["portfolio_plan_changes_monthly"]),
+                ),
+            ],
+        ),
     ]
     return [
         Section(title, intro, figures, _awaited(tables, [name for name, _ in figures]))
@@ -278,6 +296,12 @@ def _sections(
     ]
 
 
+SCHEDULE_INTRO = (
+    "<p>From the PPM plans: Smartsheet where a project has a plan there, else the project "
+    "register (one source per project). Slip is against the baseline; progress is weighted by "
+    "each task's planned length. Plan changes need Smartsheet's cell history. Method and the "
+    "mapping to Jira projects: docs/kpis.md.</p>"
+)
 FORECAST_INTRO = (
     "<p>Monte Carlo over each project's recent weekly throughput: the band spans the dates by "
     "which 50 % to 95 % of the simulated futures finish the remaining issues, as forecast each "

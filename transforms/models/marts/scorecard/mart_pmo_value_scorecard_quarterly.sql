@@ -3,6 +3,8 @@
 -- delivery_issues_with_unknown_status marks delivery KPIs computed with statuses of unknown
 -- category. pillars_missing and missing_pillars say which pillars the composite lacks (no
 -- KPI of the pillar available in the quarter: its inputs have not landed, or say nothing).
+-- The portfolio schedule (milestones due in the quarter by their baseline: on schedule, mean
+-- slip) is shown beside the pillars, not in the composite.
 {%- set pillars = ['customer', 'delivery', 'strategy', 'capability'] %}
 {%- set targets = var('scorecard_targets') %}
 {%- set weights = var('scorecard_weights') %}
@@ -45,6 +47,11 @@ register as (
 
 assessments as (
     select * from {{ ref('stg_spreadsheets__maturity_assessments') }}
+),
+
+milestones as (
+    select * from {{ ref('mart_portfolio_milestone_slip') }}
+    where has_baseline
 ),
 
 data_quarters as (
@@ -117,6 +124,16 @@ benefits as (
     from register
 ),
 
+schedule as (
+    select
+        cast(date_trunc('quarter', baseline_finish) as date) as quarter_start,
+        count(*) as milestones_due,
+        100.0 * count(*) filter (where slip_days <= 0) / count(*) as milestone_on_schedule_pct,
+        avg(slip_days) as milestone_slip_mean_days
+    from milestones
+    group by cast(date_trunc('quarter', baseline_finish) as date)
+),
+
 latest_assessment as (
     select
         quarters.quarter_start,
@@ -156,7 +173,10 @@ kpis as (
         benefits.benefits_realisation_pct,
         capability.maturity_mean_level,
         capability.maturity_mean_target,
-        capability.maturity_mean_gap
+        capability.maturity_mean_gap,
+        coalesce(schedule.milestones_due, 0) as milestones_due,
+        schedule.milestone_on_schedule_pct,
+        schedule.milestone_slip_mean_days
     from quarters
     left join customer_value on quarters.quarter_start = customer_value.quarter_start
     left join customer_csat on quarters.quarter_start = customer_csat.quarter_start
@@ -165,6 +185,7 @@ kpis as (
     left join alignment on quarters.quarter_start = alignment.quarter_start
     left join benefits on quarters.quarter_start = benefits.quarter_start
     left join capability on quarters.quarter_start = capability.quarter_start
+    left join schedule on quarters.quarter_start = schedule.quarter_start
 ),
 
 pillars as (
@@ -200,6 +221,9 @@ select
     maturity_mean_target,
     maturity_mean_gap,
     delivery_issues_with_unknown_status,
+    milestones_due,
+    milestone_on_schedule_pct,
+    milestone_slip_mean_days,
     100.0 * customer_score as customer_score,
     100.0 * delivery_score as delivery_score,
     100.0 * strategy_score as strategy_score,

@@ -1,0 +1,247 @@
+"""The portfolio schedule KPIs in plain Python, straight from the Smartsheet emulator's plan
+objects and the register's rows (the fixtures the warehouse was loaded from): the answers
+the marts must give.
+
+Reading rules, as documented in docs/kpis.md: milestones are leaf rows of duration 0; phases
+(rows with children) count in no KPI; % complete is a fraction 0-1 or a typed "N%", anything
+else or outside 0-100 is left out; a progress weight is the planned window in calendar days
+(baseline, else scheduled); a status history label outside Smartsheet's RYG names is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from sandbox.smartsheet.portfolio import Portfolio, Row, Sheet
+
+RYG = {"red": "red", "yellow": "amber", "green": "green"}
+ROLES = {
+    "Finish": "finish",
+    "Baseline Finish": "baseline_finish",
+    "Start": "start",
+    "Baseline Start": "baseline_start",
+    "Status": "status",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One plan sheet read the way the documented rules read it."""
+
+    sheet: Sheet
+
+    def value(self, row: Row, title: str) -> Any:
+        return row.values.get(self.sheet.column(title).id)
+
+    @property
+    def leaves(self) -> list[Row]:
+        parents = {row.parent_id for row in self.sheet.rows}
+        return [row for row in self.sheet.rows if row.id not in parents]
+
+    def is_milestone(self, row: Row) -> bool:
+        return self.value(row, "Duration") == 0
+
+    @property
+    def milestones(self) -> list[Row]:
+        return [row for row in self.leaves if self.is_milestone(row)]
+
+    @property
+    def tasks(self) -> list[Row]:
+        return [row for row in self.leaves if not self.is_milestone(row)]
+
+    def history(self, row: Row, title: str) -> list[tuple[datetime, Any]]:
+        entries = row.history.get(self.sheet.column(title).id, [])
+        return sorted((utc(entry.modified_at), entry.value) for entry in entries)
+
+    def summary(self, title: str) -> Any:
+        return next(field.value for field in self.sheet.summary if field.title == title)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def days(later: date | None, earlier: date | None) -> int | None:
+    return None if later is None or earlier is None else (later - earlier).days
+
+
+def percent(value: Any) -> float | None:
+    """% complete 0-100 as the marts use it; None when unreadable or outside 0-100."""
+    if isinstance(value, int | float):
+        fraction = float(value) / (100 if value > 1 else 1)
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*%\s*", value):
+        fraction = float(value.strip().rstrip("%")) / 100
+    else:
+        return None
+    return 100 * fraction if 0 <= fraction <= 1 else None
+
+
+def weighted_progress(windows: list[tuple[date, date, float | None]], as_of: date) -> dict:
+    """% complete and planned % complete of (planned start, planned finish, % complete)."""
+    weights = [((finish - start).days + 1, start, done) for start, finish, done in windows]
+    weights = [(w, start, done) for w, start, done in weights if w > 0]
+    known = [(w, done) for w, _, done in weights if done is not None]
+    total = sum(w for w, _, _ in weights)
+    elapsed = sum(min(max((as_of - start).days + 1, 0), w) for w, start, _ in weights)
+    return {
+        "percent_complete_pct": sum(w * d for w, d in known) / sum(w for w, _ in known)
+        if known
+        else None,
+        "planned_percent_complete_pct": 100 * elapsed / total if total else None,
+    }
+
+
+def red_days(spans: list[tuple[datetime, datetime | None]], as_of: date) -> float:
+    """Days up to the as-of day covered by at least one of the (from, to) red spans."""
+    end_of_count = datetime.combine(as_of, datetime.min.time())
+    clipped = sorted(
+        (start, min(stop or end_of_count, end_of_count))
+        for start, stop in spans
+        if start < end_of_count
+    )
+    total, current = timedelta(), None
+    for start, stop in clipped:
+        if current and start <= current[1]:
+            current = (current[0], max(current[1], stop))
+            continue
+        if current:
+            total += current[1] - current[0]
+        current = (start, stop)
+    if current:
+        total += current[1] - current[0]
+    return total.total_seconds() / 86400
+
+
+def status_spans(plan: Plan, row: Row) -> list[tuple[str | None, datetime, datetime | None]]:
+    entries = plan.history(row, "Status")
+    return [
+        (RYG.get(str(value).lower()) if value is not None else None, at, following)
+        for (at, value), following in zip(
+            entries, [at for at, _ in entries[1:]] + [None], strict=True
+        )
+    ]
+
+
+def smartsheet_project(plan: Plan, as_of: date) -> dict:
+    rows = plan.sheet.rows
+    finishes = [plan.value(r, "Finish") for r in rows if plan.value(r, "Finish")]
+    baselines = [plan.value(r, "Baseline Finish") for r in rows if plan.value(r, "Baseline Finish")]
+    slips = [
+        days(plan.value(m, "Finish"), plan.value(m, "Baseline Finish")) for m in plan.milestones
+    ]
+    known = [s for s in slips if s is not None]
+    windows = []
+    for task in plan.tasks:
+        start = plan.value(task, "Baseline Start") or plan.value(task, "Start")
+        finish = plan.value(task, "Baseline Finish") or plan.value(task, "Finish")
+        windows.append((start, finish, percent(plan.value(task, "% Complete"))))
+    budget = float(plan.summary("Total Budget"))
+    actual = sum(plan.value(r, "Actual Cost") or 0.0 for r in plan.leaves)
+    spans = [
+        (start, stop)
+        for row in plan.leaves
+        for rag, start, stop in status_spans(plan, row)
+        if rag == "red"
+    ]
+    tracked = any(plan.history(row, "Status") for row in plan.leaves)
+    return {
+        "source_system": "smartsheet",
+        "rag": RYG[plan.summary("Project Status").lower()],
+        "finish_slip_days": days(max(finishes), max(baselines)),
+        "milestones": len(slips),
+        "milestones_with_baseline": len(known),
+        "milestones_late": sum(1 for s in known if s > 0),
+        "max_milestone_slip_days": max(known, default=None),
+        **weighted_progress(windows, as_of),
+        "budget": budget,
+        "actual_cost": actual,
+        "budget_variance": budget - actual,
+        "days_red": red_days(spans, as_of) if tracked else None,
+    }
+
+
+def register_project(project: dict[str, Any], as_of: date) -> dict:
+    start, end = project["baseline_start"], project["baseline_end"]
+    slip = days(project["forecast_end"], end)
+    budget, actual = float(project["budget"]), float(project["actual_cost_to_date"])
+    return {
+        "source_system": "project_register",
+        "rag": project["rag"].lower(),
+        "finish_slip_days": slip,
+        "milestones": 1,
+        "milestones_with_baseline": int(slip is not None),
+        "milestones_late": int(slip is not None and slip > 0),
+        "max_milestone_slip_days": slip,
+        **weighted_progress([(start, end, None)], as_of),
+        "budget": budget,
+        "actual_cost": actual,
+        "budget_variance": budget - actual,
+        "days_red": None,
+    }
+
+
+def schedule(
+    plans: Portfolio | None, register: list[dict], jira_keys: set[str], as_of: date
+) -> dict[str, dict]:
+    """mart_portfolio_schedule by project key: Smartsheet first, then the register."""
+    projects = {p["project_key"]: register_project(p, as_of) for p in register}
+    for sheet in plans.plans() if plans else []:
+        projects[sheet.project_key] = smartsheet_project(Plan(sheet), as_of)
+    for key, project in projects.items():
+        project["jira_project_key"] = key if key in jira_keys else None
+    return projects
+
+
+def milestone_slip_history(plans: Portfolio) -> dict[tuple[str, datetime], int | None]:
+    """(milestone row id, moment) -> slip days, at every finish or baseline change."""
+    found = {}
+    for sheet in plans.plans():
+        plan = Plan(sheet)
+        for milestone in plan.milestones:
+            finish = plan.history(milestone, "Finish")
+            baseline = plan.history(milestone, "Baseline Finish")
+            for at in sorted({moment for moment, _ in finish + baseline}):
+                found[(str(milestone.id), at)] = days(
+                    in_force(finish, at, plan.value(milestone, "Finish")),
+                    in_force(baseline, at, plan.value(milestone, "Baseline Finish")),
+                )
+    return found
+
+
+def in_force(history: list[tuple[datetime, Any]], at: datetime, current: Any) -> Any:
+    """The value a cell held at `at`: its last history entry by then, or its current value
+    when it has no history."""
+    if not history:
+        return current
+    held = [value for moment, value in history if moment <= at]
+    return held[-1] if held else None
+
+
+def plan_changes_monthly(plans: Portfolio) -> dict[tuple[str, date], dict[str, int]]:
+    """(project, month) -> changes by kind: history entries differing from the one before."""
+    kinds = {"finish": "schedule", "start": "schedule", "status": "status"}
+    counts: dict[tuple[str, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for sheet in plans.plans():
+        plan = Plan(sheet)
+        for row in sheet.rows:
+            for title, role in ROLES.items():
+                entries = plan.history(row, title)
+                read = [(at, readable(role, value)) for at, value in entries]
+                for (_, before), (at, after) in pairwise(read):
+                    if before != after:
+                        month = counts[(sheet.project_key, at.date().replace(day=1))]
+                        month["plan_changes"] += 1
+                        month[f"{kinds.get(role, 'baseline')}_changes"] += 1
+    return {key: dict(value) for key, value in counts.items()}
+
+
+def readable(role: str, value: Any) -> Any:
+    """A history value as the connector can read it (status: its RYG name or nothing)."""
+    if role == "status":
+        return RYG.get(str(value).lower()) if value is not None else None
+    return value

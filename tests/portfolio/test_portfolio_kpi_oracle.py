@@ -1,0 +1,116 @@
+"""The portfolio schedule marts equal the plain Python oracle (tests/portfolio/oracle.py)
+computed from the objects the warehouse was loaded from: the register workbook's rows alone,
+then a messy Smartsheet account loaded over HTTP beside it."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import pandas as pd
+
+from . import oracle
+from .conftest import AS_OF
+
+COMPARED = (
+    "source_system",
+    "jira_project_key",
+    "rag",
+    "finish_slip_days",
+    "milestones",
+    "milestones_with_baseline",
+    "milestones_late",
+    "max_milestone_slip_days",
+    "percent_complete_pct",
+    "planned_percent_complete_pct",
+    "budget",
+    "actual_cost",
+    "budget_variance",
+    "days_red",
+)
+
+
+def plain(value):
+    """A mart cell as a comparable Python value (floats to 6 places, NA as None)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, float):
+        return round(value, 6)
+    return value.item() if hasattr(value, "item") else value
+
+
+def by_project(schedule: pd.DataFrame) -> dict[str, dict]:
+    return {
+        row["project_key"]: {column: plain(row[column]) for column in COMPARED}
+        for _, row in schedule.iterrows()
+    }
+
+
+def rounded(projects: dict[str, dict]) -> dict[str, dict]:
+    return {
+        key: {column: plain(project[column]) for column in COMPARED}
+        for key, project in projects.items()
+    }
+
+
+def test_schedule_from_the_register_alone_equals_the_oracle(portfolio_build):
+    expected = oracle.schedule(None, portfolio_build.register, portfolio_build.jira_keys, AS_OF)
+    mart = portfolio_build.register_only["mart_portfolio_schedule"]
+    assert by_project(mart) == rounded(expected)
+
+
+def test_schedule_from_smartsheet_and_the_register_equals_the_oracle(portfolio_build):
+    expected = oracle.schedule(
+        portfolio_build.plans, portfolio_build.register, portfolio_build.jira_keys, AS_OF
+    )
+    mart = portfolio_build.both["mart_portfolio_schedule"]
+    assert by_project(mart) == rounded(expected)
+
+
+def test_milestone_slip_history_equals_the_oracle(portfolio_build):
+    history = portfolio_build.both["mart_portfolio_milestone_slip_history"]
+    found = {
+        (row["plan_item_id"], row["changed_at"].to_pydatetime()): plain(row["slip_days"])
+        for _, row in history.iterrows()
+    }
+    assert found == oracle.milestone_slip_history(portfolio_build.plans)
+
+
+def test_plan_changes_per_month_equal_the_oracle(portfolio_build):
+    monthly = portfolio_build.both["mart_portfolio_plan_changes_monthly"]
+    kinds = ("plan_changes", "schedule_changes", "baseline_changes", "status_changes")
+    found = {
+        (row["project_key"], row["month_start"].date()): {
+            kind: int(row[kind]) for kind in kinds if row[kind]
+        }
+        for _, row in monthly.iterrows()
+    }
+    assert found == oracle.plan_changes_monthly(portfolio_build.plans)
+
+
+def test_rag_history_red_days_per_item_equal_the_oracle(portfolio_build):
+    spans = portfolio_build.both["mart_portfolio_rag_history"]
+    red = spans[spans["rag"] == "red"].groupby("plan_item_id")["days_held"].sum()
+    as_of = datetime.combine(AS_OF, datetime.min.time())
+    expected = {}
+    for sheet in portfolio_build.plans.plans():
+        plan = oracle.Plan(sheet)
+        for row in plan.leaves:
+            held = sum(
+                (min(stop or as_of, as_of) - start).total_seconds() / 86400
+                for rag, start, stop in oracle.status_spans(plan, row)
+                if rag == "red" and start < as_of
+            )
+            if held:
+                expected[str(row.id)] = round(held, 6)
+    assert {key: round(value, 6) for key, value in red.items() if value} == expected
+
+
+def test_the_oracle_sees_slip_progress_and_red_time_worth_comparing(portfolio_build):
+    expected = oracle.schedule(
+        portfolio_build.plans, portfolio_build.register, portfolio_build.jira_keys, AS_OF
+    )
+    smartsheet = [p for p in expected.values() if p["source_system"] == "smartsheet"]
+    assert any(p["max_milestone_slip_days"] for p in smartsheet)
+    assert all(0 < p["planned_percent_complete_pct"] < 100 for p in smartsheet)
+    assert any(p["days_red"] and not math.isclose(p["days_red"], 0) for p in smartsheet)
