@@ -54,6 +54,7 @@ class MessyEdits:
     localised_rag: int = 0  # a task whose status reads "Rot"
     unknown_rag: int = 0  # a task whose status reads "Violet"
     deleted: int = 0  # a task deleted after the first load
+    recovered: int = 0  # a task red until it turned green after the as-of day
 
 
 def mess_up(plans: Portfolio) -> MessyEdits:
@@ -82,6 +83,11 @@ def mess_up(plans: Portfolio) -> MessyEdits:
     edits.localised_rag, edits.unknown_rag = tasks[0].id, tasks[1].id
     plans.delete_row(zeus.id, tasks[3].id)
     edits.deleted = tasks[3].id
+    # A task red since the plan was drawn turns green now: its red span ends after the as-of
+    # day, where time red stops counting.
+    red = next(row for row in atlas.rows if row.values.get(atlas.column("Status").id) == "Red")
+    plans.update_row(atlas.id, red.id, {"Status": "Green"})
+    edits.recovered = red.id
     return edits
 
 
