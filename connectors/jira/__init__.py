@@ -111,14 +111,18 @@ class JiraScope:
         return detect_field_roles(self.api.fields, overrides)
 
     def search(self, since: datetime | None, jql_filter: str | None) -> IssueSearch:
-        """The issues changed since `since` (all when None): sliced when many (`slices`)."""
+        """The issues changed since `since` (all when None): sliced when many (`slices`), the
+        slices planned from the ids of groups of projects listed side by side (one group per
+        request in flight, so that many small projects do not cost a request each)."""
         time_zone = self.api.time_zone
+        keys = self.project_keys
+        groups = min(len(keys), self.api.limit.ceiling)
         return IssueSearch(
             self.api,
-            scope_jql(self.project_keys, since, time_zone, jql_filter),
-            issues_jql(self.project_keys, since, time_zone, jql_filter),
+            scope_jql(keys, since, time_zone, jql_filter),
+            issues_jql(keys, since, time_zone, jql_filter),
             self.settings.slice_from,
-            [scope_jql([key], since, time_zone, jql_filter) for key in self.project_keys],
+            [scope_jql(keys[n::groups], since, time_zone, jql_filter) for n in range(groups)],
         )
 
     @property
