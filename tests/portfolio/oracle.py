@@ -245,3 +245,36 @@ def readable(role: str, value: Any) -> Any:
     if role == "status":
         return RYG.get(str(value).lower()) if value is not None else None
     return value
+
+
+def milestone_slips(plans: Portfolio, register: list[dict]) -> list[tuple[date, int]]:
+    """(baseline finish, slip days) of every milestone with a baseline, one source per
+    project (Smartsheet first)."""
+    planned = {sheet.project_key for sheet in plans.plans()}
+    found = [
+        (project["baseline_end"], days(project["forecast_end"], project["baseline_end"]))
+        for project in register
+        if project["project_key"] not in planned and project["baseline_end"] is not None
+    ]
+    for sheet in plans.plans():
+        plan = Plan(sheet)
+        for milestone in plan.milestones:
+            baseline = plan.value(milestone, "Baseline Finish")
+            if baseline is not None:
+                found.append((baseline, days(plan.value(milestone, "Finish"), baseline)))
+    return found
+
+
+def scorecard_schedule(slips: list[tuple[date, int]]) -> dict[date, dict]:
+    """Per quarter of the baseline finish: milestones due, % on schedule, mean slip."""
+    quarters: dict[date, list[int]] = defaultdict(list)
+    for baseline, slip in slips:
+        quarters[baseline.replace(month=(baseline.month - 1) // 3 * 3 + 1, day=1)].append(slip)
+    return {
+        quarter: {
+            "milestones_due": len(found),
+            "milestone_on_schedule_pct": 100 * sum(s <= 0 for s in found) / len(found),
+            "milestone_slip_mean_days": sum(found) / len(found),
+        }
+        for quarter, found in quarters.items()
+    }

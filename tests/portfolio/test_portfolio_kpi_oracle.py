@@ -114,3 +114,22 @@ def test_the_oracle_sees_slip_progress_and_red_time_worth_comparing(portfolio_bu
     assert any(p["max_milestone_slip_days"] for p in smartsheet)
     assert all(0 < p["planned_percent_complete_pct"] < 100 for p in smartsheet)
     assert any(p["days_red"] and not math.isclose(p["days_red"], 0) for p in smartsheet)
+
+
+def test_scorecard_milestones_due_per_quarter_equal_the_oracle(portfolio_build):
+    scorecard = portfolio_build.both["mart_pmo_value_scorecard_quarterly"]
+    columns = ("milestones_due", "milestone_on_schedule_pct", "milestone_slip_mean_days")
+    found = {
+        row["quarter_start"].date(): {column: plain(row[column]) for column in columns}
+        for _, row in scorecard.iterrows()
+        if row["milestones_due"]
+    }
+    slips = oracle.milestone_slips(portfolio_build.plans, portfolio_build.register)
+    expected = oracle.scorecard_schedule(slips)
+    shown = set(scorecard["quarter_start"].dt.date)
+    assert found == {
+        quarter: {column: plain(value) for column, value in kpis.items()}
+        for quarter, kpis in expected.items()
+        if quarter in shown
+    }
+    assert found
