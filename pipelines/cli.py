@@ -57,7 +57,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Generate the sandbox, serve its Jira on loopback, refresh, then summarise the KPIs."""
+    """Generate the sandbox, serve its Jira and Smartsheet on loopback, refresh, then
+    summarise the KPIs."""
     from pipelines.demo import demo_sources
 
     with demo_sources() as sandbox:
@@ -67,6 +68,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"projects {settings['SOURCES__JIRA__PROJECTS']}"
         )
         print(f"Spreadsheets from {settings['SOURCES__SPREADSHEETS__LANDING_URL']}")
+        print(
+            f"Smartsheet emulator at {settings['SOURCES__SMARTSHEET__BASE_URL']}, "
+            f"{len(sandbox.portfolio.plans())} project plans"
+        )
         status = _refresh_and_report(args.verbose)
     if status == 0:
         print()

@@ -1,4 +1,9 @@
-"""``pmo demo``: the whole pipeline on the embedded sandbox, from nothing to a KPI summary."""
+"""``pmo demo``: the whole pipeline on the embedded sandbox, from nothing to a KPI summary.
+
+The sandbox is the Jira site, the landed workbooks and the Smartsheet account with one plan
+per Jira project (same keys), each served on loopback by its emulator. Everything generated is
+the same on every run, so a second demo on the same warehouse loads nothing new.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import dlt
 
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
+from sandbox.smartsheet.emulator import SmartsheetEmulator
+from sandbox.smartsheet.portfolio import Portfolio, generate_portfolio
 from sandbox.workbooks import write_demo_workbooks
 from warehouse.settings import REPO_ROOT
 
@@ -20,6 +27,7 @@ GENERATED_DIR = REPO_ROOT / "sandbox" / "generated"
 # the environment or .dlt/secrets.toml, never in code.
 DEMO_EMAIL = "pmo-demo@example.com"
 DEMO_API_TOKEN = "demo-api-token"
+DEMO_SMARTSHEET_TOKEN = "demo-smartsheet-token"
 DEMO_PSEUDONYMISATION_KEY = "demo-only-pseudonymisation-key"
 
 
@@ -29,12 +37,14 @@ class DemoSandbox:
 
     site: JiraSite
     landing_dir: Path
+    portfolio: Portfolio
     settings: dict[str, str]
 
 
 @contextmanager
 def demo_sources(generated_dir: Path = GENERATED_DIR) -> Iterator[DemoSandbox]:
-    """Generate the sandbox portfolio, serve its Jira site on loopback, yield where it is.
+    """Generate the sandbox portfolio, serve its Jira site and Smartsheet account on loopback,
+    yield where they are.
 
     The settings are exported as environment variables for the duration (dlt reads them), and
     the previous environment is restored afterwards.
@@ -43,20 +53,28 @@ def demo_sources(generated_dir: Path = GENERATED_DIR) -> Iterator[DemoSandbox]:
     project_keys = [project.key for project in site.projects]
     landing = generated_dir / "landing"
     write_demo_workbooks(landing, project_keys)
-    with JiraEmulator(site, email=DEMO_EMAIL, api_token=DEMO_API_TOKEN) as emulator:
+    portfolio = generate_portfolio(projects=len(project_keys))
+    key = dlt.secrets.get("sources.spreadsheets.pseudonymisation_key") or DEMO_PSEUDONYMISATION_KEY
+    with (
+        JiraEmulator(site, email=DEMO_EMAIL, api_token=DEMO_API_TOKEN) as emulator,
+        SmartsheetEmulator(portfolio, access_token=DEMO_SMARTSHEET_TOKEN) as smartsheet,
+    ):
         settings = {
             "SOURCES__JIRA__BASE_URL": emulator.base_url,
             "SOURCES__JIRA__EMAIL": DEMO_EMAIL,
             "SOURCES__JIRA__API_TOKEN": DEMO_API_TOKEN,
             "SOURCES__JIRA__PROJECTS": ",".join(project_keys),
             "SOURCES__SPREADSHEETS__LANDING_URL": str(landing),
-            "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY": dlt.secrets.get(
-                "sources.spreadsheets.pseudonymisation_key"
-            )
-            or DEMO_PSEUDONYMISATION_KEY,
+            "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY": key,
+            "SOURCES__SMARTSHEET__BASE_URL": smartsheet.base_url,
+            "SOURCES__SMARTSHEET__ACCESS_TOKEN": DEMO_SMARTSHEET_TOKEN,
+            "SOURCES__SMARTSHEET__WORKSPACE_IDS": str(portfolio.workspaces[0].id),
+            # the same key: an assignee gets the same pseudonym as in the surveys
+            "SOURCES__SMARTSHEET__PSEUDONYMISATION_KEY": key,
+            "SOURCES__SMARTSHEET__REQUESTS_PER_MINUTE": "0",  # the emulator has no limit
         }
         with _environment(settings):
-            yield DemoSandbox(site, landing, settings)
+            yield DemoSandbox(site, landing, portfolio, settings)
 
 
 @contextmanager

@@ -9,7 +9,8 @@ from warehouse.connection import query
 RAW_TABLES = """
 select schema_name || '.' || table_name as name
 from duckdb_tables()
-where schema_name in ('raw_jira', 'raw_spreadsheets') and not starts_with(table_name, '_dlt')
+where schema_name in ('raw_jira', 'raw_spreadsheets', 'raw_smartsheet')
+  and not starts_with(table_name, '_dlt')
 order by 1
 """
 

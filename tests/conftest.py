@@ -15,7 +15,7 @@ import pytest
 
 from warehouse.settings import WAREHOUSE_PATH_ENV
 
-RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets")
+RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets", "raw_smartsheet")
 TESTS_DIR = Path(__file__).parent
 
 

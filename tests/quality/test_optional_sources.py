@@ -16,6 +16,7 @@ import duckdb
 import great_expectations.expectations as gxe
 import pytest
 
+from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
 from pipelines.cli import main
 from pipelines.defs.serving import KPI_REPORT_KEY
 from pipelines.preflight import missing_settings
@@ -129,13 +130,15 @@ def read_install(warehouse: Path, exit_code: int) -> Install:
 
 def refresh_without(source: str, root: Path) -> Install:
     """``pmo refresh`` on the sandbox with ``source`` left out (unconfigured Jira, or an empty
-    spreadsheet landing folder)."""
+    spreadsheet landing folder), and Smartsheet, so that one source remains."""
     from pipelines.demo import demo_sources
 
     with demo_sources(root / "sandbox") as sandbox, pytest.MonkeyPatch.context() as env:
         warehouse = root / "pmo.duckdb"
         env.setenv(WAREHOUSE_PATH_ENV, str(warehouse))
         env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        for name in SMARTSHEET_SETTINGS.values():
+            env.delenv(name, raising=False)
         if source == "jira":
             for name in JIRA_SETTINGS:
                 env.delenv(name, raising=False)
