@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import dlt
@@ -128,3 +129,32 @@ def test_the_id_listing_steps_by_the_page_size_jira_serves(dc_site: JiraSite) ->
         search = IssueSearch(api, "project in (APOLLO, HERMES)", "", slice_from=1)
         listed = list(search.ids(page_size=25))
     assert sorted(listed) == sorted(int(issue.id) for issue in dc_site.issues.values())
+
+
+def test_issues_created_while_pages_are_read_push_none_of_the_others_out(
+    pipeline: dlt.Pipeline, dc_site: JiraSite, query: Query
+) -> None:
+    """Each page served creates an issue in the first project: the issues after it move one
+    place on, the last ones past the total the first page told."""
+    before = {int(issue.id) for issue in dc_site.issues.values()}
+    created: list[str] = []
+
+    def create(page: list[Any]) -> None:
+        if len(created) < 8:
+            at = dc_site.as_of + timedelta(minutes=len(created) + 1)
+            created.append(dc_site.create_issue("APOLLO", "created meanwhile", at).key)
+
+    with JiraEmulator(dc_site, pat=PAT, on_search=create) as emulator:
+        source = jira_source(
+            base_url=emulator.base_url,
+            pat=PAT,
+            projects="APOLLO,HERMES",
+            page_size=10,
+            slice_from=1,
+            max_concurrency=4,
+            **FAST_RETRIES,
+        )
+        pipeline.run(source.with_resources("issues", "changelog_items"))
+    loaded = {int(row[0]) for row in query("select id from raw_jira.issues")}
+    assert len(created) == 8
+    assert before <= loaded
