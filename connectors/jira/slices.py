@@ -118,6 +118,7 @@ class IssueSearch:
         jql = f"{self.scope} ORDER BY key ASC"
         first = self.api.search_page(jql, fields, page_size, expand, 0)
         self.started = self.api.server_time(first.response)
+        seen = {issue["id"] for issue in first}
         yield first
         reply = first.response.json()
         total, step = int(reply.get("total", 0)), int(reply.get("maxResults") or page_size)
@@ -131,19 +132,24 @@ class IssueSearch:
         totals = {total}
         for page in fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling):
             totals.add(int(page.response.json().get("total", total)))
+            seen.update(issue["id"] for issue in page)
             yield page
-        start = math.ceil(total / step) * step
-        while start < max(totals):  # issues created meanwhile pushed the last ones further
-            page = self.api.search_page(jql, fields, page_size, expand, start)
-            totals.add(int(page.response.json().get("total", 0)))
-            start += step
-            yield page
-        if min(totals) < total:
-            logger.warning(
-                f"Jira: issues were deleted while {total} were read in startAt pages (totals "
-                f"{sorted(totals)}): an issue after a deleted one may have slipped to the page "
-                "before, already read; the next id listing or full load settles it"
-            )
+        if len(totals) > 1 or len(seen) != total:
+            yield from self.missed(seen, fields, page_size, expand)
+
+    def missed(
+        self, seen: set[str], fields: list[str], page_size: int, expand: str
+    ) -> Iterator[PageData[JsonDict]]:
+        """Issues were created or deleted while the pages were read: the issues after them
+        moved on or back, past a page fetched before or after, so one may never have been
+        read. The ids in scope are listed, and the issues not read are read by key."""
+        listing = self.api.search_issues(f"{self.scope} ORDER BY key ASC", ["id"], ID_PAGE_SIZE)
+        keys = [issue["key"] for page in listing for issue in page if issue["id"] not in seen]
+        logger.info(f"Jira: issues created or deleted during the load; {len(keys)} read by key")
+        for start in range(0, len(keys), page_size):
+            chosen = ", ".join(keys[start : start + page_size])
+            jql = f"{self.scope} AND key in ({chosen}) ORDER BY key ASC"
+            yield from self.api.search_issues(jql, fields, page_size, expand)
 
 
 def id_edges(ids: Sequence[int], slices: int, page_size: int = 1) -> list[int | None]:

@@ -158,3 +158,24 @@ def test_issues_created_while_pages_are_read_push_none_of_the_others_out(
     loaded = {int(row[0]) for row in query("select id from raw_jira.issues")}
     assert len(created) == 8
     assert before <= loaded
+
+
+def test_an_issue_deleted_while_pages_are_read_pulls_none_of_the_others_out(
+    pipeline: dlt.Pipeline, dc_site: JiraSite, query: Query
+) -> None:
+    """After the second page, the first issue is deleted: every later issue moves one place
+    back, and the first of the third page onto the second, already read."""
+    served: list[int] = []
+
+    def delete_the_first(page: list[Any]) -> None:
+        served.append(len(page))
+        if len(served) == 2:
+            dc_site.delete_issue("APOLLO-1")
+
+    with JiraEmulator(dc_site, pat=PAT, on_search=delete_the_first) as emulator:
+        source = jira_source(
+            base_url=emulator.base_url, pat=PAT, projects="APOLLO,HERMES", page_size=10
+        )
+        pipeline.run(source.with_resources("issues", "changelog_items"))
+    loaded = {int(row[0]) for row in query("select id from raw_jira.issues")}
+    assert {int(issue.id) for issue in dc_site.issues.values()} <= loaded
