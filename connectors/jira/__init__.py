@@ -241,8 +241,8 @@ def jira_source(
         cursor.hold_at(search.started)
         last: list[JsonDict] = [END_OF_PAGES]
         if cursor.reconciliation_due(started, scope.reconcile_every):
-            listing = scope.search(None, jql_filter).ids(sorted(cursor.known))
-            gone = cursor.reconcile(listing, started)
+            current = scope.search(None, jql_filter).current_ids(sorted(cursor.known))
+            gone = cursor.reconcile(current, started)
             last = [{"id": str(issue_id), "deleted": True} for issue_id in gone] + last
         cursor.save(started)
         yield IssuePage(last)

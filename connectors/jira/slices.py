@@ -30,7 +30,7 @@ from connectors.jira.client import JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
 from connectors.jira.jql import id_slice_jql
 from connectors.jira.rows import JsonDict
-from connectors.jira.settings import ID_PAGE_SIZE
+from connectors.jira.settings import ID_PAGE_SIZE, SEARCH_PAGE_SIZE
 
 # Slices per thread: a slice that runs short frees its thread for another.
 SLICES_PER_THREAD = 2
@@ -90,6 +90,20 @@ class IssueSearch:
         ranges = [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
         for page in self.side_by_side(ranges, ["id"], page_size):
             yield from (int(issue["id"]) for issue in page)
+
+    def current_ids(self, known: Sequence[int], page_size: int = ID_PAGE_SIZE) -> set[int]:
+        """The ids in scope (`ids`), and the `known` ones the listing missed that Jira still
+        has: an issue deleted during the listing moves every later one a place back, and the
+        one at a page's edge onto the page already read; taken for deleted, it would be
+        removed from the warehouse. Asked for by id, a request per 100 (few: the deleted)."""
+        listed = set(self.ids(known, page_size))
+        missing = sorted(set(known) - listed)
+        for start in range(0, len(missing), SEARCH_PAGE_SIZE):
+            chosen = ", ".join(map(str, missing[start : start + SEARCH_PAGE_SIZE]))
+            jql = f"{self.scope} AND id in ({chosen}) ORDER BY key ASC"
+            for page in self.api.search_issues(jql, ["id"], SEARCH_PAGE_SIZE):
+                listed.update(int(issue["id"]) for issue in page)
+        return listed
 
     def slices(self, count: int, page_size: int) -> list[str]:
         """The slices' JQL; one (the serial JQL) below `slice_from` issues, on Data Center

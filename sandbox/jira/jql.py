@@ -2,7 +2,7 @@
 
 Supported: `project in (A, B)` / `project = A`, `key in (...)`, `issuetype in (...)`,
 `updated|created >=|>|<=|< "yyyy-MM-dd HH:mm"` (in the API user's timezone, minute precision),
-`id >=|>|<=|< 10042` (numeric issue ids, how a connector slices a large search),
+`id >=|>|<=|< 10042` (numeric issue ids, how a connector slices a large search), `id in (...)`,
 joined by AND, parenthesised groups of those, then
 `ORDER BY updated|created|key|id ASC|DESC, ...`. Anything else raises `JqlError`, which the
 emulator answers with Jira's 400 error shape, so a connector cannot rely on JQL we do not check.
@@ -164,6 +164,12 @@ class _Parser:
             if name == "updated":
                 return lambda issue: compare(issue.updated, bound)
             return lambda issue: compare(issue.created, bound)
+        if name == "id" and op in ("in", "="):
+            raw_ids = self.values() if op == "in" else [self.next().text]
+            if not all(raw.isdigit() for raw in raw_ids):
+                raise JqlError(f"The issue keys '{raw_ids}' for field 'id' are invalid.")
+            wanted = set(raw_ids)
+            return lambda issue: issue.id in wanted
         if name == "id" and op in COMPARISONS:
             raw = self.next().text
             if not raw.isdigit():

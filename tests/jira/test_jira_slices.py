@@ -242,3 +242,22 @@ def test_the_id_listing_is_cut_at_the_known_ids_and_equals_a_serial_listing_whil
 
 def test_id_ranges_hold_equal_whole_pages_and_leave_both_ends_open() -> None:
     assert id_edges(list(range(100, 130)), slices=3, page_size=5) == [None, 110, 120, None]
+
+
+def test_an_issue_deleted_during_the_id_listing_makes_no_other_look_deleted(
+    site: JiraSite,
+) -> None:
+    """After the second id page the first issue is deleted: the first issue of the third page
+    moves onto the second, already listed, and is asked for by id instead."""
+    known = sorted(int(issue.id) for issue in site.issues.values())
+    pages: list[int] = []
+
+    def delete_the_first(page: list[Issue]) -> None:
+        pages.append(len(page))
+        if len(pages) == 2:
+            site.delete_issue("APOLLO-1")
+
+    with JiraEmulator(site, email=EMAIL, api_token=TOKEN, on_search=delete_the_first) as emulator:
+        api = JiraApiClient.for_site(JiraSettings(**cloud_settings(emulator, max_concurrency=1)))
+        current = id_search(api).current_ids(known, page_size=5)
+    assert {int(issue.id) for issue in site.issues.values()} <= current  # listed or asked for
