@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
 from pipelines.cli import _report, main
 from pipelines.preflight import missing_settings
 from pipelines.refresh import _outcome
@@ -20,6 +21,7 @@ REQUIRED = (
     "SOURCES__JIRA__PAT",
     "SOURCES__SPREADSHEETS__LANDING_URL",
     "SOURCES__SPREADSHEETS__PSEUDONYMISATION_KEY",
+    *SMARTSHEET_SETTINGS.values(),
 )
 
 

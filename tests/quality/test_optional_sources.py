@@ -224,7 +224,7 @@ def test_spreadsheets_only_report_says_delivery_awaits_jira(spreadsheets_only: I
 def test_preflight_asks_only_for_the_sources_in_use(
     kept: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in (*JIRA_SETTINGS, *SPREADSHEET_SETTINGS):
+    for name in (*JIRA_SETTINGS, *SPREADSHEET_SETTINGS, *SMARTSHEET_SETTINGS.values()):
         monkeypatch.delenv(name, raising=False)
     given = JIRA_SETTINGS if kept == "jira" else SPREADSHEET_SETTINGS
     for name in given:
@@ -234,7 +234,7 @@ def test_preflight_asks_only_for_the_sources_in_use(
 
 
 def test_preflight_without_any_source_names_both(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (*JIRA_SETTINGS, *SPREADSHEET_SETTINGS):
+    for name in (*JIRA_SETTINGS, *SPREADSHEET_SETTINGS, *SMARTSHEET_SETTINGS.values()):
         monkeypatch.delenv(name, raising=False)
     missing = missing_settings()
     assert "SOURCES__JIRA__BASE_URL" in missing
