@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
@@ -52,6 +52,7 @@ class IssueSearch:
     slice_from: int
     project_scopes: Sequence[str] = ()
     started: datetime | None = None
+    planned: list[int] = field(default_factory=list)  # the ids the slices were cut from
 
     def pages(
         self, count: int, fields: list[str], page_size: int, expand: str = ""
@@ -64,7 +65,22 @@ class IssueSearch:
             yield from self.api.search_issues(self.serial_jql, fields, page_size, expand)
             return
         logger.info(f"Jira: {count} issues in {len(slices)} slices, {slices[0]} ...")
-        yield from self.side_by_side(slices, fields, page_size, expand)
+        seen: set[int] = set()
+        for page in self.side_by_side(slices, fields, page_size, expand):
+            seen.update(int(issue["id"]) for issue in page)
+            yield page
+        # An issue deleted meanwhile moved the later ones of its slice a place back, the one
+        # at a page's edge onto the page already read: the planned ids not read are asked for.
+        yield from self.by_id(sorted(set(self.planned) - seen), fields, page_size, expand)
+
+    def by_id(
+        self, ids: Sequence[int], fields: list[str], page_size: int, expand: str = ""
+    ) -> Iterator[PageData[JsonDict]]:
+        """Pages of the issues of `ids` still in scope (a deleted one is not found)."""
+        for start in range(0, len(ids), page_size):
+            chosen = ", ".join(map(str, ids[start : start + page_size]))
+            jql = f"{self.scope} AND id in ({chosen}) ORDER BY key ASC"
+            yield from self.api.search_issues(jql, fields, page_size, expand)
 
     def side_by_side(
         self, jqls: Sequence[str], fields: list[str], page_size: int, expand: str = ""
@@ -98,11 +114,8 @@ class IssueSearch:
         removed from the warehouse. Asked for by id, a request per 100 (few: the deleted)."""
         listed = set(self.ids(known, page_size))
         missing = sorted(set(known) - listed)
-        for start in range(0, len(missing), SEARCH_PAGE_SIZE):
-            chosen = ", ".join(map(str, missing[start : start + SEARCH_PAGE_SIZE]))
-            jql = f"{self.scope} AND id in ({chosen}) ORDER BY key ASC"
-            for page in self.api.search_issues(jql, ["id"], SEARCH_PAGE_SIZE):
-                listed.update(int(issue["id"]) for issue in page)
+        for page in self.by_id(missing, ["id"], SEARCH_PAGE_SIZE):
+            listed.update(int(issue["id"]) for issue in page)
         return listed
 
     def slices(self, count: int, page_size: int) -> list[str]:
@@ -120,6 +133,7 @@ class IssueSearch:
             self.started = self.started or self.api.server_time(page.response)
             ids += (int(issue["id"]) for issue in page)
         ids.sort()
+        self.planned = ids
         edges = id_edges(ids, wanted, page_size)
         return [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
 
@@ -156,14 +170,11 @@ class IssueSearch:
     ) -> Iterator[PageData[JsonDict]]:
         """Issues were created or deleted while the pages were read: the issues after them
         moved on or back, past a page fetched before or after, so one may never have been
-        read. The ids in scope are listed, and the issues not read are read by key."""
+        read. The ids in scope are listed, and the issues not read are read by id."""
         listing = self.api.search_issues(f"{self.scope} ORDER BY key ASC", ["id"], ID_PAGE_SIZE)
-        keys = [issue["key"] for page in listing for issue in page if issue["id"] not in seen]
-        logger.info(f"Jira: issues created or deleted during the load; {len(keys)} read by key")
-        for start in range(0, len(keys), page_size):
-            chosen = ", ".join(keys[start : start + page_size])
-            jql = f"{self.scope} AND key in ({chosen}) ORDER BY key ASC"
-            yield from self.api.search_issues(jql, fields, page_size, expand)
+        ids = [int(issue["id"]) for page in listing for issue in page if issue["id"] not in seen]
+        logger.info(f"Jira: issues created or deleted during the load; {len(ids)} read by id")
+        yield from self.by_id(ids, fields, page_size, expand)
 
 
 def id_edges(ids: Sequence[int], slices: int, page_size: int = 1) -> list[int | None]:

@@ -261,3 +261,24 @@ def test_an_issue_deleted_during_the_id_listing_makes_no_other_look_deleted(
         api = JiraApiClient.for_site(JiraSettings(**cloud_settings(emulator, max_concurrency=1)))
         current = id_search(api).current_ids(known, page_size=5)
     assert {int(issue.id) for issue in site.issues.values()} <= current  # listed or asked for
+
+
+def test_an_issue_deleted_during_a_sliced_load_makes_none_of_its_slice_missed(
+    site: JiraSite, pipeline: dlt.Pipeline, query: Callable[[str], list[tuple[Any, ...]]]
+) -> None:
+    """The first issue of the second page served is deleted: the later issues of its slice move
+    a place back, and the one at the next page's edge onto the page just read."""
+    pages: list[int] = []
+
+    def delete_one(page: list[Issue]) -> None:
+        if len(page) > SLICED["page_size"]:  # the planner's id listing
+            return
+        pages.append(len(page))
+        if len(pages) == 2:
+            site.delete_issue(page[0].key)
+
+    with JiraEmulator(site, email=EMAIL, api_token=TOKEN, on_search=delete_one) as emulator:
+        load_with(emulator, pipeline, **SLICED)
+    loaded = {int(row[0]) for row in query("select id from raw_jira.issues")}
+    assert len(site.issues) == 119
+    assert {int(issue.id) for issue in site.issues.values()} <= loaded
