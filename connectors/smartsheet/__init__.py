@@ -53,7 +53,6 @@ from connectors.smartsheet.tables import (
 __all__ = ["RAW_TABLES", "smartsheet_source"]
 
 MERGED: dict[str, Any] = {"write_disposition": "merge"}
-ROWS_PER_PAGE = 20_000
 
 
 class SmartsheetScope:
@@ -127,101 +126,69 @@ def smartsheet_source(
     scope = SmartsheetScope(SmartsheetSettings(**arguments))
 
     @dlt.resource(name="sheet_changes", selected=False, parallelized=True)
-    def sheet_changes() -> Iterator[list[SheetChange]]:
-        """Changed sheets a page at a time (`pages`); parallelized: dlt reads the next page in
-        a worker thread while the transformers flatten the previous one."""
+    def sheet_changes() -> Iterator[SheetChange]:
+        """Parallelized: dlt reads the next changed sheet in a worker thread while the
+        transformers flatten the previous one."""
         state = dlt.current.resource_state()
         sync = SheetSync(scope.client, scope.settings, scope.maps, state, only)
-        yield from pages(sync.changes())
+        yield from sync.changes()
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, primary_key=SHEETS.key, columns=SHEETS.hints
     )
-    def sheets(changes: list[SheetChange]) -> Iterator[list[JsonDict]]:
-        yield [
-            {"sheet_id": c.sheet_id, "is_deleted": True}
-            if c.deleted
-            else sheet_record(c, scope.key)
-            for c in changes
-        ]
+    def sheets(change: SheetChange) -> Iterator[JsonDict]:
+        if change.deleted:
+            yield {"sheet_id": change.sheet_id, "is_deleted": True}
+            return
+        yield sheet_record(change, scope.key)
 
     @dlt.transformer(**MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=COLUMNS.hints)
-    def columns(changes: list[SheetChange]) -> Iterator[list[JsonDict]]:
+    def columns(change: SheetChange) -> Iterator[list[JsonDict]]:
         """All of a changed sheet's columns, replacing its previous ones."""
-        yield [record for change in changes for record in column_records(change)]
+        if change.deleted:
+            yield [{"sheet_id": change.sheet_id, "is_deleted": True}]
+            return
+        yield [column_record(change, c) for c in change.sheet.get("columns") or []]
 
     @dlt.transformer(**MERGED, data_from=sheet_changes, primary_key=ROWS.key, columns=ROWS.hints)
-    def rows(changes: list[SheetChange]) -> Iterator[pa.Table]:
+    def rows(change: SheetChange) -> Iterator[pa.Table]:
         """Changed rows upserted, deleted ones tombstoned; as Arrow tables, which dlt writes
         without normalising row by row (a sheet may hold 20,000 rows)."""
-        records = []
-        for change in changes:
-            records += [] if change.deleted else scope.flattened(change)
-            records += tombstones(change)
-        yield from arrow_table(ROWS, records)
+        tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
+        if change.deleted:
+            yield from arrow_table(ROWS, tombstones)
+            return
+        records = scope.flattened(change)
+        yield from arrow_table(ROWS, records + tombstones)
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=SUMMARY_FIELDS.hints
     )
-    def summary_fields(changes: list[SheetChange]) -> Iterator[list[JsonDict]]:
-        yield [record for change in changes for record in summary_records(change, scope.key)]
+    def summary_fields(change: SheetChange) -> Iterator[list[JsonDict]]:
+        if change.deleted:
+            yield [{"sheet_id": change.sheet_id, "is_deleted": True}]
+            return
+        yield [summary_record(change, f, scope.key) for f in change.summary]
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, merge_key="row_id", columns=CELL_HISTORY.hints
     )
-    def cell_history(changes: list[SheetChange]) -> Iterator[pa.Table]:
+    def cell_history(change: SheetChange) -> Iterator[pa.Table]:
         """Every value a mapped date or status cell of a changed row has had, replacing the
         row's previous history; deleted rows lose theirs."""
-        records = []
-        for change in changes:
-            if not change.deleted:
-                records += sheet_history(scope, change)
-            records += tombstones(change)
-        yield from arrow_table(CELL_HISTORY, records)
+        tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
+        if change.deleted:
+            yield from arrow_table(CELL_HISTORY, tombstones)
+            return
+        tracked = {c: r for c, r in change.roles.items() if r in HISTORY_ROLES}
+        records: list[JsonDict] = []
+        if tracked and scope.settings.cell_history != "off":
+            for row in scope.flattened(change):
+                if scope.wants_history(row):
+                    records += history_records(scope, change.sheet_id, row["row_id"], tracked)
+        yield from arrow_table(CELL_HISTORY, records + tombstones)
 
     return [sheet_changes, sheets, columns, rows, summary_fields, cell_history]
-
-
-def pages(changes: Iterator[SheetChange]) -> Iterator[list[SheetChange]]:
-    """The changes in pages of about `ROWS_PER_PAGE` rows: dlt works out an Arrow item's table
-    schema anew for every item (tens of ms), which one item per sheet paid 500 times."""
-    page: list[SheetChange] = []
-    rows = 0
-    for change in changes:
-        page.append(change)
-        rows += len(change.rows) + len(change.deleted_rows)
-        if rows >= ROWS_PER_PAGE:
-            yield page
-            page, rows = [], 0
-    if page:
-        yield page
-
-
-def tombstones(change: SheetChange) -> list[JsonDict]:
-    return [{"row_id": row_id, "is_deleted": True} for row_id in change.deleted_rows]
-
-
-def column_records(change: SheetChange) -> list[JsonDict]:
-    if change.deleted:
-        return [{"sheet_id": change.sheet_id, "is_deleted": True}]
-    return [column_record(change, c) for c in change.sheet.get("columns") or []]
-
-
-def summary_records(change: SheetChange, key: str) -> list[JsonDict]:
-    if change.deleted:
-        return [{"sheet_id": change.sheet_id, "is_deleted": True}]
-    return [summary_record(change, field, key) for field in change.summary]
-
-
-def sheet_history(scope: SmartsheetScope, change: SheetChange) -> list[JsonDict]:
-    """The history of the tracked cells of the changed rows `cell_history` asks for."""
-    tracked = {c: r for c, r in change.roles.items() if r in HISTORY_ROLES}
-    records: list[JsonDict] = []
-    if tracked and scope.settings.cell_history != "off":
-        for row in scope.flattened(change):
-            if scope.wants_history(row):
-                records += history_records(scope, change.sheet_id, row["row_id"], tracked)
-    return records
 
 
 def arrow_table(table: RawTable, records: list[JsonDict]) -> Iterator[pa.Table]:
