@@ -28,7 +28,7 @@ SELECTION = (
     "--select",
     "portfolio_project_map portfolio_rag_labels stg_smartsheet__* int_portfolio__* "
     "mart_portfolio_schedule mart_portfolio_milestone_slip mart_portfolio_milestone_slip_history "
-    "mart_portfolio_plan_changes_monthly mart_portfolio_rag_history "
+    "mart_portfolio_plan_changes_monthly mart_portfolio_rag_history mart_portfolio_slip_monthly "
     "mart_pmo_value_scorecard_quarterly",
     "--vars",
     json.dumps({"portfolio_as_of": AS_OF.isoformat()}),
@@ -39,6 +39,7 @@ MARTS = (
     "mart_portfolio_milestone_slip_history",
     "mart_portfolio_plan_changes_monthly",
     "mart_portfolio_rag_history",
+    "mart_portfolio_slip_monthly",
     "mart_pmo_value_scorecard_quarterly",
 )
 

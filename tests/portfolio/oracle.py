@@ -278,3 +278,35 @@ def scorecard_schedule(slips: list[tuple[date, int]]) -> dict[date, dict]:
         }
         for quarter, found in quarters.items()
     }
+
+
+def slip_monthly(plans: Portfolio, as_of: date) -> dict[tuple[str, date], dict]:
+    """(project, month) -> the milestones' slip in force at the month's end, summarised, from
+    the month of the project's first change to the as-of month."""
+    project_of = {str(row.id): sheet.project_key for sheet in plans.plans() for row in sheet.rows}
+    points: dict[str, list[tuple[datetime, int | None]]] = defaultdict(list)
+    for (row_id, at), slip in milestone_slip_history(plans).items():
+        points[row_id].append((at, slip))
+    projects: dict[str, list[str]] = defaultdict(list)
+    for row_id in points:
+        projects[project_of[row_id]].append(row_id)
+    found = {}
+    last_month = as_of.replace(day=1)
+    for project, milestones in projects.items():
+        month = min(at for m in milestones for at, _ in points[m]).date().replace(day=1)
+        while month <= last_month:
+            following = (month + timedelta(days=32)).replace(day=1)
+            end = datetime.combine(following, datetime.min.time())
+            held = [
+                [slip for at, slip in sorted(points[m], key=lambda p: p[0]) if at < end]
+                for m in milestones
+            ]
+            slips = [h[-1] for h in held if h and h[-1] is not None]
+            found[(project, month)] = {
+                "milestones_tracked": len(slips),
+                "milestones_late": sum(s > 0 for s in slips),
+                "max_slip_days": max(slips, default=None),
+                "mean_slip_days": sum(slips) / len(slips) if slips else None,
+            }
+            month = following
+    return found

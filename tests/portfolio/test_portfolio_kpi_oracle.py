@@ -133,3 +133,15 @@ def test_scorecard_milestones_due_per_quarter_equal_the_oracle(portfolio_build):
         if quarter in shown
     }
     assert found
+
+
+def test_slip_per_project_at_each_month_end_equals_the_oracle(portfolio_build):
+    monthly = portfolio_build.both["mart_portfolio_slip_monthly"]
+    columns = ("milestones_tracked", "milestones_late", "max_slip_days", "mean_slip_days")
+    found = {
+        (row["project_key"], row["month_start"].date()): {c: plain(row[c]) for c in columns}
+        for _, row in monthly.iterrows()
+    }
+    expected = oracle.slip_monthly(portfolio_build.plans, AS_OF)
+    assert len(expected) > len(portfolio_build.plans.plans())  # months of several projects
+    assert found == {key: {c: plain(v) for c, v in kpis.items()} for key, kpis in expected.items()}

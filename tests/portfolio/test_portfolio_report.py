@@ -9,7 +9,11 @@ import duckdb
 from warehouse.publishing.paths import serving_database_path
 from warehouse.report.kpi_report import SERVING_TABLES_READ, build_kpi_report
 
-PORTFOLIO_TABLES = ("portfolio_schedule", "portfolio_plan_changes_monthly")
+PORTFOLIO_TABLES = (
+    "portfolio_schedule",
+    "portfolio_plan_changes_monthly",
+    "portfolio_slip_monthly",
+)
 
 
 def snapshot_with_portfolio(pipeline_run, portfolio_build, path: Path) -> Path:
@@ -32,5 +36,6 @@ def test_report_draws_the_portfolio_schedule_with_every_project(
     assert "Portfolio schedule" not in report.awaiting
     assert "Schedule slip per project next to Jira delivery" in page
     assert "Plan changes per month" in page
+    assert "Worst milestone slip per project at each month end" in page
     for project in portfolio_build.both["mart_portfolio_schedule"]["project_key"]:
         assert f'"{project}"' in page

@@ -57,6 +57,7 @@ TABLE_SOURCES: dict[str, tuple[str, ...]] = {
     "portfolio_health": (REGISTER_WB,),
     "portfolio_schedule": (SMARTSHEET, REGISTER_WB),
     "portfolio_plan_changes_monthly": (SMARTSHEET,),
+    "portfolio_slip_monthly": (SMARTSHEET,),
     "publish_info": (),
 }
 SERVING_TABLES_READ = tuple(TABLE_SOURCES)
@@ -283,6 +284,15 @@ def _sections(
                     charts.schedule_vs_delivery(tables["portfolio_schedule"]),
                 ),
                 ("portfolio_schedule", charts.progress_vs_plan(tables["portfolio_schedule"])),
+                (
+                    "portfolio_slip_monthly",
+                    charts.per_project_trend(
+                        tables["portfolio_slip_monthly"],
+                        "max_slip_days",
+                        "Worst milestone slip per project at each month end",
+                        "days late vs baseline",
+                    ),
+                ),
                 (
                     "portfolio_plan_changes_monthly",
                     charts.plan_changes(tables["portfolio_plan_changes_monthly"]),
