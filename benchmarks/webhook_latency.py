@@ -248,6 +248,7 @@ def measure(root: Path, timeout: float, issues: int | None) -> int:
                 body = move_to_done(
                     site, sandbox.settings["SOURCES__JIRA__BASE_URL"], issue, moved_at
                 )
+                load_before = os.getloadavg()
                 sent = time.time()
                 status = send_signed(receiver_url, secret, body).status_code
                 acked = time.time()
@@ -258,12 +259,14 @@ def measure(root: Path, timeout: float, issues: int | None) -> int:
                         return 1
                     time.sleep(0.25)
                 published = time.time()
+                load_after = os.getloadavg()
                 wait_for_run_end(instance, timeout)
             finally:
                 stop(daemon)
             record = webhook_run(instance)
             phases = run_phases(instance, record) if record else []
     target = AT_SCALE_TARGET_SECONDS if issues else TARGET_SECONDS
+    print(f"load average (1, 5, 15 min): {load_before} when sent, {load_after} when published")
     return report(published - sent, acked - sent, status, record, target, phases, sent)
 
 
@@ -272,16 +275,21 @@ def run_phases(instance: dg.DagsterInstance, record: dg.RunRecord) -> list[tuple
     queued (after the planned-asset events), launched, started (the run worker has loaded the
     code location), each step's start and end, and the dbt process's start and end."""
     phases = [(record.create_timestamp.timestamp(), "run created by the sensor")]
+    stored = 0  # events Dagster stored since the phase before: its bookkeeping per phase
     for entry in instance.all_logs(record.dagster_run.run_id):
         event, step = entry.dagster_event, entry.step_key or ""
         message = entry.user_message or ""
+        stored += 1
         if event is None:
             if message.startswith(("Running dbt command", "Finished dbt command")):
-                phases.append((entry.timestamp, f"  {message.split(':')[0]}"))
+                phases.append((entry.timestamp, f"  {message.split(':')[0]} [{stored} events]"))
+                stored = 0
         elif event.event_type_value in RUN_PHASES:
-            phases.append((entry.timestamp, RUN_PHASES[event.event_type_value]))
+            phases.append((entry.timestamp, f"{RUN_PHASES[event.event_type_value]} [{stored}]"))
+            stored = 0
         elif event.event_type in (dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS):
-            phases.append((entry.timestamp, f"{event.event_type_value.lower()} {step}"))
+            phases.append((entry.timestamp, f"{event.event_type_value.lower()} {step} [{stored}]"))
+            stored = 0
     return phases
 
 
@@ -301,7 +309,10 @@ def report(
         print(f"  run {run.run_id} ({run.job_name}), tags {dict(run.tags)}")
         print(f"  run queued -> started:  {started - created:5.1f} s")
         print(f"  run started -> ended:   {ended - started:5.1f} s")
-        print("  phases (seconds after the webhook was sent; the gap since the line before):")
+        print(
+            "  phases (seconds after the webhook was sent; the gap since the line before; "
+            "[events Dagster stored in that gap]):"
+        )
         previous = sent
         for at, phase in phases:
             print(f"    {at - sent:6.1f} {at - previous:+6.1f}  {phase}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster._core.storage.asset_check_execution_record import (
-    COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
+    COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES as COMPLETED_STATUSES,
 )
 
 from connectors.smartsheet.settings import SmartsheetSettings
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from quality.validate import ValidationSummary
 
 CHECK_AUTOMATION = dg.AutomationCondition.eager()
+# A run executes its ready steps by priority: a check that blocks nothing runs once the marts
+# and the snapshot after them are done, so it never delays the KPIs it cannot hold back.
+NON_BLOCKING_STEP_TAGS = {"dagster/priority": "-1"}
 
 
 def quality_project_root(warehouse: Path) -> Path:
@@ -100,9 +103,27 @@ def latest_evaluation(
 ) -> dg.AssetCheckEvaluation | None:
     """The check's last completed evaluation in any run, if it ever completed one."""
     history = instance.event_log_storage.get_asset_check_execution_history(
-        key, limit=1, status=COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
+        key, limit=1, status=COMPLETED_STATUSES
     )
     return next((record.event.dagster_event.event_specific_data for record in history), None)
+
+
+def latest_evaluations(
+    instance: dg.DagsterInstance, keys: list[dg.AssetCheckKey]
+) -> dict[dg.AssetCheckKey, dg.AssetCheckEvaluation | None]:
+    """``latest_evaluation`` of every check in ``keys``: one query for all, then one per check
+    whose latest execution has not completed (planned or running in another run)."""
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    evaluations: dict[dg.AssetCheckKey, dg.AssetCheckEvaluation | None] = {}
+    for key in keys:
+        record = latest.get(key)
+        if record is None:
+            evaluations[key] = None
+        elif record.status in COMPLETED_STATUSES and record.event and record.event.dagster_event:
+            evaluations[key] = record.event.dagster_event.event_specific_data
+        else:
+            evaluations[key] = latest_evaluation(instance, key)
+    return evaluations
 
 
 def stops_downstream(evaluation: dg.AssetCheckEvaluation) -> bool:
@@ -139,6 +160,7 @@ def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         blocking=blocking,
         automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
+        op_tags=None if blocking else NON_BLOCKING_STEP_TAGS,
     )
     def _volume_check(
         context: dg.AssetCheckExecutionContext, warehouse: Warehouse

@@ -15,7 +15,7 @@ import dagster as dg
 
 import pipelines.defs.quality as quality_checks
 from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
-from pipelines.defs.quality import latest_evaluation, stops_downstream
+from pipelines.defs.quality import latest_evaluation, latest_evaluations, stops_downstream
 from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
 from pipelines.defs.resources import DBT_PROJECT, Warehouse
 from pipelines.defs.transforms import pmo_dbt_models
@@ -50,12 +50,11 @@ def blocking_checks() -> list[dg.AssetCheckKey]:
 def failing_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
     """Blocking checks whose latest evaluation, in any run, failed with ERROR severity, as
     ``asset:check: what it saw``; a check that never ran has stopped nothing."""
-    failing = []
-    for key in blocking_checks():
-        evaluation = latest_evaluation(instance, key)
-        if evaluation and stops_downstream(evaluation):
-            failing.append(f"{key.to_user_string()}: {evaluation.description or 'failed'}")
-    return failing
+    return [
+        f"{key.to_user_string()}: {evaluation.description or 'failed'}"
+        for key, evaluation in latest_evaluations(instance, blocking_checks()).items()
+        if evaluation and stops_downstream(evaluation)
+    ]
 
 
 @dg.asset(
