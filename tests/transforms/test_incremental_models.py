@@ -129,14 +129,14 @@ def test_deleting_an_issue_in_an_unknown_status_updates_the_unknown_wip(
 def test_key_test_of_the_incremental_history_catches_a_duplicate(contract_warehouse_copy):
     with duckdb.connect(str(contract_warehouse_copy)) as con:
         con.execute(
-            "insert into intermediate.int_jira__status_stretches "
-            "select * from intermediate.int_jira__status_stretches limit 1"
+            "insert into intermediate.int_jira__status_history "
+            "select * from intermediate.int_jira__status_history limit 1"
         )
     key_test = dbt(
         contract_warehouse_copy,
         "test",
         "--select",
-        "int_jira__status_stretches,test_name:unique_combination_of_columns",
+        "int_jira__status_history,test_name:unique_combination_of_columns",
     )
     assert key_test.returncode == 1
     assert "FAIL 1" in key_test.stdout

@@ -35,17 +35,13 @@ alter table marts.mart_value_delivery_rate drop column answers_quarantined;
 
 -- the incremental machinery of the releases before the status history (issue #16): the status
 -- transitions and intervals were incremental tables with bookkeeping columns, beside a
--- versions log; the history tables under today's views did not exist
+-- versions log; the history table under today's transitions view did not exist
 create table intermediate.old_transitions as
 select *, '1' as source_load_id from intermediate.int_jira__status_transitions;
 drop view intermediate.int_jira__status_transitions;
 alter table intermediate.old_transitions rename to int_jira__status_transitions;
-create table intermediate.old_intervals as
-select *, '1' as source_load_id from intermediate.int_jira__status_intervals;
-drop view intermediate.int_jira__status_intervals;
-alter table intermediate.old_intervals rename to int_jira__status_intervals;
-drop table intermediate.int_jira__status_moves;
-drop table intermediate.int_jira__status_stretches;
+alter table intermediate.int_jira__status_intervals add column source_load_id varchar default '1';
+drop table intermediate.int_jira__status_history;
 create table intermediate.int_jira__issue_versions as
 select issue_id, project_id, '1' as source_load_id from intermediate.int_jira__issue_lifecycle;
 alter table intermediate.int_jira__issue_lifecycle add column source_load_id varchar default '1';

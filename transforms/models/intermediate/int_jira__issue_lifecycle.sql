@@ -24,26 +24,13 @@ per_issue as (
         arg_max_null(to_status_id, transition_number) as last_to_status_id,
         arg_max_null(to_category_key, transition_number) as last_to_category_key,
         any_value(case when transition_number = 1 then from_category_key end)
-            as initial_category_key
+            as first_move_from_category_key
     from transitions
     group by issue_id
 ),
 
 statuses as (
     select * from {{ ref('int_jira__statuses') }}
-),
-
-current_status as (
-    select
-        issues.issue_id,
-        case
-            when per_issue.last_to_status_id = issues.status_id
-                then per_issue.last_to_category_key
-            else statuses.status_category_key
-        end as current_category_key
-    from issues
-    left join per_issue on issues.issue_id = per_issue.issue_id
-    left join statuses on issues.status_id = statuses.status_id
 ),
 
 lifecycle as (
@@ -57,12 +44,14 @@ lifecycle as (
         issues.is_bug,
         issues.story_points,
         issues.due_date,
-        current_status.current_category_key,
-        issues.created_at,
         case
-            when per_issue.issue_id is null then current_status.current_category_key
-            else per_issue.initial_category_key
-        end as initial_category_key,
+            when per_issue.last_to_status_id = issues.status_id
+                then per_issue.last_to_category_key
+            else statuses.status_category_key
+        end as current_category_key,
+        issues.created_at,
+        per_issue.issue_id is null as never_moved,
+        per_issue.first_move_from_category_key,
         per_issue.first_moved_unknown_at,
         coalesce(per_issue.reopen_count, 0) as reopen_count,
         coalesce(per_issue.status_change_count, 0) as status_change_count,
@@ -71,7 +60,17 @@ lifecycle as (
         per_issue.last_status_change_at
     from issues
     left join per_issue on issues.issue_id = per_issue.issue_id
-    inner join current_status on issues.issue_id = current_status.issue_id
+    left join statuses on issues.status_id = statuses.status_id
+),
+
+initial as (
+    select
+        *,
+        case
+            when never_moved then current_category_key
+            else first_move_from_category_key
+        end as initial_category_key
+    from lifecycle
 ),
 
 milestones as (
@@ -89,7 +88,7 @@ milestones as (
             when initial_category_key is null then created_at
             else first_moved_unknown_at
         end as first_unknown_status_at
-    from lifecycle
+    from initial
 )
 
 select

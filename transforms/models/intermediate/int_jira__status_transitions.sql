@@ -6,7 +6,7 @@
 {{ config(materialized='view') }}
 
 with moves as (
-    select * from {{ ref('int_jira__status_moves') }}
+    select * from {{ ref('int_jira__status_history') }}
     where issue_id in (select issue_id from {{ ref('stg_jira__issues') }})
 ),
 

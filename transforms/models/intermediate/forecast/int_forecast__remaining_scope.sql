@@ -19,8 +19,12 @@ parents as (
     where not is_subtask
 ),
 
-intervals as (
+-- The stretches in a status not done that an as-of day's end may fall in: those not left
+-- before the first as-of day's end (most of the history is not).
+open_stretches as (
     select * from {{ ref('int_jira__status_intervals') }}
+    where coalesce(status_category_key, '') <> 'done'
+        and (left_at is null or left_at >= (select min(cutoff_at) from as_of_days))
 ),
 
 open_issues as (
@@ -31,14 +35,14 @@ open_issues as (
         epics.issue_key as epic_key,
         issues.story_points
     from as_of_days
-    inner join issues on issues.created_at < as_of_days.cutoff_at
-    inner join intervals
-        on issues.issue_id = intervals.issue_id
-        and intervals.entered_at < as_of_days.cutoff_at
-        and (intervals.left_at is null or intervals.left_at >= as_of_days.cutoff_at)
+    inner join open_stretches
+        on open_stretches.entered_at < as_of_days.cutoff_at
+        and (open_stretches.left_at is null or open_stretches.left_at >= as_of_days.cutoff_at)
+    inner join issues
+        on open_stretches.issue_id = issues.issue_id
+        and issues.created_at < as_of_days.cutoff_at
     left join parents on issues.issue_key = parents.issue_key
     left join issues as epics on parents.parent_key = epics.issue_key
-    where coalesce(intervals.status_category_key, '') <> 'done'
 ),
 
 register as (

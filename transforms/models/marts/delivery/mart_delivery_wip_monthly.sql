@@ -9,25 +9,31 @@ lifecycle as (
     where not is_subtask
 ),
 
-intervals as (
-    select
-        intervals.entered_at,
-        intervals.left_at,
-        intervals.status_category_key is null as is_unknown,
-        lifecycle.project_id,
-        lifecycle.project_key,
-        lifecycle.story_points,
-        lifecycle.first_in_progress_at
+-- The stretches in progress (or of unknown category) that some month end may fall in: one
+-- left before the end of the month it started in is never measured.
+measured_stretches as (
+    select intervals.*
     from {{ ref('int_jira__status_intervals') }} as intervals
-    inner join lifecycle on intervals.issue_id = lifecycle.issue_id
     cross join build_time
     where coalesce(intervals.status_category_key, 'unknown') in ('indeterminate', 'unknown')
-        -- a stretch left before the end of the month it started in is never measured
         and (
             intervals.left_at is null
             or intervals.left_at >= date_trunc('month', intervals.entered_at) + interval 1 month
             or intervals.left_at >= build_time.built_at
         )
+),
+
+intervals as (
+    select
+        measured_stretches.entered_at,
+        measured_stretches.left_at,
+        measured_stretches.status_category_key is null as is_unknown,
+        lifecycle.project_id,
+        lifecycle.project_key,
+        lifecycle.story_points,
+        lifecycle.first_in_progress_at
+    from measured_stretches
+    inner join lifecycle on measured_stretches.issue_id = lifecycle.issue_id
 ),
 
 month_ends as (

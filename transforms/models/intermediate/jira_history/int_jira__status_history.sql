@@ -1,10 +1,11 @@
--- One status move of one issue, numbered per issue in time order: the incremental history of
--- the changelog's status items. It holds status ids only: their statusCategory comes from the
--- status dimension in int_jira__status_transitions, so a status recategorised needs no
--- rebuild here. Incremental by issue (configured for the folder in dbt_project.yml): the
--- issues loaded since the last build (see macros/issues_loaded_since_last_build.sql) are
--- rebuilt whole, so a changelog that grew or was rewritten replaces the issue's moves; deleted
--- issues are filtered downstream.
+-- One status move of one issue, numbered per issue in time order, with the time of the
+-- issue's next move: the incremental history of the changelog's status items, from which
+-- int_jira__status_transitions and int_jira__status_intervals are built. It holds status ids
+-- only: their statusCategory comes from the status dimension, joined downstream, so a status
+-- recategorised needs no rebuild here. Incremental by issue (configured for the folder in
+-- dbt_project.yml): the issues loaded since the last build (see
+-- macros/issues_loaded_since_last_build.sql) are rebuilt whole, so a changelog that grew or
+-- was rewritten replaces the issue's moves; deleted issues are filtered downstream.
 with issues as (
     select issue_id, loaded_at from {{ ref('stg_jira__issues') }}
     where {{ issues_loaded_since_last_build() }}
@@ -42,7 +43,7 @@ moves as (
     where items.field_id = 'status'
 )
 
--- One window (one sort) numbers the moves and looks back at the previous one.
+-- One window (one sort) numbers the moves and looks at the previous and the next one.
 select
     issue_id,
     history_id,
@@ -57,6 +58,7 @@ select
         false
     ) as follows_a_resolving_move,
     row_number() over issue_order as transition_number,
+    lead(changed_at) over issue_order as next_changed_at,
     loaded_at
 from moves
 window issue_order as (
