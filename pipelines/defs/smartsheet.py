@@ -39,7 +39,12 @@ MAX_SHEETS_TAG_CHARS = 4000
 def tagged_sheets(context: dg.AssetExecutionContext) -> tuple[int, ...]:
     """The sheet ids of the run's tag (none: every sheet in scope)."""
     tagged = context.run.tags.get(SHEETS_TAG) or ""
-    return tuple(int(sheet_id) for sheet_id in tagged.split(",") if sheet_id.strip())
+    try:
+        return tuple(int(sheet_id) for sheet_id in tagged.split(",") if sheet_id.strip())
+    except ValueError:
+        raise dg.Failure(
+            f"run tag {SHEETS_TAG}={tagged!r}: give comma-separated Smartsheet sheet ids"
+        ) from None
 
 
 @dlt_assets(
