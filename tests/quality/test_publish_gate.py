@@ -29,7 +29,13 @@ from .conftest import write_bad_survey
 
 pytestmark = pytest.mark.slow
 
-PUBLISHING_JOBS = ("refresh_all", "jira_incremental", "spreadsheets_refresh", "jira_reconciliation")
+PUBLISHING_JOBS = (
+    "refresh_all",
+    "jira_incremental",
+    "spreadsheets_refresh",
+    "jira_reconciliation",
+    "smartsheet_incremental",
+)
 
 
 def fingerprint(warehouse: Path) -> tuple[str, str]:
