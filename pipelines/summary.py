@@ -33,6 +33,21 @@ where wave = (select max(wave) from marts.mart_service_csat)
 order by service_id
 """
 
+PORTFOLIO_SCHEDULE = """
+select project_key as project,
+       source_system as source,
+       coalesce(jira_project_key, '(unmapped)') as jira_project,
+       rag,
+       milestones_late || ' of ' || milestones as milestones_late,
+       max_milestone_slip_days as worst_slip_days,
+       round(percent_complete_pct, 1) as pct_complete,
+       round(planned_percent_complete_pct, 1) as pct_planned,
+       round(budget_variance_pct, 1) as budget_variance_pct,
+       jira_issues_done
+from marts.mart_portfolio_schedule
+order by project_key
+"""
+
 
 def raw_table_counts_sql(path: Path) -> str:
     """Exact row counts of every raw table (DuckDB's estimates lag after merges)."""
@@ -43,10 +58,12 @@ def raw_table_counts_sql(path: Path) -> str:
 
 
 def kpi_summary(path: Path) -> str:
-    """Row counts of the raw tables, throughput per project and the latest wave's CSAT."""
+    """Row counts of the raw tables, throughput per project, each project's schedule beside its
+    Jira delivery, and the latest wave's CSAT."""
     sections = [
         ("Raw tables", raw_table_counts_sql(path)),
         ("Throughput (issues first reaching done), all months", THROUGHPUT),
+        ("Portfolio schedule (plan vs baseline, beside Jira delivery)", PORTFOLIO_SCHEDULE),
         ("CSAT per PMO service, latest survey wave (null = fewer than 5 respondents)", LATEST_CSAT),
     ]
     parts = [f"{title}\n{query(path, sql).to_string(index=False)}" for title, sql in sections]
