@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,18 +13,13 @@ from dlt.extract import DltSource
 from connectors.jira import tables as jira
 from connectors.spreadsheets import tables as spreadsheets
 from pipelines.defs.ingestion import JIRA_DECLARED, SPREADSHEETS_DECLARED, raw_contract_sql
-
-GENERATOR = Path(__file__).resolve().parents[2] / "transforms" / "scripts" / "raw_contract.py"
+from tests.raw_contract_generator import load_generator
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
     """transforms/scripts/raw_contract.py, which writes the generated files."""
-    spec = importlib.util.spec_from_file_location("raw_contract", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_generator()
 
 
 def pipeline_hints(source: DltSource) -> dict[str, dict[str, dict[str, Any]]]:

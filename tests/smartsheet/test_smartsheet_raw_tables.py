@@ -4,7 +4,6 @@ hints the pipeline declares, the tables a load lands, `transforms/scripts/raw_co
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -14,21 +13,17 @@ import pytest
 
 from connectors.smartsheet.tables import RAW_TABLES
 from pipelines.defs.ingestion import DLT_OWN_COLUMNS, SMARTSHEET_DECLARED
+from tests.raw_contract_generator import load_generator
 from tests.smartsheet.conftest import Query
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GENERATOR = REPO_ROOT / "transforms" / "scripts" / "raw_contract.py"
 DECLARED = {table.name: [column.name for column in table.columns] for table in RAW_TABLES}
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
     """transforms/scripts/raw_contract.py, which writes the generated files."""
-    spec = importlib.util.spec_from_file_location("raw_contract", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_generator()
 
 
 def columns_of(query: Query) -> dict[str, list[str]]:
