@@ -7,6 +7,7 @@ from there, so no step reads one file while another writes a different one.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.metadata
 import json
 import sysconfig
@@ -109,12 +110,14 @@ class Warehouse(dg.ConfigurableResource):
         """A dlt pipeline loading into this file, with the source's DuckDB settings; its state
         lives beside the file (temporary warehouse, temporary state)."""
         credentials = DuckDbCredentials(self.path, global_config=duckdb_config)
-        return dlt.pipeline(
-            pipeline_name=pipeline_name,
-            destination=dlt.destinations.duckdb(credentials),
-            dataset_name=dataset_name,
-            pipelines_dir=str(dlt_pipelines_dir(self.database)),
-        )
+        pipelines_dir = dlt_pipelines_dir(self.database)
+        with _creating(pipelines_dir / f".{pipeline_name}.lock"):
+            return dlt.pipeline(
+                pipeline_name=pipeline_name,
+                destination=dlt.destinations.duckdb(credentials),
+                dataset_name=dataset_name,
+                pipelines_dir=str(pipelines_dir),
+            )
 
     def dbt_vars(self) -> list[str]:
         """dbt arguments pointing its profile at this file, with DuckDB's memory limit."""
@@ -129,6 +132,17 @@ class Warehouse(dg.ConfigurableResource):
         it (``pipelines.warehouse_lock``)."""
         with hold_warehouse(self.database, dagster_home):
             yield
+
+
+@contextmanager
+def _creating(lock: Path) -> Iterator[None]:
+    """One process at a time creates a dlt pipeline's working folder: dlt checks for the folder
+    and then creates it, so processes importing the definitions together on a fresh install
+    (the code server, run workers, test workers) failed with ``FileExistsError``."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        yield
 
 
 @dg.definitions

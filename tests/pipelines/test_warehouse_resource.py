@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -56,3 +58,20 @@ def test_row_counts_come_in_one_answer_per_table(warehouse: Warehouse) -> None:
         "second": 0,
     }
     assert warehouse.row_counts({}) == {}
+
+
+def _create_pipeline(path: str) -> None:
+    Warehouse(path=path).dlt_pipeline("probe", "raw_probe")
+
+
+def test_processes_starting_together_on_a_fresh_install_all_get_the_pipeline(
+    tmp_path: Path,
+) -> None:
+    """Every process importing the definitions creates the dlt pipelines; on a fresh clone
+    two test workers did it at once and one failed with ``FileExistsError``."""
+    for attempt in range(5):
+        path = str(tmp_path / f"fresh{attempt}" / "warehouse.duckdb")
+        with ProcessPoolExecutor(max_workers=6, mp_context=get_context("fork")) as pool:
+            results = [pool.submit(_create_pipeline, path) for _ in range(6)]
+            for result in results:
+                result.result()
