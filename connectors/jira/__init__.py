@@ -30,7 +30,7 @@ from connectors.jira.client import JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead, fetch_concurrently
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql, scope_jql
-from connectors.jira.page_worker import IssuePage, page_builder
+from connectors.jira.page_worker import IssuePage, issue_page, page_reader
 from connectors.jira.paging import IsLastPaginator, start_at_paginator
 from connectors.jira.rows import (
     FieldRoles,
@@ -230,12 +230,13 @@ def jira_source(
         search = scope.search(cursor.since, jql_filter)
         expected = scope.api.expected_count(search.serial_jql) or 0
         in_worker = not cursor.incremental and expected >= build_in_worker_from
-        with gc_paused(), page_builder(in_worker) as build:
-            for page in search.pages(expected, ["*all"], page_size, expand="changelog"):
+        with gc_paused(), page_reader(in_worker, scope.roles) as reader:
+            pages = search.pages(expected, ["*all"], page_size, "changelog", reader)
+            for page in pages:
                 now = scope.api.server_time(page.response)
                 changed = [issue for issue in page if cursor.observe(issue, now)]
                 if changed:
-                    yield IssuePage(changed, build(page.response.content, changed, scope.roles))
+                    yield issue_page(changed, page)
         # Slices are fetched side by side: an issue edited during the load may be read before
         # the edit while a later edit elsewhere is read, so the cursor stops at the load's start.
         cursor.hold_at(search.started)
@@ -257,7 +258,8 @@ def jira_source(
         custom = CustomFieldColumns(dlt.current.resource_state())
         live, deleted = split_page(page)
         with gc_paused():
-            table = issues_table(live, page.issue_fields(live, scope.roles), custom, deleted)
+            columns = custom.arrays(page.custom_values(live), [issue["key"] for issue in live])
+            table = issues_table(page.issue_fields(live, scope.roles), columns, deleted)
         yield from batches["issues"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.transformer(
@@ -293,7 +295,7 @@ def jira_source(
     def issue_sprints(page: IssuePage) -> Iterator[DataItemWithMeta]:
         """Current sprint membership of each changed issue, replacing its previous rows."""
         live, deleted = split_page(page)
-        table = issue_sprints_table(live, scope.roles, deleted)
+        table = issue_sprints_table(page.sprint_rows(live, scope.roles), deleted)
         yield from batches["issue_sprints"].add(table, flush=page[-1] is END_OF_PAGES)
 
     @dlt.resource(**MERGED, primary_key=BOARDS.key, columns=BOARDS.hints)

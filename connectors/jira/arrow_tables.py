@@ -56,6 +56,7 @@ WORKLOG_SCHEMA = WORKLOGS.arrow_schema
 # earlier versions, the suffixes are dlt's variant column names.
 CUSTOM_KINDS: dict[type, str] = {str: "str", int: "int", float: "float", bool: "bool"}
 KIND_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+TYPE_KINDS = {arrow_type: kind for kind, arrow_type in KIND_TYPES.items()}
 VARIANT_SUFFIXES = {"str": "text", "int": "bigint", "float": "double", "bool": "bool"}
 
 
@@ -198,22 +199,15 @@ class CustomFieldColumns:
         self.kinds: dict[str, str] = state.setdefault("custom_field_types", {})
         self.reported: list[str] = state.setdefault("type_drift", [])
 
-    def arrays(self, issues: Sequence[JsonDict]) -> dict[str, pa.Array]:
-        values: dict[str, list[Any]] = {}
-        kinds: dict[str, str] = {}
-        for row, issue in enumerate(issues):
-            for field_id, value in (issue.get("fields") or {}).items():
-                if not field_id.startswith("customfield_"):
-                    continue
-                if isinstance(value, dict):
-                    value = value.get("value")
-                kind = CUSTOM_KINDS.get(type(value))
-                if kind is None:
-                    continue
-                column = self.column_for(field_id, kind, issue["key"])
-                kinds[column] = kind
-                values.setdefault(column, [None] * len(issues))[row] = value
-        return {c: pa.array(v, KIND_TYPES[kinds[c]]) for c, v in values.items()}
+    def arrays(self, values: pa.Table, keys: Sequence[str]) -> dict[str, pa.Array]:
+        """The columns of a page's `custom_values`; `keys` are its issues' keys (named in a
+        type change's warning)."""
+        arrays: dict[str, pa.Array] = {}
+        for field_id, array in zip(values.column_names, values.columns, strict=True):
+            first = pc.index(array.is_valid(), True).as_py()
+            column = self.column_for(field_id, TYPE_KINDS[array.type], keys[first])
+            arrays[column] = array.combine_chunks()
+        return arrays
 
     def column_for(self, field_id: str, kind: str, issue_key: str) -> str:
         first = self.kinds.setdefault(field_id, kind)
@@ -229,6 +223,27 @@ class CustomFieldColumns:
         return f"{field_id}__v_{VARIANT_SUFFIXES[kind]}"
 
 
+def custom_values(issues: Sequence[JsonDict]) -> pa.Table:
+    """The scalar custom field values of issues, one column per field and JSON type (named by
+    the field, typed by the JSON type: a field may have two) in the order they first appear;
+    needs no dlt state, so a worker process may build it (see `page_worker`)."""
+    values: dict[tuple[str, str], list[Any]] = {}
+    for row, issue in enumerate(issues):
+        for field_id, value in (issue.get("fields") or {}).items():
+            if not field_id.startswith("customfield_"):
+                continue
+            if isinstance(value, dict):
+                value = value.get("value")
+            kind = CUSTOM_KINDS.get(type(value))
+            if kind is None:
+                continue
+            values.setdefault((field_id, kind), [None] * len(issues))[row] = value
+    return pa.Table.from_arrays(
+        [pa.array(v, KIND_TYPES[kind]) for (_, kind), v in values.items()],
+        names=[field_id for field_id, _ in values],
+    )
+
+
 def issue_fields_table(issues: Sequence[JsonDict], roles: FieldRoles) -> pa.Table:
     """The ISSUE_SCHEMA columns of live issues: the costly part of `issues_table`, which needs
     no dlt state, so a worker process may build it (see `page_worker`)."""
@@ -236,17 +251,14 @@ def issue_fields_table(issues: Sequence[JsonDict], roles: FieldRoles) -> pa.Tabl
 
 
 def issues_table(
-    issues: Sequence[JsonDict],
-    fields: pa.Table,
-    custom: CustomFieldColumns,
-    deleted_ids: Sequence[str] = (),
+    fields: pa.Table, custom: dict[str, pa.Array], deleted_ids: Sequence[str] = ()
 ) -> pa.Table:
     """Changed issues (their `issue_fields_table` and custom field columns), then
     `is_deleted` tombstones of issues deleted in Jira."""
     tombstone = (None,) * (len(ISSUE_SCHEMA) - 2) + (True,)
     tombstones = table_from_rows([(issue_id, *tombstone) for issue_id in deleted_ids], ISSUE_SCHEMA)
     table = pa.concat_tables([fields, tombstones])
-    for column, array in custom.arrays(issues).items():
+    for column, array in custom.items():
         padding = pa.nulls(len(deleted_ids), array.type)
         table = table.append_column(column, pa.concat_arrays([array, padding]))
     return with_dlt_columns(table, row_ids=True)
@@ -296,11 +308,9 @@ def changelog_table(changes: Sequence[pa.Table], deleted_ids: Sequence[str] = ()
     return with_dlt_columns(table)
 
 
-def issue_sprints_table(
-    issues: Sequence[JsonDict], roles: FieldRoles, deleted_ids: Sequence[str] = ()
-) -> pa.Table:
-    """Current sprint membership; an issue in no sprint, or deleted, gets a tombstone that
-    clears its previous rows (merge key `issue_id`)."""
+def issue_sprint_rows(issues: Sequence[JsonDict], roles: FieldRoles) -> pa.Table:
+    """Current sprint membership; an issue in no sprint gets a tombstone that clears its
+    previous rows (merge key `issue_id`). Needs no dlt state (see `page_worker`)."""
     rows: list[tuple[Any, ...]] = []
     for issue in issues:
         fields = issue.get("fields") or {}
@@ -308,8 +318,14 @@ def issue_sprints_table(
         rows += [(issue["id"], sprint, issue["key"], False) for sprint in ids]
         if not ids:
             rows.append((issue["id"], -1, None, True))
-    rows += [(issue_id, -1, None, True) for issue_id in deleted_ids]
-    return with_dlt_columns(table_from_rows(rows, ISSUE_SPRINT_SCHEMA), row_ids=True)
+    return table_from_rows(rows, ISSUE_SPRINT_SCHEMA)
+
+
+def issue_sprints_table(rows: pa.Table, deleted_ids: Sequence[str] = ()) -> pa.Table:
+    """`issue_sprint_rows` of changed issues, then tombstones of deleted ones."""
+    tombstones = [(issue_id, -1, None, True) for issue_id in deleted_ids]
+    table = pa.concat_tables([rows, table_from_rows(tombstones, ISSUE_SPRINT_SCHEMA)])
+    return with_dlt_columns(table, row_ids=True)
 
 
 def worklogs_table(worklogs: Sequence[JsonDict], deleted_ids: Sequence[str] = ()) -> pa.Table:

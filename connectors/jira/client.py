@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -42,6 +42,8 @@ from connectors.jira.settings import (
     missing_credentials,
     missing_setting,
 )
+
+ResponseHook = Callable[..., Any]
 
 
 class JiraApiClient:
@@ -219,9 +221,15 @@ class JiraApiClient:
         return self.get(f"{self.api}/field")
 
     def search_issues(
-        self, jql: str, fields: list[str], page_size: int, expand: str = ""
+        self,
+        jql: str,
+        fields: list[str],
+        page_size: int,
+        expand: str = "",
+        reader: ResponseHook | None = None,
     ) -> Iterator[list[JsonDict]]:
-        """Pages of issues: `nextPageToken` on Cloud, `startAt`/`total` on Data Center."""
+        """Pages of issues: `nextPageToken` on Cloud, `startAt`/`total` on Data Center;
+        `reader` (a response hook) may take over reading each page (`page_worker`)."""
         body = search_body(jql, fields, page_size, expand)
         if self.is_cloud:
             paginator: Any = NextPageTokenPaginator()
@@ -234,10 +242,16 @@ class JiraApiClient:
                 total_path="total",
             )
             path = "/rest/api/2/search"
-        pages = self.paginate(
-            path, method="POST", json=body, paginator=paginator, data_selector="issues"
-        )
-        yield from pages
+        hooks = {"response": [*self.hooks["response"], reader]} if reader else self.hooks
+        with self.explained_errors(path):
+            yield from self.rest.paginate(
+                path,
+                method="POST",
+                json=body,
+                paginator=paginator,
+                data_selector="issues",
+                hooks=hooks,
+            )
 
     def search_page(
         self, jql: str, fields: list[str], page_size: int, expand: str, start: int

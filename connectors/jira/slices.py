@@ -26,7 +26,7 @@ from itertools import pairwise
 from dlt.common import logger
 from dlt.sources.helpers.rest_client.client import PageData
 
-from connectors.jira.client import JiraApiClient
+from connectors.jira.client import JiraApiClient, ResponseHook
 from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
 from connectors.jira.jql import id_slice_jql
 from connectors.jira.rows import JsonDict
@@ -55,39 +55,58 @@ class IssueSearch:
     planned: list[int] = field(default_factory=list)  # the ids the slices were cut from
 
     def pages(
-        self, count: int, fields: list[str], page_size: int, expand: str = ""
+        self,
+        count: int,
+        fields: list[str],
+        page_size: int,
+        expand: str = "",
+        reader: ResponseHook | None = None,
     ) -> Iterator[PageData[JsonDict]]:
+        """The pages of the search; on Cloud, `reader` may take over reading each page (see
+        `JiraApiClient.search_issues`)."""
         if not self.api.is_cloud:
             yield from self.start_at_pages(fields, page_size, expand)
             return
         slices = self.slices(count, page_size)
         if len(slices) < 2:
-            yield from self.api.search_issues(self.serial_jql, fields, page_size, expand)
+            yield from self.api.search_issues(self.serial_jql, fields, page_size, expand, reader)
             return
         logger.info(f"Jira: {count} issues in {len(slices)} slices, {slices[0]} ...")
         seen: set[int] = set()
-        for page in self.side_by_side(slices, fields, page_size, expand):
+        for page in self.side_by_side(slices, fields, page_size, expand, reader):
             seen.update(int(issue["id"]) for issue in page)
             yield page
         # An issue deleted meanwhile moved the later ones of its slice a place back, the one
         # at a page's edge onto the page already read: the planned ids not read are asked for.
-        yield from self.by_id(sorted(set(self.planned) - seen), fields, page_size, expand)
+        missed = sorted(set(self.planned) - seen)
+        yield from self.by_id(missed, fields, page_size, expand, reader)
 
     def by_id(
-        self, ids: Sequence[int], fields: list[str], page_size: int, expand: str = ""
+        self,
+        ids: Sequence[int],
+        fields: list[str],
+        page_size: int,
+        expand: str = "",
+        reader: ResponseHook | None = None,
     ) -> Iterator[PageData[JsonDict]]:
         """Pages of the issues of `ids` still in scope (a deleted one is not found)."""
         for start in range(0, len(ids), page_size):
             chosen = ", ".join(map(str, ids[start : start + page_size]))
             jql = f"{self.scope} AND id in ({chosen}) ORDER BY key ASC"
-            yield from self.api.search_issues(jql, fields, page_size, expand)
+            yield from self.api.search_issues(jql, fields, page_size, expand, reader)
 
     def side_by_side(
-        self, jqls: Sequence[str], fields: list[str], page_size: int, expand: str = ""
+        self,
+        jqls: Sequence[str],
+        fields: list[str],
+        page_size: int,
+        expand: str = "",
+        reader: ResponseHook | None = None,
     ) -> Iterator[PageData[JsonDict]]:
         """The pages of each search, each paged in its own thread (`fetch_concurrently`)."""
         pagings = [
-            lambda jql=jql: self.api.search_issues(jql, fields, page_size, expand) for jql in jqls
+            lambda jql=jql: self.api.search_issues(jql, fields, page_size, expand, reader)
+            for jql in jqls
         ]
         limit = self.api.limit
         yield from fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling)
