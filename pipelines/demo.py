@@ -18,8 +18,8 @@ import dlt
 from sandbox.jira.emulator import JiraEmulator
 from sandbox.jira.site import JiraSite, generate_site
 from sandbox.smartsheet.emulator import SmartsheetEmulator
-from sandbox.smartsheet.portfolio import Portfolio, generate_portfolio
-from sandbox.workbooks import write_demo_workbooks
+from sandbox.smartsheet.portfolio import Portfolio, build_day, generate_portfolio
+from sandbox.workbooks import build_portfolio, write_demo_workbooks
 from warehouse.settings import REPO_ROOT
 
 GENERATED_DIR = REPO_ROOT / "sandbox" / "generated"
@@ -53,7 +53,9 @@ def demo_sources(generated_dir: Path = GENERATED_DIR) -> Iterator[DemoSandbox]:
     project_keys = [project.key for project in site.projects]
     landing = generated_dir / "landing"
     write_demo_workbooks(landing, project_keys)
-    portfolio = generate_portfolio(projects=len(project_keys))
+    # Plans mid-flight on the build day, with the register's budget and RAG for its projects.
+    register = build_portfolio(project_keys).projects
+    portfolio = generate_portfolio(projects=len(project_keys), as_of=build_day(), register=register)
     key = dlt.secrets.get("sources.spreadsheets.pseudonymisation_key") or DEMO_PSEUDONYMISATION_KEY
     with (
         JiraEmulator(site, email=DEMO_EMAIL, api_token=DEMO_API_TOKEN) as emulator,

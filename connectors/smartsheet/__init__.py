@@ -267,13 +267,15 @@ def summary_record(change: SheetChange, field: JsonDict, key: str) -> JsonDict:
 def history_records(
     scope: SmartsheetScope, sheet_id: int, row_id: int, tracked: dict[int, str]
 ) -> list[JsonDict]:
+    """Every value each tracked cell of the row has had; a status as its label text (see
+    `history_value`)."""
     records = []
     for column_id, role in tracked.items():
         path = f"/sheets/{sheet_id}/rows/{row_id}/columns/{column_id}/history"
         for page in scope.client.pages(path):
             for entry in page:
                 editor = entry.get("modifiedBy") or {}
-                value = read_cell(ROLE_KINDS[role], entry, scope.key)
+                value = history_value(role, entry, scope.key)
                 records.append(
                     {
                         "row_id": row_id,
@@ -289,3 +291,13 @@ def history_records(
                     }
                 )
     return records
+
+
+def history_value(role: str, entry: JsonDict, key: str) -> Any:
+    """A history entry's value as its role reads it, except a status: its label as shown,
+    like the row's `status` column, so staging reads both through the label seed. Status
+    columns are often text picklists ("Rot", "At risk"), not RYG symbols; reading those as
+    symbols would leave the history blank and time red short."""
+    if role == "status":
+        return cell_text(entry)
+    return read_cell(ROLE_KINDS[role], entry, key)

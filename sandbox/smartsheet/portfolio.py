@@ -2,8 +2,9 @@
 seed, and mutable (edit, add and delete rows, delete sheets) so incremental loads can be tested.
 
 Plans follow Smartsheet's "Project with Gantt & Dependencies" template (Task Name, Start,
-Finish, Duration, Predecessors, % Complete, Status with RYG symbols, Assigned To, baselines,
-duration-0 milestones, budget and actual cost) in a "Portfolio" workspace, or the layout
+Finish, Duration, Predecessors, % Complete, Status with RYG symbols - or, every fifth plan, a
+text picklist of localised labels -, Assigned To, baselines, duration-0 milestones, budget
+and actual cost) in a "Portfolio" workspace, or the layout
 Smartsheet's Project Online import creates: a "PMO Standards" workspace with a folder per
 project holding its Summary, Tasks and Resources sheets. Project keys and ids are the Jira
 sandbox's (`sandbox.jira.site.PROJECT_CATALOGUE`, ids from 10000), so plan and delivery join.
@@ -12,6 +13,7 @@ sandbox's (`sandbox.jira.site.PROJECT_CATALOGUE`, ids from 10000), so plan and d
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,7 +21,15 @@ from typing import Any
 from sandbox.jira.site import PEOPLE, PROJECT_CATALOGUE
 
 AS_OF = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+# Plans start from this long before the as-of moment (its Monday), a week apart: at the as-of
+# day they are mid-flight.
+FIRST_START_BEFORE = timedelta(days=147)
+# A register row's RAG word -> its place in a plan's (green, amber, red) status labels.
+REGISTER_RAG = {"green": 0, "amber": 1, "yellow": 1, "red": 2}
 RAG = ("Green", "Yellow", "Red")
+# Every fifth plan keeps its status in a text picklist with its team's own words, as real
+# sheets often do (no RYG symbol): green, amber, red in the order of RAG.
+PICKLIST_LABELS = (("Grün", "Gelb", "Rot"), ("On track", "At risk", "Off track"))
 GANTT = "gantt"
 PROJECT_ONLINE = "project_online"
 LAYOUTS = (GANTT, PROJECT_ONLINE)
@@ -66,6 +76,12 @@ RESOURCE_SHEET_COLUMNS = [
     ("Max Units", "TEXT_NUMBER", {}),
 ]
 PHASES = ("Initiation", "Planning", "Execution", "Closure")
+
+
+def build_day() -> datetime:
+    """The start of today (UTC): plans drawn around it are the same all day, so a second demo
+    loads nothing new, and never ahead of the edits made to them."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def stamp(at: datetime) -> str:
@@ -219,23 +235,31 @@ def _all_folders(folders: list[Folder]) -> list[Folder]:
 
 
 def generate_portfolio(
-    seed: int = 11, projects: int = 4, tasks_per_sheet: int = 24, layout: str = GANTT
+    seed: int = 11,
+    projects: int = 4,
+    tasks_per_sheet: int = 24,
+    layout: str = GANTT,
+    as_of: datetime = AS_OF,
+    register: Sequence[Mapping[str, Any]] = (),
 ) -> Portfolio:
     """The same arguments always give the same portfolio, down to every id and timestamp.
 
     Each plan has phases (parent rows) with tasks and a closing duration-0 milestone; plans
-    beyond the Jira sandbox's eight named projects take its `PRJ<n>` keys.
+    beyond the Jira sandbox's eight named projects take its `PRJ<n>` keys. Plans are drawn
+    around `as_of` (the demo passes its build day, so projects are mid-flight whenever it
+    runs). A project of `register` (project register rows) gets the register's budget and
+    RAG in its sheet summary, so both sources tell the same story (its dates are the plan's).
     """
     rng = random.Random(seed)
     people = [
         Person(name, f"{name.split()[0].lower()}.{n}@example.com")
         for n, (name, _zone) in enumerate(PEOPLE)
     ]
-    portfolio = Portfolio({}, [], people, rng)
+    portfolio = Portfolio({}, [], people, rng, as_of)
     catalogue = PROJECT_CATALOGUE + [
         (f"PRJ{n}", f"Project {n}") for n in range(len(PROJECT_CATALOGUE), projects)
     ]
-    builder = _PlanBuilder(portfolio)
+    builder = _PlanBuilder(portfolio, as_of, {row["project_key"]: row for row in register})
     if layout == GANTT:
         folder = Folder(portfolio.new_id(), "Active projects")
         portfolio.workspaces.append(Workspace(portfolio.new_id(), "Portfolio", folders=[folder]))
@@ -262,9 +286,16 @@ def generate_portfolio(
 
 
 class _PlanBuilder:
-    def __init__(self, portfolio: Portfolio) -> None:
+    def __init__(
+        self, portfolio: Portfolio, as_of: datetime, register: dict[str, Mapping[str, Any]]
+    ) -> None:
         self.portfolio = portfolio
         self.rng = portfolio.rng
+        self.as_of = as_of
+        self.register = register
+        first = (as_of - FIRST_START_BEFORE).date()
+        self.first_start = first - timedelta(days=first.weekday())
+        self.labels: tuple[str, ...] = RAG  # the status labels of the plan being built
 
     def sheet(self, key: str, name: str, kind: str, layout: list[Any], created: datetime) -> Sheet:
         columns = [
@@ -277,10 +308,11 @@ class _PlanBuilder:
 
     def plan(self, key: str, name: str, layout: list[Any], tasks: int, number: int) -> Sheet:
         rng = self.rng
-        created = AS_OF - timedelta(days=120 + number % 60, minutes=rng.randint(0, 600))
-        sheet = self.sheet(key, name, "plan", layout, created)
+        created = self.as_of - timedelta(days=120 + number % 60, minutes=rng.randint(0, 600))
+        self.labels = status_labels(number)
+        sheet = self.sheet(key, name, "plan", with_status_labels(layout, self.labels), created)
         titles = {c.title: c.id for c in sheet.columns}
-        start = date(2026, 1, 5) + timedelta(days=7 * (number % 8))
+        start = self.first_start + timedelta(days=7 * (number % 8))
         per_phase = max(1, (tasks - len(PHASES) - 1) // len(PHASES))
         previous: Row | None = None
         for phase in PHASES:
@@ -316,7 +348,7 @@ class _PlanBuilder:
         owner = titles.get("Assigned To") or titles["Resource Names"]
         values[owner] = rng.choice(self.portfolio.people)
         status = titles.get("Status") or titles["Health"]
-        values[status] = RAG[min(slip // 4, 2)]
+        values[status] = self.labels[min(slip // 4, 2)]
         budget = titles.get("Budget") or titles["Cost"]
         values[budget] = float(rng.randint(4, 60) * 500)
         if "Milestone" in titles:
@@ -350,8 +382,8 @@ class _PlanBuilder:
             earlier: Any = final
             if isinstance(final, date):
                 earlier = final - timedelta(days=3 * n)
-            elif isinstance(final, str):
-                earlier = RAG[max(RAG.index(final) - n, 0)] if final in RAG else final
+            elif isinstance(final, str) and final in self.labels:
+                earlier = self.labels[max(self.labels.index(final) - n, 0)]
             at = created + timedelta(days=5 * (changes - n))
             entries.append(HistoryEntry(earlier, at, rng.choice(self.portfolio.people)))
         last = created + timedelta(days=5 * changes)
@@ -360,13 +392,20 @@ class _PlanBuilder:
 
     def summary_fields(self, key: str, number: int, created: datetime) -> list[SummaryField]:
         rng = self.rng
+        labels = status_labels(number)
         fields = [
             ("Project ID", "TEXT_NUMBER", key, None),
             ("Jira Project Id", "TEXT_NUMBER", str(10000 + number), None),
-            ("Project Status", "PICKLIST", rng.choice(RAG), "RYG"),
+            ("Project Status", "PICKLIST", rng.choice(labels), "RYG" if labels == RAG else None),
             ("Project Manager", "CONTACT_LIST", rng.choice(self.portfolio.people), None),
             ("Total Budget", "TEXT_NUMBER", float(rng.randint(50, 400) * 1000), None),
         ]
+        registered = self.register.get(key)
+        if registered is not None:  # the register's figures (the draws above keep the seed's)
+            rag = REGISTER_RAG.get(str(registered["rag"]).strip().lower())
+            status = fields[2][2] if rag is None else labels[rag]
+            fields[2] = ("Project Status", "PICKLIST", status, fields[2][3])
+            fields[4] = ("Total Budget", "TEXT_NUMBER", float(registered["budget"]), None)
         return [
             SummaryField(self.portfolio.new_id(), i, title, kind, value, created, symbol)
             for i, (title, kind, value, symbol) in enumerate(fields)
@@ -389,6 +428,24 @@ class _PlanBuilder:
             self.row(sheet, values, created)
         sheet.modified_at = max(r.modified_at for r in sheet.rows)
         return sheet
+
+
+def status_labels(number: int) -> tuple[str, str, str]:
+    """The green, amber and red labels of plan `number`'s status column: RYG symbol names, or
+    every fifth plan a text picklist's words (German, then English "On track"... in turn)."""
+    if number % 5 != 4:
+        return RAG
+    return PICKLIST_LABELS[number // 5 % len(PICKLIST_LABELS)]
+
+
+def with_status_labels(layout: list[Any], labels: tuple[str, ...]) -> list[Any]:
+    """The layout with its status column offering `labels`: a RYG symbol column, or a plain
+    text picklist when they are not RYG symbol names."""
+    status = {"options": list(labels)} | ({"symbol": "RYG"} if labels == RAG else {})
+    return [
+        (title, kind, status if title in ("Status", "Health") else extra)
+        for title, kind, extra in layout
+    ]
 
 
 def column_has(values: dict[int, Any], columns: list[Column]) -> bool:

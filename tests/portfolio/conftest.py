@@ -1,6 +1,7 @@
 """Fixtures: the end-to-end run's warehouse (Jira and the register, built by Dagster) copied,
 its portfolio marts rebuilt by dbt from the register alone, then again after a messy
-Smartsheet account was loaded over HTTP from the emulator by the real connector."""
+Smartsheet account (Gantt template plans, and two projects as Smartsheet's Project Online
+import lays them out) was loaded over HTTP from the emulator by the real connector."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ import pytest
 
 from connectors.smartsheet import smartsheet_source
 from sandbox.smartsheet.emulator import SmartsheetEmulator
-from sandbox.smartsheet.portfolio import HistoryEntry, Portfolio, generate_portfolio
+from sandbox.smartsheet.portfolio import (
+    PROJECT_ONLINE,
+    HistoryEntry,
+    Portfolio,
+    Sheet,
+    generate_portfolio,
+)
 from sandbox.workbooks import build_portfolio
 from tests.smartsheet.conftest import TOKEN, settings
 from tests.transforms.conftest import dbt
@@ -56,11 +63,12 @@ class MessyEdits:
     unknown_rag: int = 0  # a task whose status reads "Violet"
     deleted: int = 0  # a task deleted after the first load
     recovered: int = 0  # a task red until it turned green after the as-of day
+    unlisted_label: int = 0  # a picklist task once "Kritisch", a word the seed does not list
 
 
 def mess_up(plans: Portfolio) -> MessyEdits:
-    """The messy world on four of the plans: each edit through the emulator's own API."""
-    apollo, hermes, atlas, zeus, *_ = plans.plans()
+    """The messy world on five of the plans: each edit through the emulator's own API."""
+    apollo, hermes, atlas, zeus, picklist, *_ = plans.plans()
     edits = MessyEdits()
     go_live = apollo.rows[-1]
     plans.update_row(apollo.id, go_live.id, {"Baseline Start": None, "Baseline Finish": None})
@@ -89,7 +97,20 @@ def mess_up(plans: Portfolio) -> MessyEdits:
     red = next(row for row in atlas.rows if row.values.get(atlas.column("Status").id) == "Red")
     plans.update_row(atlas.id, red.id, {"Status": "Green"})
     edits.recovered = red.id
+    edits.unlisted_label = unlisted_label(plans, picklist)
     return edits
+
+
+def unlisted_label(plans: Portfolio, sheet: Sheet) -> int:
+    """A task of the picklist-status plan that once held "Kritisch" (between its first two
+    status entries, before the as-of day); re-entering its status makes the row changed."""
+    column = sheet.column("Status")
+    task = next(row for row in sheet.rows if len(row.history.get(column.id, [])) >= 2)
+    first, second = task.history[column.id][:2]
+    moment = first.modified_at + (second.modified_at - first.modified_at) / 2
+    task.history[column.id].insert(1, HistoryEntry("Kritisch", moment, first.modified_by))
+    plans.update_row(sheet.id, task.id, {"Status": task.values[column.id]})
+    return task.id
 
 
 @dataclass(frozen=True)
@@ -122,26 +143,52 @@ def build(warehouse: Path, command: str = "build") -> None:
     assert result.returncode == 0, result.stdout[-5000:]
 
 
-@pytest.fixture(scope="session")
-def portfolio_build(pipeline_run, tmp_path_factory: pytest.TempPathFactory) -> PortfolioBuild:
-    root = tmp_path_factory.mktemp("portfolio")
+def add_project_online_import(plans: Portfolio) -> None:
+    """Two more projects in the account as the Project Online import creates them: a "PMO
+    Standards" workspace with a Summary, Tasks and Resources sheet per project, read by the
+    ready-made `project_online` map (Health, Cost, Milestone; no sheet summary). They are the
+    catalogue's last two (DEMETER, PRJ8): in neither Jira nor the register."""
+    imported = generate_portfolio(seed=5, projects=9, tasks_per_sheet=24, layout=PROJECT_ONLINE)
+    kept = [sheet.project_key for sheet in imported.plans()][-2:]
+    for sheet in list(imported.sheets.values()):
+        if sheet.project_key not in kept:
+            imported.delete_sheet(sheet.id)
+    plans.sheets |= imported.sheets
+    plans.workspaces += imported.workspaces
+
+
+def run_copy(pipeline_run, root: Path) -> Path:
+    """The run's warehouse copied to `root`, without whatever Smartsheet account it loaded."""
     warehouse = root / "pmo.duckdb"
     shutil.copyfile(pipeline_run.warehouse, warehouse)
-    with duckdb.connect(str(warehouse)) as con:  # whatever the run loaded: this test's account
+    with duckdb.connect(str(warehouse)) as con:
         con.execute("drop schema if exists raw_smartsheet cascade")
-    build(warehouse, "run")
-    register_only = marts(warehouse)
-    plans = generate_portfolio(projects=5, tasks_per_sheet=24)  # the fifth is not in Jira
-    pipeline = dlt.pipeline(
+    return warehouse
+
+
+def smartsheet_pipeline(warehouse: Path) -> dlt.Pipeline:
+    return dlt.pipeline(
         "portfolio_smartsheet",
         destination=dlt.destinations.duckdb(str(warehouse)),
         dataset_name="raw_smartsheet",
-        pipelines_dir=str(root / "dlt"),
+        pipelines_dir=str(warehouse.parent / "dlt"),
     )
+
+
+@pytest.fixture(scope="session")
+def portfolio_build(pipeline_run, tmp_path_factory: pytest.TempPathFactory) -> PortfolioBuild:
+    warehouse = run_copy(pipeline_run, tmp_path_factory.mktemp("portfolio"))
+    build(warehouse, "run")
+    register_only = marts(warehouse)
+    plans = generate_portfolio(projects=5, tasks_per_sheet=24)  # the fifth is not in Jira
+    add_project_online_import(plans)
+    pipeline = smartsheet_pipeline(warehouse)
+    workspaces = ",".join(str(workspace.id) for workspace in plans.workspaces)
     with SmartsheetEmulator(plans, access_token=TOKEN) as emulator:
-        pipeline.run(smartsheet_source(**settings(emulator, cell_history="all")))
+        options = settings(emulator, cell_history="all", workspace_ids=workspaces)
+        pipeline.run(smartsheet_source(**options))
         edits = mess_up(plans)
-        pipeline.run(smartsheet_source(**settings(emulator, cell_history="all")))
+        pipeline.run(smartsheet_source(**options))
     build(warehouse)
     keys = [project.key for project in pipeline_run.sandbox.site.projects]
     register = build_portfolio(keys).projects  # the demo's register workbook

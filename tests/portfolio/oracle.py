@@ -5,21 +5,28 @@ the marts must give.
 Reading rules, as documented in docs/kpis.md: milestones are leaf rows of duration 0; phases
 (rows with children) count in no KPI; % complete is a fraction 0-1 or a typed "N%", anything
 else or outside 0-100 is left out; a progress weight is the planned window in calendar days
-(baseline, else scheduled); a status history label outside Smartsheet's RYG names is unknown.
+(baseline, else scheduled); a status label - current or in the cell history, a RYG symbol
+name or a picklist word such as "Rot" - means the RAG the seed portfolio_rag_labels gives it
+(lower case, trimmed); one the seed does not list is unknown, and time in it is counted apart
+from time red; a cleared status is unrated.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
-from sandbox.smartsheet.portfolio import Portfolio, Row, Sheet
+from sandbox.smartsheet.portfolio import Column, Portfolio, Row, Sheet
 
-RYG = {"red": "red", "yellow": "amber", "green": "green"}
+SEED = Path(__file__).resolve().parents[2] / "transforms" / "seeds" / "portfolio_rag_labels.csv"
+with SEED.open(encoding="utf-8") as seed:
+    LABELS = {row["label"].strip().lower(): row["rag"] for row in csv.DictReader(seed)}
 ROLES = {
     "Finish": "finish",
     "Baseline Finish": "baseline_finish",
@@ -27,6 +34,9 @@ ROLES = {
     "Baseline Start": "baseline_start",
     "Status": "status",
 }
+# The Project Online import's Tasks sheet names two of the template's columns its own way.
+PROJECT_ONLINE_TITLES = {"Status": "Health", "Budget": "Cost"}
+SEVERITY = ("green", "amber", "red")
 
 
 @dataclass(frozen=True)
@@ -35,8 +45,13 @@ class Plan:
 
     sheet: Sheet
 
+    def column(self, title: str) -> Column:
+        """The template's column `title`, or what the Project Online layout calls it."""
+        titles = {column.title for column in self.sheet.columns}
+        return self.sheet.column(title if title in titles else PROJECT_ONLINE_TITLES[title])
+
     def value(self, row: Row, title: str) -> Any:
-        return row.values.get(self.sheet.column(title).id)
+        return row.values.get(self.column(title).id)
 
     @property
     def leaves(self) -> list[Row]:
@@ -55,11 +70,23 @@ class Plan:
         return [row for row in self.leaves if not self.is_milestone(row)]
 
     def history(self, row: Row, title: str) -> list[tuple[datetime, Any]]:
-        entries = row.history.get(self.sheet.column(title).id, [])
+        entries = row.history.get(self.column(title).id, [])
         return sorted((utc(entry.modified_at), entry.value) for entry in entries)
 
     def summary(self, title: str) -> Any:
-        return next(field.value for field in self.sheet.summary if field.title == title)
+        """A sheet summary field's value; None when the sheet has no such field."""
+        return next((f.value for f in self.sheet.summary if f.title == title), None)
+
+
+def has_text_picklist_status(sheet: Sheet) -> bool:
+    """Whether the plan's status column is a text picklist of its own words (no RYG symbol)."""
+    return not Plan(sheet).column("Status").symbol
+
+
+def rag_of(label: Any) -> str:
+    """The RAG a status label means: the seed's, unknown when it has none, unrated if blank."""
+    text = None if label is None else str(label).strip()
+    return LABELS.get(text.lower(), "unknown") if text else "unrated"
 
 
 def utc(moment: datetime) -> datetime:
@@ -96,8 +123,8 @@ def weighted_progress(windows: list[tuple[date, date, float | None]], as_of: dat
     }
 
 
-def red_days(spans: list[tuple[datetime, datetime | None]], as_of: date) -> float:
-    """Days up to the as-of day covered by at least one of the (from, to) red spans."""
+def days_covered(spans: list[tuple[datetime, datetime | None]], as_of: date) -> float:
+    """Days up to the as-of day covered by at least one of the (from, to) spans."""
     end_of_count = datetime.combine(as_of, datetime.min.time())
     clipped = sorted(
         (start, min(stop or end_of_count, end_of_count))
@@ -117,10 +144,10 @@ def red_days(spans: list[tuple[datetime, datetime | None]], as_of: date) -> floa
     return total.total_seconds() / 86400
 
 
-def status_spans(plan: Plan, row: Row) -> list[tuple[str | None, datetime, datetime | None]]:
+def status_spans(plan: Plan, row: Row) -> list[tuple[str, datetime, datetime | None]]:
     entries = plan.history(row, "Status")
     return [
-        (RYG.get(str(value).lower()) if value is not None else None, at, following)
+        (rag_of(value), at, following)
         for (at, value), following in zip(
             entries, [at for at, _ in entries[1:]] + [None], strict=True
         )
@@ -140,18 +167,25 @@ def smartsheet_project(plan: Plan, as_of: date) -> dict:
         start = plan.value(task, "Baseline Start") or plan.value(task, "Start")
         finish = plan.value(task, "Baseline Finish") or plan.value(task, "Finish")
         windows.append((start, finish, percent(plan.value(task, "% Complete"))))
-    budget = float(plan.summary("Total Budget"))
+    # Without a sheet summary (a Project Online import): Σ leaf budgets and the worst item RAG.
+    summary_budget = plan.summary("Total Budget")
+    leaf_budget = sum(plan.value(r, "Budget") or 0.0 for r in plan.leaves)
+    budget = float(leaf_budget if summary_budget is None else summary_budget)
     actual = sum(plan.value(r, "Actual Cost") or 0.0 for r in plan.leaves)
+    current = [rag_of(plan.value(row, "Status")) for row in rows]
+    worst = max((r for r in current if r in SEVERITY), key=SEVERITY.index, default="unrated")
+    status = plan.summary("Project Status")
     spans = [
-        (start, stop)
-        for row in plan.leaves
-        for rag, start, stop in status_spans(plan, row)
-        if rag == "red"
+        (rag, start, stop) for row in plan.leaves for rag, start, stop in status_spans(plan, row)
     ]
     tracked = any(plan.history(row, "Status") for row in plan.leaves)
+    labels = [plan.value(row, "Status") for row in rows] + [
+        value for row in rows for _, value in plan.history(row, "Status")
+    ]
+    unknown = sorted({str(label) for label in labels if rag_of(label) == "unknown"})
     return {
         "source_system": "smartsheet",
-        "rag": RYG[plan.summary("Project Status").lower()],
+        "rag": worst if status is None else rag_of(status),
         "finish_slip_days": days(max(finishes), max(baselines)),
         "milestones": len(slips),
         "milestones_with_baseline": len(known),
@@ -161,8 +195,15 @@ def smartsheet_project(plan: Plan, as_of: date) -> dict:
         "budget": budget,
         "actual_cost": actual,
         "budget_variance": budget - actual,
-        "days_red": red_days(spans, as_of) if tracked else None,
+        "days_red": time_in(spans, "red", as_of) if tracked else None,
+        "days_status_unknown": time_in(spans, "unknown", as_of) if tracked else None,
+        "unknown_rag_labels": ", ".join(unknown) or None,
     }
+
+
+def time_in(spans: list[tuple[str, datetime, datetime | None]], rag: str, as_of: date) -> float:
+    """Days up to the as-of day on which at least one span was of `rag`."""
+    return days_covered([(start, stop) for held, start, stop in spans if held == rag], as_of)
 
 
 def register_project(project: dict[str, Any], as_of: date) -> dict:
@@ -182,6 +223,8 @@ def register_project(project: dict[str, Any], as_of: date) -> dict:
         "actual_cost": actual,
         "budget_variance": budget - actual,
         "days_red": None,
+        "days_status_unknown": None,
+        "unknown_rag_labels": None,
     }
 
 
@@ -230,21 +273,12 @@ def plan_changes_monthly(plans: Portfolio) -> dict[tuple[str, date], dict[str, i
         plan = Plan(sheet)
         for row in sheet.rows:
             for title, role in ROLES.items():
-                entries = plan.history(row, title)
-                read = [(at, readable(role, value)) for at, value in entries]
-                for (_, before), (at, after) in pairwise(read):
+                for (_, before), (at, after) in pairwise(plan.history(row, title)):
                     if before != after:
                         month = counts[(sheet.project_key, at.date().replace(day=1))]
                         month["plan_changes"] += 1
                         month[f"{kinds.get(role, 'baseline')}_changes"] += 1
     return {key: dict(value) for key, value in counts.items()}
-
-
-def readable(role: str, value: Any) -> Any:
-    """A history value as the connector can read it (status: its RYG name or nothing)."""
-    if role == "status":
-        return RYG.get(str(value).lower()) if value is not None else None
-    return value
 
 
 def milestone_slips(plans: Portfolio, register: list[dict]) -> list[tuple[date, int]]:

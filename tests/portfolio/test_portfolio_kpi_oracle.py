@@ -27,6 +27,8 @@ COMPARED = (
     "actual_cost",
     "budget_variance",
     "days_red",
+    "days_status_unknown",
+    "unknown_rag_labels",
 )
 
 
@@ -65,6 +67,25 @@ def test_schedule_from_smartsheet_and_the_register_equals_the_oracle(portfolio_b
     )
     mart = portfolio_build.both["mart_portfolio_schedule"]
     assert by_project(mart) == rounded(expected)
+
+
+def test_schedule_of_plans_from_a_project_online_import_equals_the_oracle(portfolio_build):
+    imported = [
+        sheet
+        for sheet in portfolio_build.plans.plans()
+        if {"Health", "Cost", "Milestone"} <= {column.title for column in sheet.columns}
+    ]
+    maps = portfolio_build.query(
+        "select distinct column_map from raw_smartsheet.sheets where sheet_id in "
+        f"({', '.join(str(sheet.id) for sheet in imported)})"
+    )
+    assert len(imported) == 2 and maps["column_map"].tolist() == ["project_online"]
+    expected = oracle.schedule(
+        portfolio_build.plans, portfolio_build.register, portfolio_build.jira_keys, AS_OF
+    )
+    found = by_project(portfolio_build.both["mart_portfolio_schedule"])
+    keys = [sheet.project_key for sheet in imported]
+    assert {key: found[key] for key in keys} == rounded({key: expected[key] for key in keys})
 
 
 def test_milestone_slip_history_equals_the_oracle(portfolio_build):
@@ -114,6 +135,21 @@ def test_the_oracle_sees_slip_progress_and_red_time_worth_comparing(portfolio_bu
     assert any(p["max_milestone_slip_days"] for p in smartsheet)
     assert all(0 < p["planned_percent_complete_pct"] < 100 for p in smartsheet)
     assert any(p["days_red"] and not math.isclose(p["days_red"], 0) for p in smartsheet)
+
+
+def test_the_oracle_sees_red_time_in_a_plan_whose_status_is_a_localised_picklist(
+    portfolio_build,
+):
+    expected = oracle.schedule(
+        portfolio_build.plans, portfolio_build.register, portfolio_build.jira_keys, AS_OF
+    )
+    picklists = [
+        sheet for sheet in portfolio_build.plans.plans() if oracle.has_text_picklist_status(sheet)
+    ]
+    assert picklists
+    for sheet in picklists:
+        assert expected[sheet.project_key]["days_red"] > 0
+        assert expected[sheet.project_key]["days_status_unknown"] > 0
 
 
 def test_scorecard_milestones_due_per_quarter_equal_the_oracle(portfolio_build):

@@ -4,7 +4,13 @@ named, never silently dropped."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+
+from tests.transforms.conftest import dbt_target_dir
+
+from . import oracle
 
 
 def items(portfolio_build, where: str):
@@ -82,6 +88,30 @@ def test_a_localised_rag_label_is_read_and_an_unknown_one_named(portfolio_build)
     unknown = found.loc[str(edits.unknown_rag)]
     assert (unknown["rag"], unknown["rag_label"]) == ("unknown", "Violet")
     assert "unknown RAG label" in unknown["data_issues"]
+
+
+def test_time_in_a_status_label_the_seed_does_not_list_is_counted_and_named(portfolio_build):
+    picklist = next(s for s in portfolio_build.plans.plans() if oracle.has_text_picklist_status(s))
+    schedule = portfolio_build.both["mart_portfolio_schedule"].set_index("project_key")
+    project = schedule.loc[picklist.project_key]
+    assert project["unknown_rag_labels"] == "Kritisch"
+    assert project["days_status_unknown"] > 0
+    unknown = portfolio_build.query(
+        "select rag_label, seen_in from intermediate.int_portfolio__rag_labels "
+        "where rag = 'unknown' order by rag_label"
+    )
+    assert unknown.values.tolist() == [
+        ["Kritisch", "status history"],
+        ["Violet", "plan item status, status history"],
+    ]
+
+
+def test_a_status_label_the_seed_does_not_list_fails_a_warn_check(portfolio_build):
+    results = json.loads(
+        (dbt_target_dir(portfolio_build.warehouse) / "run_results.json").read_text()
+    )
+    status = {r["unique_id"].split(".")[2]: r["status"] for r in results["results"]}
+    assert status["portfolio_status_labels_are_all_in_the_seed"] == "warn"
 
 
 def test_a_deleted_row_leaves_the_plan_items(portfolio_build):

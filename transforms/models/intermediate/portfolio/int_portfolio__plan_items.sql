@@ -16,7 +16,7 @@ register as (
 ),
 
 rag_labels as (
-    select lower(trim(label)) as label, rag from {{ ref('portfolio_rag_labels') }}
+    select * from {{ ref('int_portfolio__rag_labels') }}
 ),
 
 parents as (
@@ -80,14 +80,11 @@ classified as (
         not items.is_summary_row
             and (not items.is_milestone or items.source_system = 'project_register')
             as is_work_item,
-        case
-            when items.rag_label is null then 'unrated'
-            else coalesce(rag_labels.rag, 'unknown')
-        end as rag,
+        coalesce(rag_labels.rag, 'unrated') as rag,
         coalesce(items.baseline_start, items.start_date) as planned_start,
         coalesce(items.baseline_finish, items.finish_date) as planned_finish
     from items
-    left join rag_labels on lower(trim(items.rag_label)) = rag_labels.label
+    left join rag_labels on items.rag_label = rag_labels.rag_label
 )
 
 select

@@ -27,7 +27,7 @@ jira_projects as (
 ),
 
 rag_labels as (
-    select lower(trim(label)) as label, rag from {{ ref('portfolio_rag_labels') }}
+    select * from {{ ref('int_portfolio__rag_labels') }}
 ),
 
 severity as (
@@ -84,7 +84,7 @@ projects as (
         case
             when rolled_up.source_system = 'project_register' then register.rag
             when sheet_summary.rag_label is null then coalesce(rolled_up.worst_rag, 'unrated')
-            else coalesce(summary_rag.rag, 'unknown')
+            else summary_rag.rag
         end as rag
     from rolled_up
     left join register
@@ -93,7 +93,7 @@ projects as (
     left join sheet_summary
         on rolled_up.source_system = 'smartsheet'
         and rolled_up.source_project_id = sheet_summary.source_project_id
-    left join rag_labels as summary_rag on lower(trim(sheet_summary.rag_label)) = summary_rag.label
+    left join rag_labels as summary_rag on sheet_summary.rag_label = summary_rag.rag_label
     left join sheet_names
         on rolled_up.source_system = 'smartsheet'
         and rolled_up.source_project_id = sheet_names.source_project_id

@@ -1,6 +1,7 @@
 -- One portfolio project (Smartsheet or the register, one source per project) with milestone
 -- slip, % complete against planned, budget variance, RAG and time spent red, next to its Jira
--- delivery through the project mapping.
+-- delivery through the project mapping. Time in a status label the seed does not know is
+-- counted beside time red, never dropped: red time may hide in it.
 with projects as (
     select * from {{ ref('int_portfolio__projects') }}
 ),
@@ -17,14 +18,20 @@ milestones as (
     select * from {{ ref('mart_portfolio_milestone_slip') }}
 ),
 
-red_spans as (
+intervals as (
+    select * from {{ ref('int_portfolio__status_intervals') }}
+),
+
+-- Spans red, or in a label the seed does not know, up to the as-of day.
+counted_spans as (
     select
         intervals.project_key,
-        intervals.valid_from as red_from,
-        least(coalesce(intervals.valid_to, projects.as_of_date), projects.as_of_date) as red_to
-    from {{ ref('int_portfolio__status_intervals') }} as intervals
+        intervals.rag,
+        intervals.valid_from as span_from,
+        least(coalesce(intervals.valid_to, projects.as_of_date), projects.as_of_date) as span_to
+    from intervals
     inner join projects on intervals.project_key = projects.project_key
-    where intervals.rag = 'red' and intervals.valid_from < projects.as_of_date
+    where intervals.rag in ('red', 'unknown') and intervals.valid_from < projects.as_of_date
 ),
 
 lifecycle as (
@@ -61,36 +68,50 @@ milestone_slip as (
     group by project_key
 ),
 
--- Overlapping red spans of a project's items merged: the project is red while any item is.
-red_islands as (
+-- Overlapping spans of a project's items merged: the project is red while any item is.
+islands as (
     select
         *,
-        sum(case when red_from <= previous_end then 0 else 1 end) over (
-            partition by project_key order by red_from, red_to
+        sum(case when span_from <= previous_end then 0 else 1 end) over (
+            partition by project_key, rag order by span_from, span_to
         ) as island
     from (
         select
             *,
-            max(red_to) over (
-                partition by project_key order by red_from, red_to
+            max(span_to) over (
+                partition by project_key, rag order by span_from, span_to
                 rows between unbounded preceding and 1 preceding
             ) as previous_end
-        from red_spans
+        from counted_spans
     )
 ),
 
-time_red as (
-    select project_key, sum(seconds) / 86400.0 as days_red
+time_held as (
+    select
+        project_key,
+        sum(seconds) filter (where rag = 'red') / 86400.0 as days_red,
+        sum(seconds) filter (where rag = 'unknown') / 86400.0 as days_status_unknown
     from (
-        select project_key, date_diff('second', min(red_from), max(red_to)) as seconds
-        from red_islands
-        group by project_key, island
+        select project_key, rag, date_diff('second', min(span_from), max(span_to)) as seconds
+        from islands
+        group by project_key, rag, island
     )
     group by project_key
 ),
 
 status_tracked as (
-    select distinct project_key from {{ ref('int_portfolio__status_intervals') }}
+    select distinct project_key from intervals
+),
+
+-- Status labels the seed does not know, current or in the history.
+unknown_labels as (
+    select project_key, string_agg(distinct rag_label, ', ' order by rag_label) as labels
+    from (
+        select project_key, rag_label from intervals where rag = 'unknown'
+        union all
+        select project_key, rag_label from items where rag = 'unknown'
+    )
+    group by project_key
 ),
 
 delivery as (
@@ -133,7 +154,10 @@ select
     100.0 * (projects.budget - projects.actual_cost) / nullif(projects.budget, 0)
         as budget_variance_pct,
     case when status_tracked.project_key is not null
-        then coalesce(time_red.days_red, 0) end as days_red,
+        then coalesce(time_held.days_red, 0) end as days_red,
+    case when status_tracked.project_key is not null
+        then coalesce(time_held.days_status_unknown, 0) end as days_status_unknown,
+    unknown_labels.labels as unknown_rag_labels,
     projects.plan_items,
     projects.items_with_data_issues,
     delivery.jira_issues,
@@ -143,6 +167,7 @@ select
 from projects
 left join milestone_slip on projects.project_key = milestone_slip.project_key
 left join progress on projects.project_key = progress.project_key
-left join time_red on projects.project_key = time_red.project_key
+left join time_held on projects.project_key = time_held.project_key
+left join unknown_labels on projects.project_key = unknown_labels.project_key
 left join status_tracked on projects.project_key = status_tracked.project_key
 left join delivery on projects.jira_project_key = delivery.project_key
