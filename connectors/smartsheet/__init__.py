@@ -13,21 +13,24 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.extract.items import DataItemWithMeta
 from dlt.sources import DltResource
 
+from connectors.gc_pause import gc_paused
+from connectors.jira.arrow_tables import TableBatch
 from connectors.jira.tables import RawTable
 from connectors.smartsheet.client import JsonDict, SmartsheetClient
 from connectors.smartsheet.column_map import (
     HISTORY_ROLES,
     ROLE_KINDS,
     ColumnMap,
-    RowReader,
     cell_text,
     column_maps,
     parse_timestamp,
     read_cell,
     to_number,
 )
+from connectors.smartsheet.row_tables import RowsTable
 from connectors.smartsheet.settings import (
     DEFAULT_BACKOFF_FACTOR,
     DEFAULT_CELL_HISTORY,
@@ -40,7 +43,7 @@ from connectors.smartsheet.settings import (
     REQUEST_TIMEOUT_SECONDS,
     SmartsheetSettings,
 )
-from connectors.smartsheet.sync import SheetChange, SheetSync
+from connectors.smartsheet.sync import SheetChange, SheetSync, marking_last
 from connectors.smartsheet.tables import (
     CELL_HISTORY,
     COLUMNS,
@@ -78,19 +81,16 @@ class SmartsheetScope:
     def maps(self) -> list[ColumnMap]:
         return column_maps(self.settings.column_maps)
 
-    def flattened(self, change: SheetChange) -> list[JsonDict]:
-        """The changed rows as `rows` records, flattened once for the tables that need them."""
-        if change.records is None:
-            reader = RowReader(change.sheet, change.roles, self.key)
-            project = sheet_project(change, self.key)
-            change.records = [reader.record(row) for row in change.rows]
-            for record in change.records:
-                record["project_id"] = record.get("project_id") or project
-        return change.records
+    def rows_table(self, change: SheetChange) -> pa.Table:
+        """The changed rows as a `rows` table, built once for the tables that need them."""
+        if change.table is None:
+            reader = RowsTable(change.sheet, change.roles, self.key)
+            change.table = reader.table(change.rows, sheet_project(change, self.key))
+        return change.table
 
-    def wants_history(self, row: JsonDict) -> bool:
+    def wants_history(self, is_milestone: bool | None) -> bool:
         mode = self.settings.cell_history
-        return mode == "all" or (mode == "milestones" and bool(row.get("is_milestone")))
+        return mode == "all" or (mode == "milestones" and bool(is_milestone))
 
 
 @dlt.source(name="smartsheet", section="smartsheet", max_table_nesting=0, spec=SmartsheetSettings)
@@ -125,13 +125,18 @@ def smartsheet_source(
     only = tuple(int(sheet_id) for sheet_id in arguments.pop("only_sheets"))
     scope = SmartsheetScope(SmartsheetSettings(**arguments))
 
+    rows_batch = TableBatch()
+
     @dlt.resource(name="sheet_changes", selected=False, parallelized=True)
     def sheet_changes() -> Iterator[SheetChange]:
         """Parallelized: dlt reads the next changed sheet in a worker thread while the
-        transformers flatten the previous one."""
+        transformers build the previous one's tables. Sheets are trees of fresh objects: the
+        garbage collector is paused while they are read (see `gc_pause`)."""
         state = dlt.current.resource_state()
         sync = SheetSync(scope.client, scope.settings, scope.maps, state, only)
-        yield from sync.changes()
+        rows_batch.start(replace=sync.full_load)
+        with gc_paused():
+            yield from marking_last(sync.changes())
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, primary_key=SHEETS.key, columns=SHEETS.hints
@@ -151,15 +156,17 @@ def smartsheet_source(
         yield [column_record(change, c) for c in change.sheet.get("columns") or []]
 
     @dlt.transformer(**MERGED, data_from=sheet_changes, primary_key=ROWS.key, columns=ROWS.hints)
-    def rows(change: SheetChange) -> Iterator[pa.Table]:
+    def rows(change: SheetChange) -> Iterator[DataItemWithMeta]:
         """Changed rows upserted, deleted ones tombstoned; as Arrow tables, which dlt writes
-        without normalising row by row (a sheet may hold 20,000 rows)."""
+        without normalising row by row, handed over a batch of sheets at a time (dlt works out
+        every item's table schema anew); a full load replaces the table (see `TableBatch`)."""
         tombstones = [{"row_id": r, "is_deleted": True} for r in change.deleted_rows]
-        if change.deleted:
-            yield from arrow_table(ROWS, tombstones)
-            return
-        records = scope.flattened(change)
-        yield from arrow_table(ROWS, records + tombstones)
+        tables = [pa.Table.from_pylist(tombstones, schema=ROWS.arrow_schema)]
+        if not change.deleted:
+            tables.insert(0, scope.rows_table(change))
+        for batch in rows_batch.add(pa.concat_tables(tables), flush=change.last):
+            if batch.data.num_rows:
+                yield batch
 
     @dlt.transformer(
         **MERGED, data_from=sheet_changes, merge_key="sheet_id", columns=SUMMARY_FIELDS.hints
@@ -183,9 +190,11 @@ def smartsheet_source(
         tracked = {c: r for c, r in change.roles.items() if r in HISTORY_ROLES}
         records: list[JsonDict] = []
         if tracked and scope.settings.cell_history != "off":
-            for row in scope.flattened(change):
-                if scope.wants_history(row):
-                    records += history_records(scope, change.sheet_id, row["row_id"], tracked)
+            changed = scope.rows_table(change)
+            milestones = changed["is_milestone"].to_pylist()
+            for row_id, is_milestone in zip(changed["row_id"].to_pylist(), milestones, strict=True):
+                if scope.wants_history(is_milestone):
+                    records += history_records(scope, change.sheet_id, row_id, tracked)
         yield from arrow_table(CELL_HISTORY, records + tombstones)
 
     return [sheet_changes, sheets, columns, rows, summary_fields, cell_history]

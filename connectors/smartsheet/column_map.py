@@ -238,64 +238,6 @@ def map_for(maps: list[ColumnMap], sheet_name: str) -> ColumnMap:
     return found
 
 
-class RowReader:
-    """Flattens a sheet's rows into `rows` records with the roles `resolve` found."""
-
-    def __init__(self, sheet: JsonDict, roles: dict[int, str], key: str) -> None:
-        self.sheet_id = sheet["id"]
-        self.key = key
-        # column id -> (role, `rows` column, its cells' reader); None: kept in `extra`
-        self.columns: dict[int, tuple[str, str, Callable[[JsonDict, str], Any]] | None] = {}
-        self.titles: dict[int, str] = {}
-        for column in sheet.get("columns") or []:
-            role = roles.get(column["id"])
-            self.titles[column["id"]] = column.get("title") or str(column["id"])
-            if role is not None:
-                reader = READERS[ROLE_KINDS[role]]
-                self.columns[column["id"]] = (role, ROW_COLUMNS.get(role, role), reader)
-            elif column.get("type") in ("CONTACT_LIST", "MULTI_CONTACT_LIST"):
-                self.columns[column["id"]] = ("contact", "", _contact)
-            else:
-                self.columns[column["id"]] = None
-
-    def record(self, row: JsonDict) -> JsonDict:
-        record: JsonDict = {
-            "row_id": row["id"],
-            "sheet_id": self.sheet_id,
-            "parent_row_id": row.get("parentId"),
-            "row_number": row.get("rowNumber"),
-            "created_at": parse_timestamp(row.get("createdAt")),
-            "modified_at": parse_timestamp(row.get("modifiedAt")),
-            "is_deleted": False,
-        }
-        extra: JsonDict = {}
-        for cell in row.get("cells") or ():
-            if len(cell) == 1:  # an empty cell is its column id alone
-                continue
-            column_id = cell.get("columnId")
-            mapped = self.columns.get(column_id)
-            if mapped is None:
-                value = cell.get("value")
-                if value is not None:
-                    extra[self.titles.get(column_id, str(column_id))] = (
-                        mask_emails(value) if isinstance(value, str) else value
-                    )
-                continue
-            role, name, reader = mapped
-            value = reader(cell, self.key)
-            if not name:  # an unmapped contact column: its pseudonym in `extra`
-                extra[self.titles[column_id]] = value
-            elif role == "status":
-                record["status"] = cell_text(cell)
-                record["rag"] = value
-            else:
-                record[name] = value
-        if record.get("is_milestone") is None and record.get("duration_days") is not None:
-            record["is_milestone"] = record["duration_days"] == 0
-        record["extra"] = json.dumps(extra, sort_keys=True) if extra else "{}"
-        return record
-
-
 def cell_text(cell: JsonDict) -> str | None:
     shown = cell.get("displayValue")
     value = cell.get("value")

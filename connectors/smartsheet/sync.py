@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
+
 from connectors.smartsheet.client import TIMESTAMP_FORMAT, JsonDict, SmartsheetClient
 from connectors.smartsheet.column_map import ColumnMap, map_for
 from connectors.smartsheet.settings import SmartsheetSettings
@@ -42,7 +44,8 @@ class SheetChange:
     column_map: ColumnMap | None = None
     roles: dict[int, str] = field(default_factory=dict)
     workspace_name: str | None = None
-    records: list[JsonDict] | None = None  # the rows flattened, once for all tables
+    table: pa.Table | None = None  # the `rows` table of `rows`, built once for all tables
+    last: bool = False  # the run's last change: batched tables are handed over
 
     @property
     def deleted(self) -> bool:
@@ -66,6 +69,8 @@ class SheetSync:
         self.state = state
         self.only = only
         self.known: dict[str, JsonDict] = state.setdefault("sheets", {})
+        # nothing loaded before: every sheet in scope is read whole
+        self.full_load = not self.known
         self.workspaces: dict[int, str] = {}
 
     def changes(self) -> Iterator[SheetChange]:
@@ -167,6 +172,18 @@ class SheetSync:
         """A deleted sheet (or one that left the scope): tombstones for all it loaded."""
         known = self.known.pop(str(sheet_id), None) or {"rows": []}
         return SheetChange(sheet_id, deleted_rows=list(known["rows"]))
+
+
+def marking_last(changes: Iterator[SheetChange]) -> Iterator[SheetChange]:
+    """The changes, the last one marked: each is handed on once the next one is read."""
+    previous = None
+    for change in changes:
+        if previous is not None:
+            yield previous
+        previous = change
+    if previous is not None:
+        previous.last = True
+        yield previous
 
 
 def _sheet_ids(container: JsonDict) -> Iterator[int]:
