@@ -164,8 +164,8 @@ def jira_source(
     updated issues because Jira's index lags and JQL dates have minute precision;
     `reconcile_hours` is how often ids are listed to remove issues deleted in Jira (0: each
     run); `*_field` override the custom field ids found by schema type; a full load of at least
-    `build_in_worker_from` issues (Cloud's approximate count) builds its tables in a worker
-    process (see `page_worker`); a search of at least `slice_from` issues is cut into id slices
+    `build_in_worker_from` issues (Cloud's approximate count) reads and builds its pages in
+    worker processes (see `page_worker`); a search of at least `slice_from` issues is cut into id slices
     fetched with up to `max_concurrency` requests at once (see `slices`).
     """
     scope = JiraScope(JiraSettings(**locals()))
@@ -217,7 +217,8 @@ def jira_source(
         issues, then an end-of-pages marker (so transformers can flush their batches).
 
         Parallelized: dlt fetches the next page in a worker thread while the transformers turn
-        the previous one into Arrow (in a large full load, a worker process builds most of it).
+        the previous one into Arrow (in a large full load, worker processes read and build the
+        pages, see `page_worker`).
         Pages are acyclic, so the garbage collector is paused while they are read (see
         `gc_pause`)."""
         started = datetime.now(UTC)

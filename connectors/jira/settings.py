@@ -42,8 +42,8 @@ START_DATE_NAMES = ("start date",)
 USER_PAGE_SIZE = 100
 WORKLOG_LIST_SIZE = 1000
 DEFAULT_RECONCILE_HOURS = 24.0
-# Full loads of at least this many issues build their tables in a worker process; below, the
-# worker's start costs more than it saves (benchmarks/jira_load.py).
+# Full loads of at least this many issues read and build their pages in worker processes;
+# below, the workers' start costs more than it saves (benchmarks/jira_load.py).
 BUILD_IN_WORKER_FROM = 5000
 # Search requests in flight at once in a large load (halved on each 429, see `concurrency`),
 # and the approximate count from which a search is cut into concurrent slices (`slices`).
