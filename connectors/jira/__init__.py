@@ -165,8 +165,8 @@ def jira_source(
     `reconcile_hours` is how often ids are listed to remove issues deleted in Jira (0: each
     run); `*_field` override the custom field ids found by schema type; a full load of at least
     `build_in_worker_from` issues (Cloud's approximate count) reads and builds its pages in
-    worker processes (see `page_worker`); a search of at least `slice_from` issues is cut into id slices
-    fetched with up to `max_concurrency` requests at once (see `slices`).
+    worker processes (see `page_worker`); a search of at least `slice_from` issues is cut into
+    id slices fetched with up to `max_concurrency` requests at once (see `slices`).
     """
     scope = JiraScope(JiraSettings(**locals()))
 
