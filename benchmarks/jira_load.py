@@ -47,6 +47,7 @@ import requests
 from dlt.common import json
 
 from benchmarks.memory import in_child, peak_rss_mib
+from connectors.gc_pause import gc_paused
 from connectors.jira import jira_source
 from connectors.jira.jql import id_slice_jql
 from connectors.jira.settings import DEFAULT_MAX_CONCURRENCY, DUCKDB_LOAD_CONFIG, ID_PAGE_SIZE
@@ -106,10 +107,16 @@ def serve(connection: Connection, issues: int) -> None:
 
 def fetch_raw(base_url: str, keys: str, threads: int = 1) -> tuple[int, int]:
     """Fetch the big pages the connector fetches (search, bulk changelog of truncated issues,
-    changed worklogs by id), parsing JSON (with the same fast parser) only to follow tokens
-    and links; returns (issues, bytes). With `threads` > 1, the search pages come as the
-    connector's full load fetches them: the ids listed, the search cut into as many id ranges
-    as it cuts (`connectors.jira.slices`), paged that many at once."""
+    changed worklogs by id), parsing JSON (with the same fast parser, the garbage collector
+    paused as the connector pauses it) only to follow tokens and links; returns (issues,
+    bytes). With `threads` > 1, the search pages come as the connector's full load fetches
+    them: the ids listed, the search cut into as many id ranges as it cuts
+    (`connectors.jira.slices`), paged that many at once."""
+    with gc_paused():
+        return fetch_pages_raw(base_url, keys, threads)
+
+
+def fetch_pages_raw(base_url: str, keys: str, threads: int) -> tuple[int, int]:
     session = new_session()
     scope = f"project in ({', '.join(keys.split(','))})"
     if threads > 1:
