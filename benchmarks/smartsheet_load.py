@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import tempfile
 import time
@@ -103,6 +104,11 @@ def load(pipeline: dlt.Pipeline, base_url: str, workspace: int, history: str) ->
     return time.perf_counter() - started
 
 
+def loads(averages: tuple[float, float, float]) -> str:
+    """The 1, 5 and 15 minute load averages: figures taken above the core count are noisy."""
+    return "/".join(f"{average:.1f}" for average in averages) + f" on {os.cpu_count()} cores"
+
+
 def by_kind(paths: list[str]) -> Counter[str]:
     kinds: Counter[str] = Counter()
     for path in paths:
@@ -136,10 +142,12 @@ def main() -> None:
         history = by_kind([path for path, _params in warmed])["history"]
         replay = [(path, params) for path, params in warmed if "/history" not in path]
         raw_seconds, size = raw_fetch(base_url, replay)
+        raw_load = os.getloadavg()
         ours.send("requests")
         ours.recv()
         pipeline = pipeline_in(Path(directory), "bench")
         full_seconds = load(pipeline, base_url, workspace, "off")
+        full_load = os.getloadavg()
         ours.send("requests")
         full = by_kind([path for path, _params in ours.recv()])
         ours.send("edit")
@@ -152,8 +160,14 @@ def main() -> None:
     rows = args.sheets * args.rows
     ratio = raw_seconds / full_seconds
     mib = size / 2**20
-    print(f"raw fetch of the full load's {len(replay)} pages: {raw_seconds:.1f} s, {mib:,.0f} MiB")
-    print(f"full dlt load into DuckDB: {full_seconds:.1f} s ({rows / full_seconds:,.0f} rows/s)")
+    print(
+        f"raw fetch of the full load's {len(replay)} pages (one at a time, as the load reads "
+        f"them): {raw_seconds:.1f} s, {mib:,.0f} MiB; load average after {loads(raw_load)}"
+    )
+    print(
+        f"full dlt load into DuckDB: {full_seconds:.1f} s ({rows / full_seconds:,.0f} rows/s); "
+        f"load average after {loads(full_load)}"
+    )
     per_sheet = sum(full.values()) / args.sheets
     print(f"   requests {sum(full.values())} = {dict(full)}, {per_sheet:.2f} per sheet")
     print(f"ratio raw / full: {ratio:.2f} (target >= {TARGET_RATIO})")

@@ -32,7 +32,8 @@ from connectors.spreadsheets.pseudonymise import mask_emails
 SCHEMA = ROWS.arrow_schema
 EMPTY: JsonDict = {}  # the cell of a column a row does not hold
 MISSING = object()  # no entry in `extra`
-VALUE, COLUMN_ID = methodcaller("get", "value"), methodcaller("get", "columnId")
+VALUE, DISPLAY = methodcaller("get", "value"), methodcaller("get", "displayValue")
+COLUMN_ID = methodcaller("get", "columnId")
 # Texts Arrow parses exactly as `parse_date` / `parse_timestamp` do; others are read in Python.
 DATE_TEXT = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
 TIMESTAMP_TEXT = (
@@ -73,7 +74,7 @@ class RowsTable:
         }
         for column_id, role in self.roles.items():
             if role == "status":  # as shown, and its RAG colour
-                values["status"] = [cell_text(cell) for cell in cells[column_id]]
+                values["status"] = shown(cells[column_id])
                 values["rag"] = self.read(role, cells[column_id])
             else:
                 values[ROW_COLUMNS.get(role, role)] = self.read(role, cells[column_id])
@@ -108,10 +109,16 @@ class RowsTable:
     def read(self, role: str, cells: list[JsonDict]) -> Any:
         """A mapped column's values: a list, or an Arrow array when Arrow parsed them."""
         kind = ROLE_KINDS[role]
+        if kind == "text":
+            return [t if t is None or "@" not in t else mask_emails(t) for t in shown(cells)]
+        values = list(map(VALUE, cells))
         if kind == "date":
-            parsed = dates(list(map(VALUE, cells)))
+            parsed = dates(values)
         elif kind in ("number", "percent"):
-            parsed = numbers(list(map(VALUE, cells)), percent=kind == "percent")
+            parsed = numbers(values, percent=kind == "percent")
+        elif kind == "rag" and set(map(type, values)) <= TEXTS:
+            colours = {value: READERS["rag"]({"value": value}, self.key) for value in set(values)}
+            parsed = [colours[value] for value in values]
         else:
             parsed = None
         if parsed is not None:
@@ -141,6 +148,15 @@ class RowsTable:
             MISSING if value is None else mask_emails(value) if isinstance(value, str) else value
             for value in map(VALUE, cells)
         ]
+
+
+def shown(cells: list[JsonDict]) -> list[str | None]:
+    """`cell_text` of every cell: its display value, else its value as text."""
+    values = list(map(VALUE, cells))
+    if not set(map(type, values)) <= TEXTS:
+        return [cell_text(cell) for cell in cells]
+    displays = list(map(DISPLAY, cells))
+    return [v if d is None else d for d, v in zip(displays, values, strict=True)]
 
 
 def milestones(count: int, values: dict[str, Any]) -> list[bool | None]:
