@@ -8,6 +8,11 @@ With a ``project_root`` the result is stored in GE's file context there and Data
 rebuilt for that suite and validation only (plus the index); the suite's results older than
 ``quality.validation_history_days`` are deleted with their pages. Without one nothing is written.
 GE contexts are built once per process and reused by every check.
+
+Data Docs are for people reading them later; the check's outcome is the summary. The Dagster
+checks therefore store and render them in one background thread (``docs_in_background``): a
+run goes on to the next check, dbt and the publish while they are written, and the process
+waits for them before it exits (``finish_data_docs`` waits on demand).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import contextlib
 import datetime
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +55,14 @@ DOCS_INDEX_LIMIT = 50
 suite): GE reads each listed result whenever it rebuilds the index, that is on every check, so
 an unbounded history would make every check slower. Older results stay in the store."""
 
+# GE's file context under the data docs folder this site writes (its default configuration).
+DOCS_INDEX = Path("gx", "uncommitted", "data_docs", DOCS_SITE, "index.html")
+
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
+# One thread: GE's file context and site builder are used by one writer at a time, in order.
+# Its thread is joined when the interpreter exits, so a run's Data Docs are complete by then.
+_DOCS_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-data-docs")
 
 
 @dataclass(frozen=True)
@@ -122,9 +135,12 @@ def validate_table(
     table_suite: TableSuite,
     project_root: Path | None = None,
     references: References | None = None,
+    *,
+    docs_in_background: bool = False,
 ) -> ValidationSummary:
     """Run ``table_suite`` on its table inside DuckDB; with ``project_root``, keep the result
-    and Data Docs there. References default to the warehouse's own tables."""
+    and Data Docs there, written before this returns or, with ``docs_in_background``, by the
+    Data Docs thread. References default to the warehouse's own tables."""
     table = f'"{table_suite.schema}"."{table_suite.table}"'
     with duckdb.connect(str(warehouse)) as con:
         # Opened first: the reference queries' own connections then share this open database.
@@ -152,7 +168,12 @@ def validate_table(
             },
         },
     )
-    return _summarise(suite, rows, result, project_root)
+    return _summarise(suite, rows, result, project_root, docs_in_background)
+
+
+def finish_data_docs() -> None:
+    """Wait until the Data Docs queued by background validations are written."""
+    _DOCS_WRITER.submit(lambda: None).result()
 
 
 def _require_columns(
@@ -224,10 +245,27 @@ def _summarise(
     rows: int,
     result: ExpectationSuiteValidationResult,
     project_root: Path | None,
+    docs_in_background: bool = False,
 ) -> ValidationSummary:
     failures = [_failure(r) for r in result.results if not r.success]
-    docs = _record(_workspace(project_root), suite, result) if project_root else None
+    docs = None
+    if project_root and docs_in_background:
+        _DOCS_WRITER.submit(_record_or_log, project_root, suite, result)
+        docs = project_root / DOCS_INDEX
+    elif project_root:
+        docs = _record(_workspace(project_root), suite, result)
     return ValidationSummary(suite.name, rows, len(result.results), failures, docs)
+
+
+def _record_or_log(
+    project_root: Path, suite: ExpectationSuite, result: ExpectationSuiteValidationResult
+) -> None:
+    """``_record`` in the Data Docs thread: a failure there is logged, the check's outcome
+    stands (it was decided from the result, not from its pages)."""
+    try:
+        _record(_workspace(project_root), suite, result)
+    except Exception:
+        logger.exception("Data Docs of %s not written under %s", suite.name, project_root)
 
 
 def _record(

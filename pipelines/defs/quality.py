@@ -5,7 +5,8 @@ in the run are skipped, and declarative automation waits for it to pass. ``warni
 and volume anomalies are WARN checks that never block, except a survey or register table that
 shrinks beyond the limit (``quality.volume_drop``, blocking by default). A table nothing has
 been delivered to yet passes and says so. Data Docs (HTML) are rebuilt beside the warehouse on
-every validation and linked from the check's metadata.
+every validation, in the background while the run goes on, and linked from the check's
+metadata.
 """
 
 from pathlib import Path
@@ -93,7 +94,8 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         from quality.validate import validate_table
 
         path = warehouse.database
-        return _suite_result(validate_table(path, suite, quality_project_root(path)), suite.schema)
+        summary = validate_table(path, suite, quality_project_root(path), docs_in_background=True)
+        return _suite_result(summary, suite.schema)
 
     return _suite_check
 

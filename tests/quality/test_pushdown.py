@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import great_expectations as gx
@@ -10,7 +11,7 @@ import pytest
 
 from quality.pushdown import Sql, rule_for
 from quality.tables import TABLE_SUITES
-from quality.validate import validate_table
+from quality.validate import _DOCS_WRITER, finish_data_docs, validate_table
 from tests.quality.static_references import StaticReferences
 
 SUITES = {suite.name: suite for suite in TABLE_SUITES}
@@ -67,6 +68,36 @@ def test_results_and_data_docs_are_stored_under_the_project_root(
     summary = validate_table(warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path / "gx")
     assert summary.docs_index is not None and summary.docs_index.is_relative_to(tmp_path)
     assert "marts.mart_value_delivery_rate" in summary.docs_index.read_text()
+
+
+def test_background_data_docs_are_written_where_the_summary_links(
+    write_table, delivery_rates, tmp_path: Path
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    suite = SUITES["marts.mart_value_delivery_rate"]
+    at_once = validate_table(warehouse, suite, tmp_path / "now")
+    later = validate_table(warehouse, suite, tmp_path / "later", docs_in_background=True)
+    finish_data_docs()
+    assert later.docs_index == tmp_path / "later" / at_once.docs_index.relative_to(tmp_path / "now")
+    assert "marts.mart_value_delivery_rate" in later.docs_index.read_text()
+
+
+def test_a_validation_does_not_wait_for_its_background_data_docs(
+    write_table, delivery_rates, tmp_path: Path
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    busy = threading.Event()
+    _DOCS_WRITER.submit(busy.wait, 60)  # the Data Docs thread is still on earlier pages
+    try:
+        summary = validate_table(
+            warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path, docs_in_background=True
+        )
+        assert summary.passed
+        assert not summary.docs_index.exists()
+    finally:
+        busy.set()
+    finish_data_docs()
+    assert summary.docs_index.exists()
 
 
 def test_a_missing_contracted_column_is_named(write_table) -> None:
