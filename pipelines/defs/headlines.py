@@ -78,11 +78,12 @@ class Headline:
 
 @dataclass(frozen=True)
 class BuiltModel:
-    """A model dbt built in this run: its relation, manifest node and row count."""
+    """A model dbt built in this run: its relation, manifest node and row count (None for a
+    view, which is not counted)."""
 
     relation: tuple[str, str]
     node: Mapping[str, Any]
-    rows: int
+    rows: int | None
 
     @property
     def headlines(self) -> list[Headline]:
@@ -190,7 +191,7 @@ def _headline_metadata(
 def built_model_metadata(
     context: dg.AssetExecutionContext, warehouse: Warehouse, models: Mapping[str, BuiltModel]
 ) -> dict[str, dict[str, Any]]:
-    """Per built model: row count, column types and, for a KPI mart, its headlines.
+    """Per built model: column types, a table's row count and, for a KPI mart, its headlines.
 
     Read only once dbt has exited: its process holds the warehouse's write lock while it runs.
     """
@@ -206,7 +207,7 @@ def built_model_metadata(
         values, error = {}, str(failure).splitlines()[0]
     return {
         name: {
-            ROW_COUNT_KEY: model.rows,
+            **({ROW_COUNT_KEY: model.rows} if model.rows is not None else {}),
             **({COLUMN_SCHEMA_KEY: schemas[name]} if name in schemas else {}),
             **_headline_metadata(model, values.get(name), error),
         }

@@ -76,26 +76,31 @@ def _built_models(
     manifest: Mapping[str, Any],
     events: list[Any],
 ) -> dict[str, BuiltModel]:
-    """The models this run built, by output name, with their row counts in one query.
+    """The models this run built, by output name, with the row counts of the tables among
+    them in one query.
 
     Counted here rather than with dagster-dbt's ``fetch_row_counts``, whose in-process dbt
     adapter keeps a DuckDB connection open with another configuration than ours, and only
-    once dbt has exited: its process holds the warehouse's write lock while it runs.
+    once dbt has exited: its process holds the warehouse's write lock while it runs. Views are
+    not counted: counting one runs its query (the status transitions over the whole
+    changelog), seconds of every run for a figure nobody reads from a view.
     """
     outputs = [event for event in events if isinstance(event, dg.Output)]
-    relations = {
-        event.output_name: tuple(context.asset_key_for_output(event.output_name).path[-2:])
-        for event in outputs
+    nodes = {
+        event.output_name: manifest["nodes"][event.metadata["unique_id"].value] for event in outputs
     }
-    counts = warehouse.row_counts(relations)
+    relations = {name: tuple(context.asset_key_for_output(name).path[-2:]) for name in nodes}
+    counts = warehouse.row_counts(
+        {name: relations[name] for name, node in nodes.items() if not _is_view(node)}
+    )
     return {
-        event.output_name: BuiltModel(
-            relation=relations[event.output_name],
-            node=manifest["nodes"][event.metadata["unique_id"].value],
-            rows=counts[event.output_name],
-        )
-        for event in outputs
+        name: BuiltModel(relation=relations[name], node=node, rows=counts.get(name))
+        for name, node in nodes.items()
     }
+
+
+def _is_view(node: Mapping[str, Any]) -> bool:
+    return node.get("config", {}).get("materialized") == "view"
 
 
 def _with_metadata(event: Any, metadata: Mapping[str, Mapping[str, Any]]) -> Any:
@@ -146,7 +151,8 @@ def pmo_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
     """Build the dbt models and run their tests (reported as asset checks); each model's
-    materialisation carries its row count, column types and, for a KPI mart, its headlines."""
+    materialisation carries its column types, a table's its row count and, for a KPI mart,
+    its headlines."""
     invocation = dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
     events = list(invocation.stream())
     _keep_partial_parse(invocation.target_path)

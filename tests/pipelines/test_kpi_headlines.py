@@ -205,3 +205,34 @@ def test_a_malformed_declaration_names_the_mart() -> None:
     node = {"name": "mart_example", "meta": {"headlines": [{"name": "Bad Name", "sql": "1"}]}}
     with pytest.raises(ValueError, match="mart_example"):
         declared_headlines(node)
+
+
+def built_models_metadata(pipeline_run) -> dict[str, dict[str, Any]]:
+    """Model name -> metadata of its materialisation in the end-to-end run's second run."""
+    records = pipeline_run.instance.get_records_for_run(
+        pipeline_run.second.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=10_000
+    ).records
+    return {
+        record.asset_key.path[-1]: record.event_log_entry.asset_materialization.metadata
+        for record in records
+    }
+
+
+def models_materialised_as(materialized: str) -> list[str]:
+    nodes = manifest_nodes()
+    return [node["name"] for node in nodes if node["config"]["materialized"] == materialized]
+
+
+def test_a_built_tables_materialisation_carries_its_row_count(pipeline_run) -> None:
+    built = built_models_metadata(pipeline_run)
+    tables = [name for name in models_materialised_as("table") if name in built]
+    assert tables
+    assert all("dagster/row_count" in built[name] for name in tables)
+
+
+def test_a_built_view_is_not_counted(pipeline_run) -> None:
+    """Counting a view runs its query over the whole history, in every run."""
+    built = built_models_metadata(pipeline_run)
+    views = [name for name in models_materialised_as("view") if name in built]
+    assert views
+    assert not any("dagster/row_count" in built[name] for name in views)
