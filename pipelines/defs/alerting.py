@@ -4,6 +4,7 @@ Alerts go to ``PMO_ALERT_WEBHOOK_URL`` when set, else to the log (``pipelines/al
 """
 
 import json
+from datetime import UTC, datetime
 
 import dagster as dg
 from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
@@ -12,6 +13,11 @@ from pipelines.alerts import send_alert
 
 RECORDS_PER_PAGE = 500
 MAX_LINES_PER_ALERT = 50
+FINISHED = [
+    dg.DagsterRunStatus.SUCCESS,
+    dg.DagsterRunStatus.FAILURE,
+    dg.DagsterRunStatus.CANCELED,
+]
 
 
 @dg.run_failure_sensor(
@@ -64,6 +70,30 @@ def _new_records(
         after = page[-1].storage_id
 
 
+def _check_evaluations_of_runs_finished_after(
+    context: dg.SensorEvaluationContext, after: float | None
+) -> tuple[list[dg.AssetCheckEvaluation], float | None]:
+    """The check evaluations of every run that finished since the cursor (a run's last update
+    time), and the new cursor. Read run by run: run-sharded SQLite storage, the default
+    instance's, answers no cross-run cursor query for check events."""
+    runs = context.instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=FINISHED,
+            updated_after=datetime.fromtimestamp(after, tz=UTC) if after is not None else None,
+        ),
+        order_by="update_timestamp",
+        ascending=True,
+    )
+    evaluations = [
+        entry.dagster_event.event_specific_data
+        for run in runs
+        for entry in context.instance.all_logs(
+            run.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+    ]
+    return evaluations, runs[-1].update_timestamp.timestamp() if runs else after
+
+
 def _alert_text(lines: list[str]) -> str:
     """The failures, the first ``MAX_LINES_PER_ALERT`` of them spelled out."""
     shown = lines[:MAX_LINES_PER_ALERT]
@@ -80,15 +110,13 @@ def _alert_text(lines: list[str]) -> str:
 )
 def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     cursor = json.loads(context.cursor) if context.cursor else {}
-    checks = _new_records(context, dg.DagsterEventType.ASSET_CHECK_EVALUATION, cursor.get("checks"))
+    checks, checks_cursor = _check_evaluations_of_runs_finished_after(
+        context, cursor.get("runs_finished_after")
+    )
     freshness = _new_records(
         context, dg.DagsterEventType.FRESHNESS_STATE_CHANGE, cursor.get("freshness")
     )
-    lines = [
-        failed_check_message(data)
-        for data in (r.event_log_entry.dagster_event.event_specific_data for r in checks)
-        if not data.passed
-    ] + [
+    lines = [failed_check_message(data) for data in checks if not data.passed] + [
         missed_freshness_message(data)
         for data in (r.event_log_entry.dagster_event.event_specific_data for r in freshness)
         if data.new_state == FreshnessState.FAIL
@@ -96,7 +124,7 @@ def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason
     context.update_cursor(
         json.dumps(
             {
-                "checks": checks[-1].storage_id if checks else cursor.get("checks"),
+                "runs_finished_after": checks_cursor,
                 "freshness": freshness[-1].storage_id if freshness else cursor.get("freshness"),
             }
         )

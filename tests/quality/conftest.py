@@ -74,7 +74,10 @@ def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Ite
             issue = next(iter(sandbox.site.issues.values()))
             issue.updated = issue.created - timedelta(days=3)
             write_bad_survey(sandbox.landing_dir)
-            instance = dg.DagsterInstance.ephemeral()
+            # Run-sharded SQLite storage, as a deployment's instance has: alert queries that
+            # only the ephemeral instance's single event table answers must fail here.
+            (root / "dagster_home").mkdir()
+            instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
             result = run_pipeline(instance)
             yield CorruptedRun(warehouse, instance, result, issue.key)
 

@@ -79,12 +79,11 @@ def test_alerts_already_sent_are_not_sent_again(corrupted_run, alert_inbox) -> N
     assert len(alert_inbox) == 1
 
 
-def test_one_tick_alerts_on_every_failed_check_however_many_pages_they_span(
-    corrupted_run, alert_inbox, monkeypatch: pytest.MonkeyPatch
+def test_one_tick_alerts_on_every_failed_check_of_the_finished_runs(
+    corrupted_run, alert_inbox
 ) -> None:
     from pipelines.defs import alerting
 
-    monkeypatch.setattr(alerting, "RECORDS_PER_PAGE", 2)
     failed = [e for e in corrupted_run.result.get_asset_check_evaluations() if not e.passed]
     alerting.alert_on_failed_checks(dg.build_sensor_context(instance=corrupted_run.instance))
     (posted,) = alert_inbox
