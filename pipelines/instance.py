@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster"
 INSTANCE_SETTINGS = DEFAULT_DAGSTER_HOME / "dagster.yaml"
 QUEUED_RUN_COORDINATOR = "QueuedRunCoordinator"
+SEPARATE_STORAGE_SECTIONS = {"run_storage", "event_log_storage", "schedule_storage"}
 
 
 class InstanceSettingsError(RuntimeError):
@@ -51,6 +52,9 @@ def write_missing_settings(home: Path) -> list[str]:
         return []
     present = _sections(target)
     missing = {k: v for k, v in _sections(INSTANCE_SETTINGS).items() if k not in present}
+    if present.keys() & SEPARATE_STORAGE_SECTIONS:
+        # The deployment names its storages one by one; Dagster refuses `storage` beside them.
+        missing.pop("storage", None)
     if missing:
         with target.open("a") as file:
             file.write("\n# Added by pmo: settings the pipeline relies on.\n")

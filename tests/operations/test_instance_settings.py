@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from pipelines.instance import write_missing_settings
 from pipelines.settings import DUCKDB_POOL
 
 POOL_JOB = Path(__file__).with_name("pool_job.py")
@@ -73,6 +74,23 @@ def test_settings_missing_from_an_existing_file_are_added(deployment, tmp_path: 
     assert settings["run_coordinator"]["class"] == "QueuedRunCoordinator"
     assert (home / "dagster.yaml").read_text().startswith("# ours\ntelemetry:")
     assert "concurrency" in result.stderr.splitlines()[0]
+
+
+def test_a_deployment_naming_its_storages_one_by_one_gets_no_storage_section(
+    tmp_path: Path,
+) -> None:
+    """Dagster refuses ``storage`` beside ``run_storage``/``event_log_storage``/
+    ``schedule_storage``: appending it would break a working deployment."""
+    storages = {
+        name: {"module": "dagster_postgres", "class": "Postgres", "config": {}}
+        for name in ("run_storage", "event_log_storage", "schedule_storage")
+    }
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(storages))
+    added = write_missing_settings(tmp_path)
+    settings = yaml.safe_load((tmp_path / "dagster.yaml").read_text())
+    assert "storage" not in settings
+    assert "concurrency" in added
+    assert settings["run_storage"] == storages["run_storage"]
 
 
 def test_a_conflicting_pool_limit_is_refused_in_one_line(deployment, tmp_path: Path) -> None:
