@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest.mock import patch
 
 import dagster as dg
 import pytest
@@ -34,6 +35,13 @@ class TimedRun:
 
     def seconds_until(self, text: str) -> float:
         return next(at for at, line in self.stderr_lines if text in line)
+
+
+def open_instance(home: Path) -> dg.DagsterInstance:
+    """The Dagster instance in ``home``, with ``DAGSTER_HOME`` set to it while it opens: the
+    instance settings name their storage folder by that variable, as `pmo` commands set it."""
+    with patch.dict(os.environ, {"DAGSTER_HOME": str(home)}):
+        return dg.DagsterInstance.from_config(str(home))
 
 
 @dataclass
@@ -63,7 +71,7 @@ class Deployment:
     def instance(self) -> dg.DagsterInstance:
         """The deployment's Dagster instance, as the commands open it."""
         self.dagster_home.mkdir(parents=True, exist_ok=True)
-        return dg.DagsterInstance.from_config(str(self.dagster_home))
+        return open_instance(self.dagster_home)
 
     def start(self, *args: str, **overrides: str) -> subprocess.Popen[str]:
         """``pmo <args>`` in the background (its output in pipes)."""

@@ -14,13 +14,15 @@ import yaml
 from pipelines.instance import write_missing_settings
 from pipelines.settings import DUCKDB_POOL
 
+from .conftest import open_instance
+
 POOL_JOB = Path(__file__).with_name("pool_job.py")
 NO_SOURCES = {"SOURCES__JIRA__BASE_URL": "", "SOURCES__SPREADSHEETS__LANDING_URL": ""}
 
 
 def pool_step_intervals(home: Path) -> list[tuple[str, float, float]]:
     """(run, start, end) of every step the runs recorded in ``home``."""
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with open_instance(home) as instance:
         intervals = []
         for run in instance.get_runs():
             starts, ends = {}, {}
@@ -38,7 +40,7 @@ def pool_step_intervals(home: Path) -> list[tuple[str, float, float]]:
 
 def wait_for_a_claimed_slot(home: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with open_instance(home) as instance:
         while not instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).claimed_slots:
             assert time.monotonic() < deadline, "the first run never claimed a warehouse slot"
             time.sleep(0.05)
