@@ -14,14 +14,14 @@ GONE_WITHIN_SECONDS = 5
 # with multiprocessing's resource tracker) and a plain child process, as dbt is.
 COMMAND = """
 import subprocess, sys, time
-from connectors.jira.page_worker import page_builder
+from connectors.jira.page_worker import page_reader
 from pipelines.lifetime import descendants_die_with_this_process
 
 if __name__ == "__main__":
     descendants_die_with_this_process()
-    with page_builder(in_worker=True) as build:
+    with page_reader(in_worker=True, roles=None) as reader:
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
-        build(b'{"issues": []}', [], {}).result(timeout=60)
+        reader.pool.submit(abs, -1).result(timeout=60)
         print("ready", flush=True)
         time.sleep(120)
 """
