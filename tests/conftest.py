@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -17,6 +18,23 @@ from warehouse.settings import WAREHOUSE_PATH_ENV
 
 RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets", "raw_smartsheet")
 TESTS_DIR = Path(__file__).parent
+
+
+def _default_warehouse_outside_the_repository() -> None:
+    """Point the default warehouse at a temporary folder for the whole test process.
+
+    Importing the definitions at collection creates dlt's working folders beside the default
+    warehouse; without this, every test run wrote them into the repository's ``warehouse/``.
+    Tests that need a warehouse set their own path; this only moves the fallback.
+    """
+    if os.environ.get(WAREHOUSE_PATH_ENV):
+        return
+    folder = tempfile.mkdtemp(prefix="pmo-tests-warehouse-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ[WAREHOUSE_PATH_ENV] = str(Path(folder) / "pmo.duckdb")
+
+
+_default_warehouse_outside_the_repository()
 
 
 @dataclass(frozen=True)
