@@ -10,7 +10,6 @@ projects as (
 
 select
     projects.project_key,
-    projects.jira_project_key,
     items.*
 from items
 inner join projects

@@ -1,6 +1,7 @@
 -- One project as one portfolio source knows it (Smartsheet plan sheets or the register),
--- mapped to its Jira project: the seed portfolio_project_map first, else the same key when
--- Jira has that project; unmapped projects stay, flagged.
+-- keyed by the seed portfolio_project_map (its Jira key when the seed lists one, else the
+-- source's id). Jira itself is not read here: whether Jira has a project of the same key is
+-- int_portfolio__jira_mapping's question, so a Jira load does not rebuild the plan chain.
 with items as (
     select * from {{ ref('int_portfolio__plan_items') }}
 ),
@@ -20,10 +21,6 @@ register as (
 
 project_map as (
     select * from {{ ref('portfolio_project_map') }}
-),
-
-jira_projects as (
-    select * from {{ ref('stg_jira__projects') }}
 ),
 
 rag_labels as (
@@ -102,29 +99,22 @@ projects as (
 mapped as (
     select
         projects.*,
-        project_map.source_project_id is not null as is_in_map,
-        nullif(trim(project_map.jira_project_key), '') as mapped_key,
-        jira_projects.project_key as same_key
+        project_map.source_project_id is not null as is_in_project_map,
+        nullif(trim(project_map.jira_project_key), '') as mapped_jira_project_key
     from projects
     left join project_map
         on projects.source_system = project_map.source_system
         and projects.source_project_id = project_map.source_project_id
-    left join jira_projects on projects.source_project_id = jira_projects.project_key
 )
 
 select
     source_system,
     source_project_id,
-    case when is_in_map then mapped_key else same_key end as jira_project_key,
-    case
-        when is_in_map and mapped_key is not null then 'seed'
-        when is_in_map then 'seed: no Jira project'
-        when same_key is not null then 'same key'
-        else 'unmapped'
-    end as jira_mapping,
-    -- The portfolio's key for the project: its Jira key when mapped, else the source's id.
-    coalesce(case when is_in_map then mapped_key else same_key end, source_project_id)
-        as project_key,
+    is_in_project_map,
+    mapped_jira_project_key,
+    -- The portfolio's key for the project: the Jira key the seed maps it to, else the source's
+    -- id (which is the Jira key when Jira has a project of that key).
+    coalesce(mapped_jira_project_key, source_project_id) as project_key,
     project_name,
     start_date,
     baseline_start,

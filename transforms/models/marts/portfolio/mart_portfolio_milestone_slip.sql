@@ -26,7 +26,6 @@ changes as (
 
 select
     milestones.project_key,
-    milestones.jira_project_key,
     milestones.source_system,
     milestones.plan_item_id,
     milestones.item_name as milestone_name,

@@ -62,7 +62,6 @@ resolved as (
 
 select
     milestones.project_key,
-    milestones.jira_project_key,
     milestones.plan_item_id,
     milestones.item_name as milestone_name,
     resolved.changed_at,

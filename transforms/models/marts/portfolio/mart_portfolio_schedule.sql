@@ -6,6 +6,10 @@ with projects as (
     select * from {{ ref('int_portfolio__projects') }}
 ),
 
+jira_mapping as (
+    select * from {{ ref('int_portfolio__jira_mapping') }}
+),
+
 items as (
     select
         items.*,
@@ -130,9 +134,9 @@ select
     projects.source_project_id,
     projects.other_sources,
     projects.conflicting_fields,
-    projects.jira_project_key,
-    projects.jira_mapping,
-    projects.is_mapped_to_jira,
+    jira_mapping.jira_project_key,
+    jira_mapping.jira_mapping,
+    jira_mapping.is_mapped_to_jira,
     projects.rag,
     projects.baseline_start,
     projects.baseline_finish,
@@ -170,4 +174,5 @@ left join progress on projects.project_key = progress.project_key
 left join time_held on projects.project_key = time_held.project_key
 left join unknown_labels on projects.project_key = unknown_labels.project_key
 left join status_tracked on projects.project_key = status_tracked.project_key
-left join delivery on projects.jira_project_key = delivery.project_key
+left join jira_mapping on projects.project_key = jira_mapping.project_key
+left join delivery on jira_mapping.jira_project_key = delivery.project_key
