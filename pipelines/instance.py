@@ -10,6 +10,8 @@ to run where they conflict.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +33,22 @@ class InstanceSettingsError(RuntimeError):
     """``$DAGSTER_HOME/dagster.yaml`` contradicts a setting the pipeline relies on."""
 
 
-def export_dagster_home() -> Path:
-    """Use ``DAGSTER_HOME`` when set, else the repository's ``.dagster`` folder."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
+@contextmanager
+def dagster_home() -> Iterator[Path]:
+    """``DAGSTER_HOME`` when set, else the repository's ``.dagster`` folder, exported for the
+    block only: the instance settings name their storage folder by it while the instance is
+    open, and a caller in the same process (a test, a notebook) gets its own value back."""
+    previous = os.environ.get("DAGSTER_HOME")
+    home = Path(previous or DEFAULT_DAGSTER_HOME)
     home.mkdir(parents=True, exist_ok=True)
-    return home
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        if previous is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = previous
 
 
 def _sections(path: Path) -> dict[str, Any]:

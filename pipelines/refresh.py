@@ -16,7 +16,7 @@ import dagster as dg
 from dagster._core.utils import make_new_run_id
 from dagster._utils.interrupts import check_captured_interrupt
 
-from pipelines.instance import check_instance_settings, export_dagster_home, write_missing_settings
+from pipelines.instance import check_instance_settings, dagster_home, write_missing_settings
 from pipelines.lifetime import descendants_die_with_this_process
 from pipelines.preflight import require_settings
 from pipelines.runs import Process, pool_holders, recover_abandoned_runs, short
@@ -62,10 +62,9 @@ def refresh(verbose: bool = False) -> RefreshOutcome:
     from pipelines.defs.resources import DBT_PROJECT, INTERPRETER_DBT, Warehouse
 
     warehouse = Warehouse.configured()
-    home = export_dagster_home()
-    log_file = home / "logs" / "last_refresh.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with _terminal() as tell, _instance_in(home, tell) as instance:
+    with dagster_home() as home, _terminal() as tell, _instance_in(home, tell) as instance:
+        log_file = home / "logs" / "last_refresh.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
         require_settings()
         descendants_die_with_this_process()
         if prepare_if_stale(DBT_PROJECT, INTERPRETER_DBT):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 import yaml
 
-from pipelines.instance import write_missing_settings
+from pipelines.instance import DEFAULT_DAGSTER_HOME, dagster_home, write_missing_settings
 from pipelines.settings import DUCKDB_POOL
 
 from .conftest import open_instance
@@ -107,3 +109,22 @@ def test_a_conflicting_pool_limit_is_refused_in_one_line(deployment, tmp_path: P
     assert DUCKDB_POOL in refused
     line = refused
     assert "default_limit: 1" in line
+
+
+def test_the_default_dagster_home_is_exported_only_while_a_command_uses_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with dagster_home() as home:
+        assert home == DEFAULT_DAGSTER_HOME
+        assert os.environ["DAGSTER_HOME"] == str(DEFAULT_DAGSTER_HOME)
+    assert "DAGSTER_HOME" not in os.environ
+
+
+def test_a_callers_dagster_home_is_used_and_left_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    with dagster_home() as home:
+        assert home == tmp_path / "home" and home.is_dir()
+    assert os.environ["DAGSTER_HOME"] == str(tmp_path / "home")
