@@ -12,7 +12,7 @@ GE contexts are built once per process and reused by every check.
 Data Docs are for people reading them later; the check's outcome is the summary. The Dagster
 checks therefore store and render them in one background thread (``docs_in_background``): a
 run goes on to the next check, dbt and the publish while they are written, and the process
-waits for them before it exits (``finish_data_docs`` waits on demand).
+waits for them before it exits.
 """
 
 from __future__ import annotations
@@ -54,9 +54,6 @@ DOCS_INDEX_LIMIT = 50
 """Validation results the Data Docs index lists, newest first (about three runs of every
 suite): GE reads each listed result whenever it rebuilds the index, that is on every check, so
 an unbounded history would make every check slower. Older results stay in the store."""
-
-# GE's file context under the data docs folder this site writes (its default configuration).
-DOCS_INDEX = Path("gx", "uncommitted", "data_docs", DOCS_SITE, "index.html")
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
@@ -171,11 +168,6 @@ def validate_table(
     return _summarise(suite, rows, result, project_root, docs_in_background)
 
 
-def finish_data_docs() -> None:
-    """Wait until the Data Docs queued by background validations are written."""
-    _DOCS_WRITER.submit(lambda: None).result()
-
-
 def _require_columns(
     con: duckdb.DuckDBPyConnection, table_suite: TableSuite, suite: ExpectationSuite
 ) -> None:
@@ -250,8 +242,9 @@ def _summarise(
     failures = [_failure(r) for r in result.results if not r.success]
     docs = None
     if project_root and docs_in_background:
+        # Opened here, before the thread uses it: the link is the site's own index URL.
+        docs = _docs_index(_workspace(project_root))
         _DOCS_WRITER.submit(_record_or_log, project_root, suite, result)
-        docs = project_root / DOCS_INDEX
     elif project_root:
         docs = _record(_workspace(project_root), suite, result)
     return ValidationSummary(suite.name, rows, len(result.results), failures, docs)
@@ -284,6 +277,11 @@ def _record(
     for section in workspace.site.site_section_builders.values():
         section.build(resource_identifiers=[key, suite_id])
     workspace.site.site_index_builder.build()
+    return _docs_index(workspace)
+
+
+def _docs_index(workspace: _DocsWorkspace) -> Path:
+    """The Data Docs index page, where the site builder writes it (written or not yet)."""
     return Path(workspace.site.get_resource_url(only_if_exists=False).removeprefix("file://"))
 
 

@@ -11,11 +11,16 @@ import pytest
 
 from quality.pushdown import Sql, rule_for
 from quality.tables import TABLE_SUITES
-from quality.validate import _DOCS_WRITER, finish_data_docs, validate_table
+from quality.validate import _DOCS_WRITER, validate_table
 from tests.quality.static_references import StaticReferences
 
 SUITES = {suite.name: suite for suite in TABLE_SUITES}
 NO_REFERENCES = StaticReferences({})
+
+
+def wait_for_data_docs() -> None:
+    """Return once the Data Docs thread has written the pages queued before this call."""
+    _DOCS_WRITER.submit(lambda: None).result()
 
 
 @pytest.fixture
@@ -77,7 +82,7 @@ def test_background_data_docs_are_written_where_the_summary_links(
     suite = SUITES["marts.mart_value_delivery_rate"]
     at_once = validate_table(warehouse, suite, tmp_path / "now")
     later = validate_table(warehouse, suite, tmp_path / "later", docs_in_background=True)
-    finish_data_docs()
+    wait_for_data_docs()
     assert later.docs_index == tmp_path / "later" / at_once.docs_index.relative_to(tmp_path / "now")
     assert "marts.mart_value_delivery_rate" in later.docs_index.read_text()
 
@@ -96,7 +101,7 @@ def test_a_validation_does_not_wait_for_its_background_data_docs(
         assert not summary.docs_index.exists()
     finally:
         busy.set()
-    finish_data_docs()
+    wait_for_data_docs()
     assert summary.docs_index.exists()
 
 
