@@ -30,9 +30,10 @@ from connectors.smartsheet.column_map import (
     read_cell,
     to_number,
 )
-from connectors.smartsheet.row_tables import RowsTable
+from connectors.smartsheet.row_tables import RowsTable, with_project
 from connectors.smartsheet.settings import (
     DEFAULT_BACKOFF_FACTOR,
+    DEFAULT_BUILD_IN_WORKER_FROM,
     DEFAULT_CELL_HISTORY,
     DEFAULT_COLUMN_MAPS,
     DEFAULT_MAX_ATTEMPTS,
@@ -82,10 +83,16 @@ class SmartsheetScope:
         return column_maps(self.settings.column_maps)
 
     def rows_table(self, change: SheetChange) -> pa.Table:
-        """The changed rows as a `rows` table, built once for the tables that need them."""
+        """The changed rows as a `rows` table, built once for the tables that need them (or
+        by a worker, less the project id the sheet's summary may give)."""
         if change.table is None:
-            reader = RowsTable(change.sheet, change.roles, self.key)
-            change.table = reader.table(change.rows, sheet_project(change, self.key))
+            project = sheet_project(change, self.key)
+            if change.built is None:
+                change.table = RowsTable(change.sheet, change.roles, self.key).table(
+                    change.rows, project
+                )
+            else:
+                change.table, change.built = with_project(change.built, project), None
         return change.table
 
     def wants_history(self, is_milestone: bool | None) -> bool:
@@ -110,6 +117,7 @@ def smartsheet_source(
     backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
     request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    build_in_worker_from: int = DEFAULT_BUILD_IN_WORKER_FROM,
     only_sheets: Sequence[int] = (),
 ) -> Sequence[DltResource]:
     """Sheets in scope (workspaces, folders, listed ids, or every sheet the token sees), their
@@ -117,7 +125,9 @@ def smartsheet_source(
     date and status cells (`cell_history`: `milestones` rows, `all` rows or `off`).
 
     Incremental: only sheets modified since the last run are read, only their changed rows;
-    deleted rows and sheets are tombstoned (`is_deleted`). `only_sheets` (not a setting: the
+    deleted rows and sheets are tombstoned (`is_deleted`). A full load of at least
+    `build_in_worker_from` sheets parses them and builds their rows in worker processes
+    (see `sheet_worker`). `only_sheets` (not a setting: the
     sheets a webhook callback named) reads just those sheets' changes, nothing else (see
     `SheetSync`).
     """

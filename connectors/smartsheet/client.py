@@ -80,6 +80,11 @@ class SmartsheetClient:
     def get(self, path: str, missing_ok: bool = False, **params: Any) -> Any:
         """The JSON of `GET path`; with `missing_ok`, None when Smartsheet answers 404
         (a sheet deleted since it was listed)."""
+        content = self.content(path, missing_ok, **params)
+        return None if content is None else json.loadb(content)
+
+    def content(self, path: str, missing_ok: bool = False, **params: Any) -> bytes | None:
+        """The body of `GET path`, unparsed (see `get`)."""
         self.rate_limit.acquire()
         try:
             response = self.session.get(self.base_url + path, params=params or None)
@@ -94,7 +99,7 @@ class SmartsheetClient:
             return None
         if response.status_code != 200:
             raise SmartsheetError(self.explain(path, response))
-        return json.loadb(response.content)
+        return response.content
 
     def pages(self, path: str, **params: Any) -> Iterator[list[JsonDict]]:
         """The `data` of every page of an IndexResult, by `page` number up to `totalPages`."""

@@ -62,6 +62,11 @@ class RowsTable:
 
     def table(self, rows: Sequence[JsonDict], project: str | None) -> pa.Table:
         """The rows; a row without its own `project_id` gets the sheet's `project`."""
+        return with_project(self.own_table(rows), project)
+
+    def own_table(self, rows: Sequence[JsonDict]) -> pa.Table:
+        """The rows, `project_id` only where a column maps it (a worker builds this before
+        the sheet's summary, which may name the sheet's project, is read)."""
         cells = self.cells(rows)
         values: dict[str, Any] = {
             "row_id": [row["id"] for row in rows],
@@ -79,8 +84,6 @@ class RowsTable:
             else:
                 values[ROW_COLUMNS.get(role, role)] = self.read(role, cells[column_id])
         values["is_milestone"] = milestones(len(rows), values)
-        own = values.get("project_id") or [None] * len(rows)
-        values["project_id"] = [value or project for value in own]
         values["extra"] = self.extra(len(rows), cells)
         arrays = [column(values.get(field.name), field.type, len(rows)) for field in SCHEMA]
         return pa.Table.from_arrays(arrays, schema=SCHEMA)
@@ -148,6 +151,16 @@ class RowsTable:
             MISSING if value is None else mask_emails(value) if isinstance(value, str) else value
             for value in map(VALUE, cells)
         ]
+
+
+def with_project(table: pa.Table, project: str | None) -> pa.Table:
+    """The rows, those without their own project id (none, or empty) given the sheet's
+    `project`."""
+    own = table["project_id"]
+    lacking = pc.or_kleene(pc.is_null(own), pc.equal(own, ""))
+    given = pc.if_else(lacking, pa.scalar(project, pa.string()), own)
+    index = table.schema.get_field_index("project_id")
+    return table.set_column(index, table.schema.field(index), given)
 
 
 def shown(cells: list[JsonDict]) -> list[str | None]:

@@ -23,6 +23,8 @@ DEFAULT_BACKOFF_FACTOR = 1.0
 DEFAULT_MAX_RETRY_DELAY = 120.0
 REQUEST_TIMEOUT_SECONDS = 60.0
 DEFAULT_COLUMN_MAPS = "project_online,gantt"
+# A full load of this many sheets reads them in worker processes (see `sheet_worker`).
+DEFAULT_BUILD_IN_WORKER_FROM = 50
 CELL_HISTORY_MODES = ("off", "milestones", "all")
 DEFAULT_CELL_HISTORY = "milestones"
 # Settings that name the account or what to read in it: giving any makes Smartsheet a source.
@@ -55,6 +57,7 @@ class SmartsheetSettings(BaseConfiguration):
     backoff_factor: float = DEFAULT_BACKOFF_FACTOR
     max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY
     request_timeout: float = REQUEST_TIMEOUT_SECONDS
+    build_in_worker_from: int = DEFAULT_BUILD_IN_WORKER_FROM
 
     @classmethod
     def from_config(cls) -> SmartsheetSettings:

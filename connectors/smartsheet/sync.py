@@ -17,7 +17,8 @@ ordinary pass: only the listing says whether it is in scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,8 +28,11 @@ import pyarrow as pa
 from connectors.smartsheet.client import TIMESTAMP_FORMAT, JsonDict, SmartsheetClient
 from connectors.smartsheet.column_map import ColumnMap, map_for
 from connectors.smartsheet.settings import SmartsheetSettings
+from connectors.smartsheet.sheet_worker import ParsedSheet, SheetRead, SheetReader, sheet_reader
 
 SHEET_PARAMS = {"include": "objectValue", "level": 2}
+# Sheets fetched while workers read the previous ones: enough to keep both busy.
+READ_AHEAD = 4
 
 
 @dataclass
@@ -45,6 +49,7 @@ class SheetChange:
     roles: dict[int, str] = field(default_factory=dict)
     workspace_name: str | None = None
     table: pa.Table | None = None  # the `rows` table of `rows`, built once for all tables
+    built: pa.Table | None = None  # or the rows' table a worker built (`sheet_worker`)
     last: bool = False  # the run's last change: batched tables are handed over
 
     @property
@@ -79,10 +84,14 @@ class SheetSync:
             return
         scope, changed = self.scope_and_changes()
         started = self.client.first_answer_at or self.state.get("listed_at")
-        for sheet_id in sorted(changed):
-            change = self.read(sheet_id, started)
-            if change is not None:
-                yield change
+        in_worker = self.full_load and len(changed) >= self.settings.build_in_worker_from
+        key = str(self.settings.pseudonymisation_key)
+        with sheet_reader(in_worker, self.maps, key) as reader:
+            answers = (self.fetch(sheet_id, reader) for sheet_id in sorted(changed))
+            for sheet_id, answer in ahead(answers, READ_AHEAD if reader else 0):
+                change = self.change(sheet_id, answer, started)
+                if change is not None:
+                    yield change
         for sheet_id in sorted(int(i) for i in self.known if int(i) not in scope):
             yield self.forget(sheet_id)
         self.state["listed_at"] = started
@@ -129,25 +138,45 @@ class SheetSync:
     def read(self, sheet_id: int, started: str | None) -> SheetChange | None:
         """The sheet's changes since it was last read; None when it did not change. `started`:
         when this run began reading (None: a second before the first answer's `Date`)."""
+        return self.change(sheet_id, self.fetch(sheet_id, None)[1], started)
+
+    def fetch(
+        self, sheet_id: int, reader: SheetReader | None
+    ) -> tuple[int, ParsedSheet | SheetRead]:
+        """The sheet's answer since it was last read, parsed here or (`reader`) handed to a
+        worker process as it arrives."""
         known = self.known.get(str(sheet_id))
         params = dict(SHEET_PARAMS)
         if known:
             params |= {"ifVersionAfter": known["version"], "rowsModifiedSince": known["since"]}
-        sheet = self.client.get(f"/sheets/{sheet_id}", missing_ok=True, **params)
+        path = f"/sheets/{sheet_id}"
+        if reader is None:
+            return sheet_id, ParsedSheet(self.client.get(path, missing_ok=True, **params))
+        content = self.client.content(path, missing_ok=True, **params)
+        return sheet_id, ParsedSheet(None) if content is None else reader.submit(content)
+
+    def change(
+        self, sheet_id: int, answer: ParsedSheet | SheetRead, started: str | None
+    ) -> SheetChange | None:
+        """The change a sheet's answer makes (see `read`)."""
+        known = self.known.get(str(sheet_id))
+        sheet, built = answer.read()
         if sheet is None:
             return self.forget(sheet_id)
-        if "rows" not in sheet:  # `ifVersionAfter`: only the version, nothing changed
+        if built is None and "rows" not in sheet:  # `ifVersionAfter`: nothing changed
             return None
         column_map = map_for(self.maps, sheet.get("name") or "")
         roles = column_map.resolve(sheet)
         rows = sheet.get("rows") or []
+        ids = {r["id"] for r in rows} if built is None else set(built["row_id"].to_pylist())
         previous = set(known["rows"]) if known else set()
         deleted: list[int] = []
-        if known and len(previous | {r["id"] for r in rows}) != sheet.get("totalRowCount"):
+        if known and len(previous | ids) != sheet.get("totalRowCount"):
             whole = self.client.get(f"/sheets/{sheet_id}", **SHEET_PARAMS)
-            rows = whole.get("rows") or []
-            deleted = sorted(previous - {r["id"] for r in rows})
-        live = (previous - set(deleted)) | {r["id"] for r in rows}
+            rows, built = whole.get("rows") or [], None
+            ids = {r["id"] for r in rows}
+            deleted = sorted(previous - ids)
+        live = (previous - set(deleted)) | ids
         self.known[str(sheet_id)] = {
             "version": sheet["version"],
             "since": started or self.second_before_first_answer(),
@@ -157,7 +186,9 @@ class SheetSync:
         if sheet.get("hasSummaryFields"):
             summary = self.client.get(f"/sheets/{sheet_id}/summary").get("fields") or []
         workspace = self.workspaces.get(sheet_id) or (sheet.get("workspace") or {}).get("name")
-        return SheetChange(sheet_id, sheet, rows, deleted, summary, column_map, roles, workspace)
+        return SheetChange(
+            sheet_id, sheet, rows, deleted, summary, column_map, roles, workspace, built=built
+        )
 
     def second_before_first_answer(self) -> str | None:
         """Smartsheet stamps to the second: an edit in the second the sheet was answered is
@@ -172,6 +203,16 @@ class SheetSync:
         """A deleted sheet (or one that left the scope): tombstones for all it loaded."""
         known = self.known.pop(str(sheet_id), None) or {"rows": []}
         return SheetChange(sheet_id, deleted_rows=list(known["rows"]))
+
+
+def ahead(items: Iterable[Any], count: int) -> Iterator[Any]:
+    """The items, each handed on once `count` more have been taken (started) after it."""
+    started: deque[Any] = deque()
+    for item in items:
+        started.append(item)
+        if len(started) > count:
+            yield started.popleft()
+    yield from started
 
 
 def marking_last(changes: Iterator[SheetChange]) -> Iterator[SheetChange]:

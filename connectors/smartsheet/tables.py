@@ -68,7 +68,7 @@ ROWS = RawTable(
         Column("budget", "double"),
         Column("actual_cost", "double"),
         text("owner_token", "keyed pseudonym of the assigned contact"),
-        Column("extra", "json", "unmapped columns by title (contacts pseudonymised)"),
+        text("extra", "unmapped columns by title, a JSON object (contacts pseudonymised)"),
         stamp("created_at"),
         stamp("modified_at"),
         IS_DELETED,

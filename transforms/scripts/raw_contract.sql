@@ -338,7 +338,7 @@ create table if not exists "raw_smartsheet"."rows" (
     "budget" DOUBLE,
     "actual_cost" DOUBLE,
     "owner_token" VARCHAR,
-    "extra" JSON,
+    "extra" VARCHAR,
     "created_at" TIMESTAMP WITH TIME ZONE,
     "modified_at" TIMESTAMP WITH TIME ZONE,
     "is_deleted" BOOLEAN,
