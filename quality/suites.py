@@ -8,6 +8,9 @@ what it checks in words and which other tables its references read is in
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import great_expectations as gx
 from great_expectations.core.expectation_suite import ExpectationSuite
 from great_expectations.expectations.row_conditions import (
@@ -22,10 +25,16 @@ from great_expectations.expectations.row_conditions import (
 # The workbooks' enumerations are the templates' own (their data validation lists).
 from connectors.smartsheet.column_map import HISTORY_ROLES, ROLE_KINDS
 from connectors.smartsheet.column_map import RAG as SMARTSHEET_RAG
-from connectors.spreadsheets.layouts import MATURITY_DOMAINS, RAG_VALUES, SURVEY_DIMENSIONS
+from connectors.spreadsheets.layouts import MATURITY_DOMAINS, SURVEY_DIMENSIONS
 from quality.references import References
 
 STATUS_CATEGORIES = ["new", "indeterminate", "done"]
+# The labels the portfolio reads as a RAG (int_portfolio__rag_labels): the register's RAG is
+# checked against the same seed, so a label dbt reads (R, Rot, At risk) passes and one it calls
+# unknown warns here too.
+RAG_LABELS_SEED = (
+    Path(__file__).resolve().parents[1] / "transforms" / "seeds" / "portfolio_rag_labels.csv"
+)
 SMARTSHEET_ROLES = sorted(ROLE_KINDS)
 CRITICAL = "critical"
 WARNING = "warning"
@@ -67,6 +76,12 @@ def _between(column: str, low: float, high: float, severity: str = CRITICAL):
     return gxe.ExpectColumnValuesToBeBetween(
         column=column, min_value=low, max_value=high, severity=severity
     )
+
+
+def rag_labels() -> list[str]:
+    """The labels the seed portfolio_rag_labels gives a RAG, lower case."""
+    with RAG_LABELS_SEED.open(encoding="utf-8", newline="") as seed:
+        return sorted({row["label"].strip().lower() for row in csv.DictReader(seed)})
 
 
 def _in(column: str, values: list, severity: str = CRITICAL):
@@ -216,7 +231,7 @@ def project_register(refs: References) -> ExpectationSuite:
             _between("planned_benefits", 0, 1e12, WARNING),
             _between("realised_benefits", 0, 1e12, WARNING),
             _not_before("baseline_end", "baseline_start"),
-            _in("rag", list(RAG_VALUES), WARNING),
+            _in("rag_label", rag_labels(), WARNING),
         ],
     )
 

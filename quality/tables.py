@@ -125,9 +125,12 @@ TABLE_SUITES: tuple[TableSuite, ...] = (
     TableSuite(
         RAW_SHEETS,
         "project_register",
-        "Projects are unique, money is not negative, dates ordered, keys known to Jira.",
+        "Projects are unique, money is not negative, dates ordered, keys known to Jira, RAG "
+        "labels known to the seed portfolio_rag_labels.",
         "project_register",
         reads=((RAW_JIRA, "projects"), (RAW_SHEETS, "strategic_objectives")),
+        # As the seed matches it (int_portfolio__rag_labels): trimmed, any case; blank is none.
+        derived=(("rag_label", "nullif(lower(trim(rag)), '')"),),
     ),
     TableSuite(
         RAW_SHEETS,

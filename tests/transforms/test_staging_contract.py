@@ -49,7 +49,7 @@ def test_blank_stakeholder_group_becomes_unspecified(contract_warehouse):
 
 def test_rag_letters_and_words_are_normalised(contract_warehouse):
     rag = contract_warehouse.query(
-        "select project_key, rag from staging.stg_spreadsheets__project_register order by 1"
+        "select project_key, rag from marts.mart_portfolio_health order by 1"
     )
     assert rag["rag"].tolist() == ["red", "amber", "unrated"]
 

@@ -60,7 +60,7 @@ register_items as (
         baseline_start,
         baseline_end as baseline_finish,
         cast(null as double) as percent_complete_loaded,
-        nullif(rag, 'unrated') as rag_label,
+        rag_label,
         budget,
         actual_cost_to_date as actual_cost,
         cast(null as timestamp) as created_at

@@ -79,7 +79,8 @@ projects as (
             as project_name,
         coalesce(sheet_summary.budget, rolled_up.items_budget) as budget,
         case
-            when rolled_up.source_system = 'project_register' then register.rag
+            when rolled_up.source_system = 'project_register'
+                then coalesce(register_rag.rag, 'unrated')
             when sheet_summary.rag_label is null then coalesce(rolled_up.worst_rag, 'unrated')
             else summary_rag.rag
         end as rag
@@ -90,6 +91,7 @@ projects as (
     left join sheet_summary
         on rolled_up.source_system = 'smartsheet'
         and rolled_up.source_project_id = sheet_summary.source_project_id
+    left join rag_labels as register_rag on register.rag_label = register_rag.rag_label
     left join rag_labels as summary_rag on sheet_summary.rag_label = summary_rag.rag_label
     left join sheet_names
         on rolled_up.source_system = 'smartsheet'

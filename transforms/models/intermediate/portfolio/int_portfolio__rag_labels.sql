@@ -22,9 +22,9 @@ seen as (
     from {{ ref('stg_smartsheet__summary_fields') }}
     where role = 'status' and field_value is not null
     union all
-    select rag, 'project register', null
+    select rag_label, 'project register', null
     from {{ ref('stg_spreadsheets__project_register') }}
-    where rag is not null
+    where rag_label is not null
 )
 
 select

@@ -3,6 +3,10 @@ with register as (
     select * from {{ ref('stg_spreadsheets__project_register') }}
 ),
 
+rag_labels as (
+    select * from {{ ref('int_portfolio__rag_labels') }}
+),
+
 lifecycle as (
     select * from {{ ref('int_jira__issue_lifecycle') }}
     where not is_subtask
@@ -22,6 +26,7 @@ scope as (
 scoped as (
     select
         register.*,
+        coalesce(rag_labels.rag, 'unrated') as rag,
         case
             when scope.story_points_total > 0 then 'story_points'
             when scope.issues_total > 0 then 'issues'
@@ -32,6 +37,7 @@ scoped as (
             when scope.issues_total > 0 then 100.0 * scope.issues_done / scope.issues_total
         end as scope_done_pct
     from register
+    left join rag_labels on register.rag_label = rag_labels.rag_label
     left join scope on register.project_key = scope.project_key
 ),
 

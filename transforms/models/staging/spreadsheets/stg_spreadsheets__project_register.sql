@@ -14,13 +14,6 @@ select
     forecast_end,
     cast(planned_benefits as double) as planned_benefits,
     cast(realised_benefits as double) as realised_benefits,
-    case upper(trim(rag))
-        when 'R' then 'red'
-        when 'RED' then 'red'
-        when 'A' then 'amber'
-        when 'AMBER' then 'amber'
-        when 'G' then 'green'
-        when 'GREEN' then 'green'
-        else coalesce(nullif(lower(trim(rag)), ''), 'unrated')
-    end as rag
+    -- As entered: int_portfolio__rag_labels (seed portfolio_rag_labels) says which RAG it is.
+    nullif(trim(rag), '') as rag_label
 from source
