@@ -353,7 +353,12 @@ def backdate_loads(warehouse: Path) -> None:
 def newest_issue_load(warehouse: Path) -> str:
     """The dlt load id of the newest raw issue row."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("select max(_dlt_load_id) from raw_jira.issues").fetchone()[0]
+        return newest_issue_load_of(con)
+
+
+def newest_issue_load_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The dlt load id of the newest raw issue row, on an open connection."""
+    return con.execute("select max(_dlt_load_id) from raw_jira.issues").fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -442,3 +447,39 @@ def contract_warehouse_copy(contract_warehouse: BuiltWarehouse, tmp_path: Path) 
     copy = tmp_path / "pmo.duckdb"
     shutil.copyfile(contract_warehouse.path, copy)
     return copy
+
+
+@dataclass(frozen=True)
+class ReloadRebuild:
+    """The Jira-only warehouse's marts and Jira intermediate models after a full Jira reload
+    (every issue in one new load, one issue's history rewritten) built incrementally, and
+    after a --full-refresh build on the same data."""
+
+    rewritten_key: str
+    before: dict
+    incremental: dict
+    full_refresh: dict
+
+
+@pytest.fixture(scope="session")
+def full_reload_rebuild(
+    jira_only_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory
+) -> ReloadRebuild:
+    """A copy of the built Jira-only warehouse; then the weekly full reload, as the raw tables
+    hold it: every issue in a new dlt load, one of them with its history rewritten (its last
+    status move gone); build incrementally, then with --full-refresh."""
+    warehouse = tmp_path_factory.mktemp("full_reload") / "pmo.duckdb"
+    shutil.copyfile(jira_only_warehouse.path, warehouse)
+    before = snapshot(warehouse)
+    rewritten = moved_twice(before, exclude=set())
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(REWRITE_HISTORY[0], [rewritten])
+        con.execute(
+            "update raw_jira.issues set _dlt_load_id = printf('%.6f', cast(? as double) + 3600)",
+            [newest_issue_load_of(con)],
+        )
+    incremental = dbt(warehouse, "build", *MODELS_AND_SEEDS)
+    assert incremental.returncode == 0, incremental.stdout[-5000:]
+    frames = snapshot(warehouse)
+    assert dbt(warehouse, "build", "--full-refresh", *MODELS_AND_SEEDS).returncode == 0
+    return ReloadRebuild(rewritten, before, frames, snapshot(warehouse))

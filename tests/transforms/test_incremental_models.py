@@ -146,3 +146,26 @@ def test_key_test_of_the_incremental_history_catches_a_duplicate(contract_wareho
     )
     assert key_test.returncode == 1
     assert "FAIL 1" in key_test.stdout
+
+
+@pytest.mark.parametrize("table", COMPARED)
+def test_incremental_build_after_a_full_jira_reload_equals_full_refresh(full_reload_rebuild, table):
+    pd.testing.assert_frame_equal(
+        full_reload_rebuild.incremental[table],
+        full_reload_rebuild.full_refresh[table],
+        **TOLERANCE.get(table, {}),
+    )
+
+
+def test_incremental_build_after_a_full_jira_reload_replaces_the_rewritten_history(
+    full_reload_rebuild,
+):
+    def status_changes(frames: dict) -> int:
+        lifecycle = frames["intermediate.int_jira__issue_lifecycle"]
+        return lifecycle[lifecycle["issue_key"] == full_reload_rebuild.rewritten_key][
+            "status_change_count"
+        ].iloc[0]
+
+    assert status_changes(full_reload_rebuild.incremental) == (
+        status_changes(full_reload_rebuild.before) - 1
+    )

@@ -1,32 +1,13 @@
--- One issue with its flow milestones from the status changelog, by statusCategory only: the
--- categories of its moves (int_jira__status_transitions), its current one from the same
--- status dimension, so that "currently done" and "first reached done" agree. An issue whose
--- creation status has an unknown category is not taken to be in progress or done at creation.
+-- One live issue with its flow milestones (from the incremental int_jira__issue_flow_history)
+-- and its current statusCategory from the same status dimension, so that "currently done" and
+-- "first reached done" agree: that of its latest move when it is still in the status the move
+-- entered, else that of its current status.
 with issues as (
     select * from {{ ref('stg_jira__issues') }}
 ),
 
-transitions as (
-    select * from {{ ref('int_jira__status_transitions') }}
-),
-
-per_issue as (
-    select
-        issue_id,
-        min(case when to_category_key = 'indeterminate' then changed_at end)
-            as first_moved_in_progress_at,
-        min(case when to_category_key = 'done' then changed_at end) as first_moved_done_at,
-        count(case when from_category_key = 'done' and to_category_key <> 'done' then 1 end)
-            as reopen_count,
-        count(*) as status_change_count,
-        max(changed_at) as last_status_change_at,
-        min(case when to_category_key is null then changed_at end) as first_moved_unknown_at,
-        arg_max_null(to_status_id, transition_number) as last_to_status_id,
-        arg_max_null(to_category_key, transition_number) as last_to_category_key,
-        any_value(case when transition_number = 1 then from_category_key end)
-            as first_move_from_category_key
-    from transitions
-    group by issue_id
+flow as (
+    select * from {{ ref('int_jira__issue_flow_history') }}
 ),
 
 statuses as (
@@ -45,50 +26,22 @@ lifecycle as (
         issues.story_points,
         issues.due_date,
         case
-            when per_issue.last_to_status_id = issues.status_id
-                then per_issue.last_to_category_key
+            when flow.last_to_status_id = issues.status_id then flow.last_to_category_key
             else statuses.status_category_key
         end as current_category_key,
+        flow.initial_category_key,
         issues.created_at,
-        per_issue.issue_id is null as never_moved,
-        per_issue.first_move_from_category_key,
-        per_issue.first_moved_unknown_at,
-        coalesce(per_issue.reopen_count, 0) as reopen_count,
-        coalesce(per_issue.status_change_count, 0) as status_change_count,
-        per_issue.first_moved_in_progress_at,
-        per_issue.first_moved_done_at,
-        per_issue.last_status_change_at
+        flow.first_in_progress_at,
+        flow.first_done_at,
+        flow.reopen_count,
+        flow.status_change_count,
+        flow.last_status_change_at,
+        flow.first_unknown_status_at,
+        flow.active_days,
+        flow.waiting_days
     from issues
-    left join per_issue on issues.issue_id = per_issue.issue_id
+    inner join flow on issues.issue_id = flow.issue_id
     left join statuses on issues.status_id = statuses.status_id
-),
-
-initial as (
-    select
-        *,
-        case
-            when never_moved then current_category_key
-            else first_move_from_category_key
-        end as initial_category_key
-    from lifecycle
-),
-
-milestones as (
-    select
-        *,
-        case
-            when initial_category_key = 'indeterminate' then created_at
-            else first_moved_in_progress_at
-        end as first_in_progress_at,
-        case
-            when initial_category_key = 'done' then created_at
-            else first_moved_done_at
-        end as first_done_at,
-        case
-            when initial_category_key is null then created_at
-            else first_moved_unknown_at
-        end as first_unknown_status_at
-    from initial
 )
 
 select
@@ -116,5 +69,7 @@ select
     case
         when first_in_progress_at <= first_done_at
             then date_diff('second', first_in_progress_at, first_done_at) / 86400.0
-    end as cycle_time_days
-from milestones
+    end as cycle_time_days,
+    active_days,
+    waiting_days
+from lifecycle
