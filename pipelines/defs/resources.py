@@ -49,6 +49,12 @@ DBT_MEMORY_LIMIT_VAR = "pmo_duckdb_memory_limit"
 # This interpreter's dbt, whatever PATH the `pmo` command was started with (cron, systemd and
 # container entrypoints run .venv/bin/pmo without the venv on PATH).
 INTERPRETER_DBT = str(Path(sysconfig.get_path("scripts")) / "dbt")
+# What Dagster reads of a dbt command is its JSON event stream on stdout (info level: every
+# node's result and error); its log file keeps the same events. At debug level that file also
+# logged every SQL statement and adapter event, and the JSON artefacts (manifest.json written
+# twice, run_results.json) landed in a per-run folder nobody reads: both cost dbt time on
+# every node and at both ends of every command.
+DBT_OUTPUT_FLAGS = ["--log-level-file", "info", "--no-write-json"]
 
 
 class PmoDbtCli(DbtCliResource):
@@ -56,7 +62,8 @@ class PmoDbtCli(DbtCliResource):
     project never uses: starting ``dbt --version``, which also asks PyPI for the latest release
     (the installed dbt-core is that executable's version), and opening an in-process dbt
     adapter, which serves only ``fetch_row_counts`` and ``fetch_column_metadata`` (row counts
-    come from ``Warehouse.row_counts``). Each costs a dbt start-up inside the run's latency."""
+    come from ``Warehouse.row_counts``). Each costs a dbt start-up inside the run's latency.
+    Commands write only what Dagster reads (``DBT_OUTPUT_FLAGS``, set by ``dbt_cli``)."""
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -145,12 +152,21 @@ def _creating(lock: Path) -> Iterator[None]:
         yield
 
 
+def dbt_cli() -> PmoDbtCli:
+    """The dbt CLI as runs invoke it."""
+    return PmoDbtCli(
+        project_dir=DBT_PROJECT,
+        dbt_executable=INTERPRETER_DBT,
+        global_config_flags=DBT_OUTPUT_FLAGS,
+    )
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "warehouse": Warehouse.configured(),
             "dlt_resource": DagsterDltResource(),
-            "dbt": PmoDbtCli(project_dir=DBT_PROJECT, dbt_executable=INTERPRETER_DBT),
+            "dbt": dbt_cli(),
         }
     )

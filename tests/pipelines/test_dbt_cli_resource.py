@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -9,12 +10,12 @@ from pathlib import Path
 import dagster_dbt.core.resource
 import pytest
 
-from pipelines.defs.resources import DBT_PROJECT, INTERPRETER_DBT, PmoDbtCli, Warehouse
+from pipelines.defs.resources import INTERPRETER_DBT, PmoDbtCli, Warehouse, dbt_cli
 
 
 @pytest.fixture
 def dbt() -> PmoDbtCli:
-    return PmoDbtCli(project_dir=DBT_PROJECT, dbt_executable=INTERPRETER_DBT)
+    return dbt_cli()
 
 
 def _no_process(*args: object, **kwargs: object) -> bytes:
@@ -37,3 +38,15 @@ def test_a_dbt_command_opens_no_dbt_adapter_in_the_caller(dbt: PmoDbtCli, tmp_pa
 def test_the_version_assumed_is_the_one_the_dbt_executable_reports(dbt: PmoDbtCli) -> None:
     reported = subprocess.check_output([INTERPRETER_DBT, "--version"], text=True)
     assert re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported)[1] == str(dbt._cli_version)
+
+
+def test_a_dbt_command_logs_no_debug_events_and_writes_no_json_artefacts(
+    dbt: PmoDbtCli, tmp_path: Path
+) -> None:
+    warehouse = Warehouse(path=str(tmp_path / "quiet.duckdb"))
+    listing = dbt.cli(["ls", "--select", "stg_jira__projects", *warehouse.dbt_vars()]).wait()
+    assert listing.is_successful()
+    written = {path.name for path in listing.target_path.iterdir()}
+    assert not written & {"manifest.json", "run_results.json"}, written
+    log = (listing.target_path / "dbt.log").read_text().splitlines()
+    assert {json.loads(line)["info"]["level"] for line in log} == {"info"}
