@@ -20,9 +20,10 @@ parents as (
 ),
 
 -- The stretches in a status not done that an as-of day's end may fall in: those not left
--- before the first as-of day's end (most of the history is not).
+-- before the first as-of day's end (most of the history is not). Read from the incremental
+-- history: the inner join with the issues keeps live ones.
 open_stretches as (
-    select * from {{ ref('int_jira__status_intervals') }}
+    select * from {{ ref('int_jira__status_interval_history') }}
     where coalesce(status_category_key, '') <> 'done'
         and (left_at is null or left_at >= (select min(cutoff_at) from as_of_days))
 ),

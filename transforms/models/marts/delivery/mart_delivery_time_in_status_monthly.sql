@@ -3,8 +3,9 @@ with lifecycle as (
     select * from {{ done_issues() }} as done_issues
 ),
 
+-- The incremental history: the inner join with the done issues keeps live issues.
 intervals as (
-    select * from {{ ref('int_jira__status_intervals') }}
+    select * from {{ ref('int_jira__status_interval_history') }}
 ),
 
 statuses as (

@@ -10,10 +10,11 @@ lifecycle as (
 ),
 
 -- The stretches in progress (or of unknown category) that some month end may fall in: one
--- left before the end of the month it started in is never measured.
+-- left before the end of the month it started in is never measured. Read from the
+-- incremental history: the inner join with the lifecycle keeps live issues.
 measured_stretches as (
     select intervals.*
-    from {{ ref('int_jira__status_intervals') }} as intervals
+    from {{ ref('int_jira__status_interval_history') }} as intervals
     cross join build_time
     where coalesce(intervals.status_category_key, 'unknown') in ('indeterminate', 'unknown')
         and (
@@ -36,6 +37,9 @@ intervals as (
     inner join lifecycle on measured_stretches.issue_id = lifecycle.issue_id
 ),
 
+-- The month ends each stretch was in progress at: from the end of the month it was entered
+-- in to the month it was left in (left at or after that month's end only if it lasts past
+-- the build), the current month measured at build time.
 month_ends as (
     select
         *,
@@ -46,11 +50,16 @@ month_ends as (
             build_time.built_at,
             cast(unnest(generate_series(
                 date_trunc('month', intervals.entered_at),
-                date_trunc('month', coalesce(intervals.left_at, build_time.built_at)),
+                date_trunc('month', coalesce(intervals.left_at, build_time.built_at))
+                - case
+                    when intervals.left_at < build_time.built_at then interval 1 month
+                    else interval 0 month
+                end,
                 interval 1 month
             )) as date) as month_start
         from intervals
         cross join build_time
+        where intervals.entered_at < build_time.built_at
     ) as candidate_months
 ),
 
@@ -66,8 +75,6 @@ in_progress as (
             when not is_unknown then date_diff('second', first_in_progress_at, as_of_at) / 86400.0
         end as age_days
     from month_ends
-    where entered_at < as_of_at
-        and (left_at is null or left_at >= as_of_at)
 )
 
 select
