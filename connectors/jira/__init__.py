@@ -26,7 +26,7 @@ from connectors.jira.arrow_tables import (
     issues_table,
     worklogs_table,
 )
-from connectors.jira.client import JiraApiClient
+from connectors.jira.client import IssueQuery, JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead, fetch_concurrently
 from connectors.jira.cursor import IssueCursor
 from connectors.jira.jql import issues_jql, scope_jql
@@ -232,7 +232,8 @@ def jira_source(
         expected = scope.api.expected_count(search.serial_jql) or 0
         in_worker = not cursor.incremental and expected >= build_in_worker_from
         with gc_paused(), page_reader(in_worker, scope.roles) as reader:
-            pages = search.pages(expected, ["*all"], page_size, "changelog", reader)
+            query = IssueQuery(["*all"], page_size, "changelog", reader)
+            pages = search.pages(expected, query)
             for page in pages:
                 now = scope.api.server_time(page.response)
                 changed = [issue for issue in page if cursor.observe(issue, now)]

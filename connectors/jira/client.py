@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cached_property
@@ -44,6 +45,26 @@ from connectors.jira.settings import (
 )
 
 ResponseHook = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class IssueQuery:
+    """What an issue search asks of each page, whatever JQL it runs: the fields, the page
+    size, the expansions (e.g. `changelog`), and a response hook that may take over reading
+    each page (`reader`, see `page_worker`). One value passed through the search's layers
+    (serial, sliced, by id, Data Center pages) instead of four arguments each."""
+
+    fields: Sequence[str]
+    page_size: int
+    expand: str = ""
+    reader: ResponseHook | None = None
+
+    def body(self, jql: str) -> JsonDict:
+        """The search request's JSON body."""
+        body: JsonDict = {"jql": jql, "fields": list(self.fields), "maxResults": self.page_size}
+        if self.expand:
+            body["expand"] = self.expand
+        return body
 
 
 class JiraApiClient:
@@ -220,29 +241,24 @@ class JiraApiClient:
     def fields(self) -> list[JsonDict]:
         return self.get(f"{self.api}/field")
 
-    def search_issues(
-        self,
-        jql: str,
-        fields: list[str],
-        page_size: int,
-        expand: str = "",
-        reader: ResponseHook | None = None,
-    ) -> Iterator[list[JsonDict]]:
+    def search_issues(self, jql: str, query: IssueQuery) -> Iterator[list[JsonDict]]:
         """Pages of issues: `nextPageToken` on Cloud, `startAt`/`total` on Data Center;
-        `reader` (a response hook) may take over reading each page (`page_worker`)."""
-        body = search_body(jql, fields, page_size, expand)
+        the query's `reader` (a response hook) may take over reading each page."""
+        body = query.body(jql)
         if self.is_cloud:
             paginator: Any = NextPageTokenPaginator()
             path = "/rest/api/3/search/jql"
         else:
             paginator = PageOffsetPaginator(
-                limit=page_size,
+                limit=query.page_size,
                 offset_body_path="startAt",
                 limit_body_path="maxResults",
                 total_path="total",
             )
             path = "/rest/api/2/search"
-        hooks = {"response": [*self.hooks["response"], reader]} if reader else self.hooks
+        hooks = self.hooks
+        if query.reader:
+            hooks = {"response": [*self.hooks["response"], query.reader]}
         with self.explained_errors(path):
             yield from self.rest.paginate(
                 path,
@@ -253,11 +269,9 @@ class JiraApiClient:
                 hooks=hooks,
             )
 
-    def search_page(
-        self, jql: str, fields: list[str], page_size: int, expand: str, start: int
-    ) -> PageData[JsonDict]:
+    def search_page(self, jql: str, query: IssueQuery, start: int) -> PageData[JsonDict]:
         """The one Data Center search page at `start` (pages fetched side by side, `slices`)."""
-        body = search_body(jql, fields, page_size, expand) | {"startAt": start}
+        body = query.body(jql) | {"startAt": start}
         pages = self.paginate(
             "/rest/api/2/search",
             method="POST",
@@ -357,13 +371,6 @@ class JiraApiClient:
             data_selector="values",
         ):
             yield from page
-
-
-def search_body(jql: str, fields: list[str], page_size: int, expand: str) -> JsonDict:
-    body: JsonDict = {"jql": jql, "fields": fields, "maxResults": page_size}
-    if expand:
-        body["expand"] = expand
-    return body
 
 
 def _error_messages(response: Response) -> str:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import pairwise
 
 from dlt.common import logger
 from dlt.sources.helpers.rest_client.client import PageData
 
-from connectors.jira.client import JiraApiClient, ResponseHook
+from connectors.jira.client import IssueQuery, JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, fetch_concurrently
 from connectors.jira.jql import id_slice_jql
 from connectors.jira.rows import JsonDict
@@ -54,60 +54,37 @@ class IssueSearch:
     started: datetime | None = None
     planned: list[int] = field(default_factory=list)  # the ids the slices were cut from
 
-    def pages(
-        self,
-        count: int,
-        fields: list[str],
-        page_size: int,
-        expand: str = "",
-        reader: ResponseHook | None = None,
-    ) -> Iterator[PageData[JsonDict]]:
-        """The pages of the search; on Cloud, `reader` may take over reading each page (see
-        `JiraApiClient.search_issues`)."""
+    def pages(self, count: int, query: IssueQuery) -> Iterator[PageData[JsonDict]]:
+        """The pages of the search; on Cloud, the query's `reader` may take over reading each
+        page (see `JiraApiClient.search_issues`)."""
         if not self.api.is_cloud:
-            yield from self.start_at_pages(fields, page_size, expand)
+            yield from self.start_at_pages(replace(query, reader=None))
             return
-        slices = self.slices(count, page_size)
+        slices = self.slices(count, query.page_size)
         if len(slices) < 2:
-            yield from self.api.search_issues(self.serial_jql, fields, page_size, expand, reader)
+            yield from self.api.search_issues(self.serial_jql, query)
             return
         logger.info(f"Jira: {count} issues in {len(slices)} slices, {slices[0]} ...")
         seen: set[int] = set()
-        for page in self.side_by_side(slices, fields, page_size, expand, reader):
+        for page in self.side_by_side(slices, query):
             seen.update(int(issue["id"]) for issue in page)
             yield page
         # An issue deleted meanwhile moved the later ones of its slice a place back, the one
         # at a page's edge onto the page already read: the planned ids not read are asked for.
         missed = sorted(set(self.planned) - seen)
-        yield from self.by_id(missed, fields, page_size, expand, reader)
+        yield from self.by_id(missed, query)
 
-    def by_id(
-        self,
-        ids: Sequence[int],
-        fields: list[str],
-        page_size: int,
-        expand: str = "",
-        reader: ResponseHook | None = None,
-    ) -> Iterator[PageData[JsonDict]]:
+    def by_id(self, ids: Sequence[int], query: IssueQuery) -> Iterator[PageData[JsonDict]]:
         """Pages of the issues of `ids` still in scope (a deleted one is not found)."""
-        for start in range(0, len(ids), page_size):
-            chosen = ", ".join(map(str, ids[start : start + page_size]))
+        size = query.page_size
+        for start in range(0, len(ids), size):
+            chosen = ", ".join(map(str, ids[start : start + size]))
             jql = f"{self.scope} AND id in ({chosen}) ORDER BY key ASC"
-            yield from self.api.search_issues(jql, fields, page_size, expand, reader)
+            yield from self.api.search_issues(jql, query)
 
-    def side_by_side(
-        self,
-        jqls: Sequence[str],
-        fields: list[str],
-        page_size: int,
-        expand: str = "",
-        reader: ResponseHook | None = None,
-    ) -> Iterator[PageData[JsonDict]]:
+    def side_by_side(self, jqls: Sequence[str], query: IssueQuery) -> Iterator[PageData[JsonDict]]:
         """The pages of each search, each paged in its own thread (`fetch_concurrently`)."""
-        pagings = [
-            lambda jql=jql: self.api.search_issues(jql, fields, page_size, expand, reader)
-            for jql in jqls
-        ]
+        pagings = [lambda jql=jql: self.api.search_issues(jql, query) for jql in jqls]
         limit = self.api.limit
         yield from fetch_concurrently(pagings, limit, PAGES_AHEAD_PER_THREAD * limit.ceiling)
 
@@ -123,7 +100,7 @@ class IssueSearch:
             slices = min(math.ceil(len(known) / page_size), threads)
             edges = id_edges(sorted(known), slices, page_size)
         ranges = [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
-        for page in self.side_by_side(ranges, ["id"], page_size):
+        for page in self.side_by_side(ranges, IssueQuery(["id"], page_size)):
             yield from (int(issue["id"]) for issue in page)
 
     def current_ids(self, known: Sequence[int], page_size: int = ID_PAGE_SIZE) -> set[int]:
@@ -133,7 +110,7 @@ class IssueSearch:
         removed from the warehouse. Asked for by id, a request per 100 (few: the deleted)."""
         listed = set(self.ids(known, page_size))
         missing = sorted(set(known) - listed)
-        for page in self.by_id(missing, ["id"], SEARCH_PAGE_SIZE):
+        for page in self.by_id(missing, IssueQuery(["id"], SEARCH_PAGE_SIZE)):
             listed.update(int(issue["id"]) for issue in page)
         return listed
 
@@ -148,7 +125,7 @@ class IssueSearch:
             return [self.serial_jql]
         ids: list[int] = []
         listings = [f"{scope} ORDER BY key ASC" for scope in self.project_scopes or [self.scope]]
-        for page in self.side_by_side(listings, ["id"], ID_PAGE_SIZE):
+        for page in self.side_by_side(listings, IssueQuery(["id"], ID_PAGE_SIZE)):
             self.started = self.started or self.api.server_time(page.response)
             ids += (int(issue["id"]) for issue in page)
         ids.sort()
@@ -156,22 +133,20 @@ class IssueSearch:
         edges = id_edges(ids, wanted, page_size)
         return [id_slice_jql(self.scope, low, high) for low, high in pairwise(edges)]
 
-    def start_at_pages(
-        self, fields: list[str], page_size: int, expand: str
-    ) -> Iterator[PageData[JsonDict]]:
+    def start_at_pages(self, query: IssueQuery) -> Iterator[PageData[JsonDict]]:
         """Data Center: `startAt` pages in key order (an edit moves no issue between pages). The
         first page tells the total and the page size the server allows (it caps `maxResults`);
         from `slice_from` issues the other pages are fetched side by side, below one by one."""
         jql = f"{self.scope} ORDER BY key ASC"
-        first = self.api.search_page(jql, fields, page_size, expand, 0)
+        first = self.api.search_page(jql, query, 0)
         self.started = self.api.server_time(first.response)
         seen = {issue["id"] for issue in first}
         yield first
         reply = first.response.json()
-        total, step = int(reply.get("total", 0)), int(reply.get("maxResults") or page_size)
-        step = max(1, min(step, page_size))
+        total, step = int(reply.get("total", 0)), int(reply.get("maxResults") or query.page_size)
+        step = max(1, min(step, query.page_size))
         pagings = [
-            lambda start=start: [self.api.search_page(jql, fields, page_size, expand, start)]
+            lambda start=start: [self.api.search_page(jql, query, start)]
             for start in range(step, total, step)
         ]
         side_by_side = total >= self.slice_from and self.api.limit.ceiling >= 2
@@ -182,18 +157,18 @@ class IssueSearch:
             seen.update(issue["id"] for issue in page)
             yield page
         if len(totals) > 1 or len(seen) != total:
-            yield from self.missed(seen, fields, page_size, expand)
+            yield from self.missed(seen, query)
 
-    def missed(
-        self, seen: set[str], fields: list[str], page_size: int, expand: str
-    ) -> Iterator[PageData[JsonDict]]:
+    def missed(self, seen: set[str], query: IssueQuery) -> Iterator[PageData[JsonDict]]:
         """Issues were created or deleted while the pages were read: the issues after them
         moved on or back, past a page fetched before or after, so one may never have been
         read. The ids in scope are listed, and the issues not read are read by id."""
-        listing = self.api.search_issues(f"{self.scope} ORDER BY key ASC", ["id"], ID_PAGE_SIZE)
+        listing = self.api.search_issues(
+            f"{self.scope} ORDER BY key ASC", IssueQuery(["id"], ID_PAGE_SIZE)
+        )
         ids = [int(issue["id"]) for page in listing for issue in page if issue["id"] not in seen]
         logger.info(f"Jira: issues created or deleted during the load; {len(ids)} read by id")
-        yield from self.by_id(ids, fields, page_size, expand)
+        yield from self.by_id(ids, query)
 
 
 def id_edges(ids: Sequence[int], slices: int, page_size: int = 1) -> list[int | None]:

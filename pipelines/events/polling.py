@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from connectors.jira.client import JiraApiClient
+from connectors.jira.client import IssueQuery, JiraApiClient
 from connectors.jira.jql import issues_jql
 from connectors.jira.rows import parse_jira_datetime
 from connectors.jira.settings import JiraSettings
@@ -35,7 +35,7 @@ def newest_jira_update(
     jql = issues_jql(
         settings.project_keys, since, client.time_zone, settings.jql_filter, newest_first=True
     )
-    first_page = next(iter(client.search_issues(jql, ["updated"], page_size=1)), [])
+    first_page = next(iter(client.search_issues(jql, IssueQuery(["updated"], page_size=1))), [])
     stamps = [parse_jira_datetime(issue["fields"].get("updated")) for issue in first_page]
     newest = max((s for s in stamps if s is not None), default=None)
     if since is not None and newest is not None and newest <= since:

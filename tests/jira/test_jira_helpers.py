@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.gc_pause import gc_paused
+from connectors.jira.client import IssueQuery
 from connectors.jira.errors import JiraConfigError
 from connectors.jira.jql import issues_jql
 from connectors.jira.rows import detect_field_roles, parse_jira_datetime, sprint_ids, without_emails
@@ -19,6 +20,18 @@ def test_jql_dates_are_in_the_users_timezone_at_minute_precision() -> None:
     assert jql == (
         'project in (APOLLO, ZEUS) AND updated >= "2026-07-01 12:05" ORDER BY updated ASC, key ASC'
     )
+
+
+def test_a_search_query_asks_for_its_fields_and_page_size_and_expands_only_when_told() -> None:
+    plain = IssueQuery(("id",), 5000).body("project = APOLLO")
+    expanded = IssueQuery(["*all"], 100, "changelog").body("project = APOLLO")
+    assert plain == {"jql": "project = APOLLO", "fields": ["id"], "maxResults": 5000}
+    assert expanded == {
+        "jql": "project = APOLLO",
+        "fields": ["*all"],
+        "maxResults": 100,
+        "expand": "changelog",
+    }
 
 
 def test_a_first_load_has_no_date_clause() -> None:

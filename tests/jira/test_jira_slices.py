@@ -12,7 +12,7 @@ import dlt
 import pytest
 
 from connectors.jira import jira_source
-from connectors.jira.client import JiraApiClient
+from connectors.jira.client import IssueQuery, JiraApiClient
 from connectors.jira.concurrency import AdaptiveLimit, RequestsAhead
 from connectors.jira.errors import JiraError
 from connectors.jira.jql import issues_jql, scope_jql
@@ -118,7 +118,12 @@ def test_a_large_search_is_cut_into_id_slices_that_cover_every_id(emulator: Jira
     slices = search.slices(120, 5)
     assert len(slices) == 4
     assert "id >=" not in slices[0] and "id <" not in slices[-1]  # open ends: none missed
-    ids = [i["id"] for jql in slices for page in api.search_issues(jql, ["id"], 50) for i in page]
+    ids = [
+        i["id"]
+        for jql in slices
+        for page in api.search_issues(jql, IssueQuery(["id"], 50))
+        for i in page
+    ]
     assert sorted(ids) == sorted(i.id for i in emulator.site.issues.values())
 
 
