@@ -126,10 +126,9 @@ def smartsheet_source(
 
     Incremental: only sheets modified since the last run are read, only their changed rows;
     deleted rows and sheets are tombstoned (`is_deleted`). A full load of at least
-    `build_in_worker_from` sheets parses them and builds their rows in worker processes
-    (see `sheet_worker`). `only_sheets` (not a setting: the
-    sheets a webhook callback named) reads just those sheets' changes, nothing else (see
-    `SheetSync`).
+    `build_in_worker_from` sheets parses them and builds their rows in worker processes (see
+    `sheet_worker`). `only_sheets` (not a setting: the sheets a webhook callback named) reads
+    just those sheets' changes, nothing else (see `SheetSync`).
     """
     arguments = dict(locals())
     only = tuple(int(sheet_id) for sheet_id in arguments.pop("only_sheets"))

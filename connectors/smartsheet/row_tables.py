@@ -10,7 +10,7 @@ else cell by cell by the same readers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any
 
 import pyarrow as pa
@@ -33,7 +33,7 @@ SCHEMA = ROWS.arrow_schema
 EMPTY: JsonDict = {}  # the cell of a column a row does not hold
 MISSING = object()  # no entry in `extra`
 VALUE, DISPLAY = methodcaller("get", "value"), methodcaller("get", "displayValue")
-COLUMN_ID = methodcaller("get", "columnId")
+COLUMN_ID = itemgetter("columnId")
 # Texts Arrow parses exactly as `parse_date` / `parse_timestamp` do; others are read in Python.
 DATE_TEXT = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
 TIMESTAMP_TEXT = (
@@ -95,10 +95,7 @@ class RowsTable:
         lists = [row.get("cells") or () for row in rows]
         if rows and all(len(cells) == len(self.order) for cells in lists):
             by_position = list(zip(*lists, strict=True))
-            if all(
-                set(map(COLUMN_ID, cells)) == {column_id}
-                for column_id, cells in zip(self.order, by_position, strict=True)
-            ):
+            if in_column_order(self.order, by_position):
                 return {c: list(cells) for c, cells in zip(self.order, by_position, strict=True)}
         gathered = {column_id: [EMPTY] * len(rows) for column_id in self.order}
         for position, cells in enumerate(lists):
@@ -151,6 +148,17 @@ class RowsTable:
             MISSING if value is None else mask_emails(value) if isinstance(value, str) else value
             for value in map(VALUE, cells)
         ]
+
+
+def in_column_order(order: list[int], by_position: list[tuple[JsonDict, ...]]) -> bool:
+    """Whether the cells at each position all belong to that position's column."""
+    try:
+        return all(
+            set(map(COLUMN_ID, cells)) == {column_id}
+            for column_id, cells in zip(order, by_position, strict=True)
+        )
+    except KeyError:  # a cell without its column id
+        return False
 
 
 def with_project(table: pa.Table, project: str | None) -> pa.Table:

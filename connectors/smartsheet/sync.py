@@ -6,7 +6,9 @@ the sheets modified since the last run (`/sheets?modifiedSince`, or the full lis
 version alone) and `rowsModifiedSince` (changed rows only). A sheet's row count tells whether
 rows were deleted: only then is the sheet read whole to find which. Sheets that left the scope
 or answer 404 are deleted. The state kept per sheet (version, row ids, the time it was read)
-is committed with the load, so a failed run is re-run from the same point.
+is committed with the load, so a failed run is re-run from the same point. A large full load
+hands each sheet's body to a worker process and fetches the next ones meanwhile
+(`sheet_worker`).
 
 A pass over named sheets (a webhook callback's) skips the listing: each is read as above,
 and nothing else is read or tombstoned. The listing cursor stays put, so the next ordinary
