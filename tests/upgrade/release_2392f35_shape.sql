@@ -40,7 +40,17 @@ create table intermediate.old_transitions as
 select *, '1' as source_load_id from intermediate.int_jira__status_transitions;
 drop view intermediate.int_jira__status_transitions;
 alter table intermediate.old_transitions rename to int_jira__status_transitions;
-alter table intermediate.int_jira__status_intervals add column source_load_id varchar default '1';
+create table intermediate.old_intervals as
+select *, '1' as source_load_id from intermediate.int_jira__status_intervals;
+drop view intermediate.int_jira__status_intervals;
+alter table intermediate.old_intervals rename to int_jira__status_intervals;
+create table intermediate.old_flow_time as select * from intermediate.int_jira__issue_flow_time;
+drop view intermediate.int_jira__issue_flow_time;
+alter table intermediate.old_flow_time rename to int_jira__issue_flow_time;
+alter table intermediate.int_jira__issue_lifecycle drop column active_days;
+alter table intermediate.int_jira__issue_lifecycle drop column waiting_days;
+drop table intermediate.int_jira__status_interval_history;
+drop table intermediate.int_jira__issue_flow_history;
 drop table intermediate.int_jira__status_history;
 create table intermediate.int_jira__issue_versions as
 select issue_id, project_id, '1' as source_load_id from intermediate.int_jira__issue_lifecycle;
