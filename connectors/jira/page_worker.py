@@ -21,8 +21,6 @@ from typing import Any
 
 import pyarrow as pa
 from dlt.common import json
-from dlt.common.runners.configuration import PoolRunnerConfiguration
-from dlt.common.runners.pool_runner import create_pool
 from dlt.sources.helpers.rest_client.client import PageData
 from requests import Response
 
@@ -34,9 +32,7 @@ from connectors.jira.arrow_tables import (
     issue_sprint_rows,
 )
 from connectors.jira.rows import FieldRoles, JsonDict, is_truncated
-
-# Worker processes reading pages: the slices deliver pages faster than one can build them.
-WORKERS = 2
+from connectors.worker_processes import from_ipc, to_ipc, worker_pool
 
 
 class BuiltPage:
@@ -139,9 +135,7 @@ def page_reader(in_worker: bool, roles: FieldRoles) -> Iterator[PageReader | Non
     if not in_worker:
         yield None
         return
-    # dlt's own process pool: spawned, and kept from re-running an orchestrator's entry point
-    config = PoolRunnerConfiguration(pool_type="process", workers=WORKERS, start_method="spawn")
-    with create_pool(config) as pool:
+    with worker_pool() as pool:
         yield PageReader(pool, roles)
 
 
@@ -186,14 +180,3 @@ def cursor_view(issue: JsonDict) -> JsonDict:
 
 def issue_updated(issue: JsonDict) -> Any:
     return (issue.get("fields") or {}).get("updated")
-
-
-def to_ipc(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def from_ipc(stream: bytes) -> pa.Table:
-    return pa.ipc.open_stream(stream).read_all()
