@@ -39,9 +39,14 @@ def test_every_mart_key_has_a_uniqueness_test(sandbox_warehouse):
     assert unkeyed == set()
 
 
-# It joins the status dimension to the incremental history on every read (its one reader, the
-# lifecycle, is rebuilt on every build anyway), so a status recategorised applies at once.
-VIEWS_OVER_THE_STATUS_HISTORY = {"int_jira__status_transitions"}
+# Views over the incremental Jira history tables: they keep the live issues (and the transitions
+# join the status dimension) on every read, so a deleted issue or a recategorised status applies
+# at once without rebuilding the history.
+VIEWS_OVER_THE_STATUS_HISTORY = {
+    "int_jira__status_transitions",
+    "int_jira__status_intervals",
+    "int_jira__issue_flow_time",
+}
 
 
 def test_models_land_in_their_layer_schema_without_prefix(sandbox_warehouse):
