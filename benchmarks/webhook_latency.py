@@ -202,6 +202,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.kill()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
+        # Wait for the session to be gone: a code server or run worker still shutting down
+        # writes into the Dagster home while the temporary folder is being removed.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            os.killpg(process.pid, 0)
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_for_run_end(instance: dg.DagsterInstance, timeout: float) -> None:
