@@ -32,6 +32,17 @@ def worker_pool(workers: int = WORKERS) -> Iterator[Executor]:
         yield pool
 
 
+@contextmanager
+def worker_pool_if(wanted: bool) -> Iterator[Executor | None]:
+    """`worker_pool()` when `wanted`, else None: small loads read in process, where a worker's
+    start costs more than it saves."""
+    if not wanted:
+        yield None
+        return
+    with worker_pool() as pool:
+        yield pool
+
+
 def to_ipc(table: pa.Table) -> bytes:
     """A table as an Arrow IPC stream, to send it between processes."""
     sink = pa.BufferOutputStream()
