@@ -24,14 +24,13 @@ from great_expectations.expectations.row_conditions import (
 
 # The workbooks' enumerations are the templates' own (their data validation lists).
 from connectors.smartsheet.column_map import HISTORY_ROLES, ROLE_KINDS
-from connectors.smartsheet.column_map import RAG as SMARTSHEET_RAG
 from connectors.spreadsheets.layouts import MATURITY_DOMAINS, SURVEY_DIMENSIONS
 from quality.references import References
 
 STATUS_CATEGORIES = ["new", "indeterminate", "done"]
-# The labels the portfolio reads as a RAG (int_portfolio__rag_labels): the register's RAG is
-# checked against the same seed, so a label dbt reads (R, Rot, At risk) passes and one it calls
-# unknown warns here too.
+# The labels the portfolio reads as a RAG (int_portfolio__rag_labels): the register's RAG and
+# the Smartsheet tasks' status are checked against the same seed, so a label dbt reads (R, Rot,
+# At risk) passes and one it calls unknown warns here too.
 RAG_LABELS_SEED = (
     Path(__file__).resolve().parents[1] / "transforms" / "seeds" / "portfolio_rag_labels.csv"
 )
@@ -297,7 +296,7 @@ def smartsheet_rows(_: References) -> ExpectationSuite:
             gxe.ExpectColumnValuesToNotMatchRegex(
                 column="owner_token", regex="@", severity=CRITICAL
             ),
-            _in("rag", sorted(set(SMARTSHEET_RAG.values()))),
+            _in("status_label", rag_labels(), WARNING),
             _between("percent_complete", 0, 1, WARNING),
             _not_before("finish_date", "start_date", WARNING),
             _not_before("baseline_finish", "baseline_start", WARNING),

@@ -155,10 +155,12 @@ TABLE_SUITES: tuple[TableSuite, ...] = (
     TableSuite(
         RAW_SMARTSHEET,
         "rows",
-        "Tasks are unique, pseudonymised, of loaded sheets, RAG known, dates and money sane.",
+        "Tasks are unique, pseudonymised, of loaded sheets, status labels known to the seed "
+        "portfolio_rag_labels, dates and money sane.",
         "smartsheet_rows",
         reads=((RAW_SMARTSHEET, "sheets"),),
-        derived=(SMARTSHEET_SHEET_LOADED,),
+        # The status as the seed matches it (int_portfolio__rag_labels): trimmed, any case.
+        derived=(SMARTSHEET_SHEET_LOADED, ("status_label", "nullif(lower(trim(status)), '')")),
     ),
     TableSuite(
         RAW_SMARTSHEET,
