@@ -34,6 +34,13 @@ STATUS_CATEGORIES = ["new", "indeterminate", "done"]
 RAG_LABELS_SEED = (
     Path(__file__).resolve().parents[1] / "transforms" / "seeds" / "portfolio_rag_labels.csv"
 )
+# What a register project without a Jira project means (a WARN, not a data error): said in the
+# check's description, its metadata and the alert, so nobody hunts for a broken load.
+NO_JIRA_PROJECT = (
+    "projects with no Jira project of that key: their delivery KPIs are not available (n/a), "
+    "nothing else is affected; add the Jira project (or correct the key) if they should have "
+    "them, else leave it"
+)
 SMARTSHEET_ROLES = sorted(ROLE_KINDS)
 CRITICAL = "critical"
 WARNING = "warning"
@@ -83,15 +90,19 @@ def rag_labels() -> list[str]:
         return sorted({row["label"].strip().lower() for row in csv.DictReader(seed)})
 
 
-def _in(column: str, values: list, severity: str = CRITICAL):
-    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, severity=severity)
+def _in(column: str, values: list, severity: str = CRITICAL, notes: str | None = None):
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column, value_set=values, severity=severity, notes=notes
+    )
 
 
-def _in_delivered(column: str, values: list, severity: str = CRITICAL) -> list:
+def _in_delivered(
+    column: str, values: list, severity: str = CRITICAL, notes: str | None = None
+) -> list:
     """A reference into another workbook or source, left out while that has delivered nothing
     (no catalogue landed yet, Jira not configured): an empty set vouches for nothing, and the
     connector accepts any well-formed id until then."""
-    return [_in(column, values, severity)] if values else []
+    return [_in(column, values, severity, notes)] if values else []
 
 
 def _not_before(later: str, earlier: str, severity: str = CRITICAL):
@@ -219,7 +230,12 @@ def project_register(refs: References) -> ExpectationSuite:
         "raw_spreadsheets.project_register",
         [
             *_key("project_key"),
-            *_in_delivered("project_key", refs.values("raw_jira", "projects", "key"), WARNING),
+            *_in_delivered(
+                "project_key",
+                refs.values("raw_jira", "projects", "key"),
+                WARNING,
+                NO_JIRA_PROJECT,
+            ),
             *_in_delivered(
                 "strategic_objective_id",
                 refs.values("raw_spreadsheets", "strategic_objectives", "objective_id"),

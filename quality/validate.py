@@ -74,9 +74,12 @@ class FailedExpectation:
     sample: list[Any] = field(default_factory=list)
     expected: dict[str, Any] = field(default_factory=dict)
     """The expectation's own arguments (bounds, allowed values, pattern): what should hold."""
+    note: str | None = None
+    """The suite's word on what a failure means and what to do (the expectation's notes)."""
 
     def describe(self) -> str:
-        """One line a terminal can print: what should hold, and what was seen instead."""
+        """One line a terminal can print: what should hold, what was seen instead, and the
+        suite's note on what that means."""
         where = f" on {self.column}" if self.column else ""
         wanted = ", ".join(f"{k}={_short(v)}" for k, v in self.expected.items())
         count = f", {self.unexpected_count} rows" if self.unexpected_count else ""
@@ -84,6 +87,7 @@ class FailedExpectation:
         return (
             f"{self.expectation}{where}{f' ({wanted})' if wanted else ''} "
             f"[{self.severity}{count}]{seen}; sample {_short(self.sample)}"
+            + (f": {self.note}" if self.note else "")
         )
 
     def as_metadata(self) -> dict[str, Any]:
@@ -95,6 +99,7 @@ class FailedExpectation:
             "unexpected_count": self.unexpected_count,
             "observed": _plain(self.observed),
             "sample": self.sample,
+            "note": self.note,
         }
 
 
@@ -341,6 +346,8 @@ def _failure(result: Any) -> FailedExpectation:
             for k, v in kwargs.items()
             if k not in NOT_EXPECTED_VALUES and v is not None and v is not False
         },
+        note="; ".join([config.notes] if isinstance(config.notes, str) else config.notes or [])
+        or None,
     )
 
 
