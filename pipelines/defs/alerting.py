@@ -1,6 +1,10 @@
 """Tell people when something needs them: a failed run, a failed check, a missed freshness SLA.
 
 Alerts go to ``PMO_ALERT_WEBHOOK_URL`` when set, else to the log (``pipelines/alerts.py``).
+Both sensors alert on what happens from their first tick on, not on the instance's history:
+Dagster's run-failure sensor starts there, and the check sensor does the same, so a daemon
+started on a long-lived instance (cron runs of ``pmo refresh`` for months, say) neither reads
+every run ever made on its first tick nor alerts on failures long since seen or fixed.
 """
 
 import json
@@ -94,6 +98,26 @@ def _check_evaluations_of_runs_finished_after(
     return evaluations, runs[-1].update_timestamp.timestamp() if runs else after
 
 
+def _starting_cursor(instance: dg.DagsterInstance) -> dict[str, float | int | None]:
+    """The cursor of a first tick: after the last run finished and the last freshness change
+    recorded so far. A run still going finishes later, so it is alerted on."""
+    last_run = instance.get_run_records(
+        filters=dg.RunsFilter(statuses=FINISHED),
+        limit=1,
+        order_by="update_timestamp",
+        ascending=False,
+    )
+    last_freshness = instance.get_event_records(
+        dg.EventRecordsFilter(event_type=dg.DagsterEventType.FRESHNESS_STATE_CHANGE),
+        limit=1,
+        ascending=False,
+    )
+    return {
+        "runs_finished_after": last_run[0].update_timestamp.timestamp() if last_run else None,
+        "freshness": last_freshness[0].storage_id if last_freshness else None,
+    }
+
+
 def _alert_text(lines: list[str]) -> str:
     """The failures, the first ``MAX_LINES_PER_ALERT`` of them spelled out."""
     shown = lines[:MAX_LINES_PER_ALERT]
@@ -109,7 +133,10 @@ def _alert_text(lines: list[str]) -> str:
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason:
-    cursor = json.loads(context.cursor) if context.cursor else {}
+    if not context.cursor:
+        context.update_cursor(json.dumps(_starting_cursor(context.instance)))
+        return dg.SkipReason("first tick: alerting on checks and freshness from now on")
+    cursor = json.loads(context.cursor)
     checks, checks_cursor = _check_evaluations_of_runs_finished_after(
         context, cursor.get("runs_finished_after")
     )

@@ -32,6 +32,8 @@ class CorruptedRun:
     instance: dg.DagsterInstance
     result: dg.ExecuteInProcessResult
     broken_issue_key: str
+    alert_cursor: str
+    """The check alert sensor's cursor after its first tick, taken before the run."""
 
 
 def write_bad_survey(landing: Path) -> Path:
@@ -64,6 +66,7 @@ def write_bad_survey(landing: Path) -> Path:
 @pytest.fixture(scope="package")
 def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Iterator[CorruptedRun]:
     """Jira serves an issue updated before it was created; a survey file is all out of range."""
+    from pipelines.defs.alerting import alert_on_failed_checks
     from pipelines.demo import demo_sources
 
     root = tmp_path_factory.mktemp("corrupted")
@@ -78,8 +81,11 @@ def corrupted_run(tmp_path_factory: pytest.TempPathFactory, run_pipeline) -> Ite
             # only the ephemeral instance's single event table answers must fail here.
             (root / "dagster_home").mkdir()
             instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
+            # The alert sensor is running before the run, as deployed: it alerts from there on.
+            first_tick = dg.build_sensor_context(instance=instance)
+            alert_on_failed_checks(first_tick)
             result = run_pipeline(instance)
-            yield CorruptedRun(warehouse, instance, result, issue.key)
+            yield CorruptedRun(warehouse, instance, result, issue.key, first_tick.cursor)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,11 @@ def evaluation(run, check_name: str) -> dg.AssetCheckEvaluation:
     return found
 
 
+def after_first_tick(run) -> dg.SensorEvaluationContext:
+    """The check alert sensor's next tick after its first, which came before ``run``."""
+    return dg.build_sensor_context(instance=run.instance, cursor=run.alert_cursor)
+
+
 def test_invalid_issue_fails_the_blocking_issue_check(corrupted_run) -> None:
     check = evaluation(corrupted_run, "gx_issues")
     assert not check.passed
@@ -60,7 +65,7 @@ def test_quarantine_share_over_the_limit_fails_its_check(corrupted_run) -> None:
 def test_failed_checks_are_alerted_to_the_webhook(corrupted_run, alert_inbox) -> None:
     from pipelines.defs.alerting import alert_on_failed_checks
 
-    context = dg.build_sensor_context(instance=corrupted_run.instance)
+    context = after_first_tick(corrupted_run)
     alert_on_failed_checks(context)
     (posted,) = alert_inbox
     text = json.loads(posted)["text"]
@@ -71,7 +76,7 @@ def test_failed_checks_are_alerted_to_the_webhook(corrupted_run, alert_inbox) ->
 def test_alerts_already_sent_are_not_sent_again(corrupted_run, alert_inbox) -> None:
     from pipelines.defs.alerting import alert_on_failed_checks
 
-    context = dg.build_sensor_context(instance=corrupted_run.instance)
+    context = after_first_tick(corrupted_run)
     alert_on_failed_checks(context)
     alert_on_failed_checks(
         dg.build_sensor_context(instance=corrupted_run.instance, cursor=context.cursor)
@@ -85,7 +90,7 @@ def test_one_tick_alerts_on_every_failed_check_of_the_finished_runs(
     from pipelines.defs import alerting
 
     failed = [e for e in corrupted_run.result.get_asset_check_evaluations() if not e.passed]
-    alerting.alert_on_failed_checks(dg.build_sensor_context(instance=corrupted_run.instance))
+    alerting.alert_on_failed_checks(after_first_tick(corrupted_run))
     (posted,) = alert_inbox
     text = json.loads(posted)["text"]
     assert len(failed) > 2
@@ -105,3 +110,12 @@ def test_without_a_webhook_alerts_go_to_the_log(
     monkeypatch.delenv("PMO_ALERT_WEBHOOK_URL", raising=False)
     assert send_alert("Run failed", "details") is False
     assert "Run failed" in caplog.text
+
+
+def test_a_register_project_without_jira_warns_with_what_it_means(corrupted_run) -> None:
+    from quality.suites import NO_JIRA_PROJECT
+
+    check = evaluation(corrupted_run, "gx_project_register")
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert "['ORION']" in check.description
+    assert NO_JIRA_PROJECT in check.description
