@@ -29,7 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import statistics
+import resource
 import subprocess
 import tempfile
 import time
@@ -216,20 +216,29 @@ def cli_start_up_seconds() -> float:
 
 
 class Timing(NamedTuple):
-    """A dbt command's wall seconds, how many nodes it ran, and where the time went."""
+    """A dbt command's wall seconds, its CPU seconds (this process: dbt and DuckDB's threads;
+    steadier than wall time on a shared machine), how many nodes it ran, and where the time
+    went."""
 
     seconds: float
+    cpu_seconds: float
     nodes: int
     breakdown: str
+
+
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process so far, over all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(runner: dbtRunner, *args: str, project: list[str] | None = None) -> Timing:
     """Run a dbt command in process (on the PMO project unless ``project`` says otherwise);
     return its wall seconds, node count and a breakdown: the time spent in nodes, and its ten
     slowest nodes (where an incremental run's time goes)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     result = runner.invoke([*args, "--quiet", *(project or project_args())])
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     if not result.success:
         failures = result.exception or "\n".join(
             node.message for node in result.result.results if node.status in ("error", "fail")
@@ -243,13 +252,14 @@ def timed(runner: dbtRunner, *args: str, project: list[str] | None = None) -> Ti
         f"\n      {node.execution_time:6.2f} s  {node.node.name}" for node in nodes[:SLOWEST]
     )
     breakdown = (
-        f"{wall:.1f} s, {len(nodes)} nodes ({kinds['model']} models, {kinds['test']} tests; "
-        f"{portfolio} of the portfolio schedule; {in_nodes:.1f} s in nodes); slowest:{slowest}"
+        f"{wall:.1f} s (CPU {cpu:.1f} s), {len(nodes)} nodes ({kinds['model']} models, "
+        f"{kinds['test']} tests; {portfolio} of the portfolio schedule; {in_nodes:.1f} s in "
+        f"nodes); slowest:{slowest}"
     )
-    return Timing(wall, len(nodes), breakdown)
+    return Timing(wall, cpu, len(nodes), breakdown)
 
 
-def trivial_models_seconds(count: int, work: Path) -> float:
+def trivial_models_seconds(count: int, work: Path) -> Timing:
     """dbt's own cost of running ``count`` models, none of which computes anything: a throwaway
     project with one one-row table model and ``count`` - 1 copying it (so that dbt's threads can
     run them side by side), with the PMO profile's threads, run in process on a parsed manifest
@@ -275,12 +285,12 @@ def trivial_models_seconds(count: int, work: Path) -> float:
     ]
     manifest = dbtRunner().invoke(["parse", "--quiet", *args]).result
     runner = dbtRunner(manifest=manifest)
-    runs = [timed(runner, "run", project=args) for _ in range(4)]
-    return statistics.median(run.seconds for run in runs[1:])
+    runs = sorted(timed(runner, "run", project=args) for _ in range(4))[1:]
+    return runs[len(runs) // 2]
 
 
-def report(label: str, seconds: float) -> None:
-    print(f"{label:<72} {seconds:6.1f} s")
+def report(label: str, timing: Timing) -> None:
+    print(f"{label:<72} {timing.seconds:6.1f} s (CPU {timing.cpu_seconds:5.1f} s)")
 
 
 def measure_builds(warehouse: Path, issues: int, full_only: bool) -> None:
@@ -305,27 +315,26 @@ def measure_builds(warehouse: Path, issues: int, full_only: bool) -> None:
         )
         return timing
 
-    full_build = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=None).seconds
+    full_build = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=None)
     full_rss = peak_rss_mib() / 1024
     # The first build reads raw tables just written; the same build again is the steady state.
-    full_again = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=None).seconds
-    full_run = build("run", "--full-refresh", change=None).seconds
-    print(
-        f"dbt build --full-refresh, models and data tests: {full_build:.1f} s, "
-        f"peak RSS {full_rss:.2f} GiB; the same build again: {full_again:.1f} s"
-    )
-    print(f"dbt run --full-refresh, models only: {full_run:.1f} s")
+    full_again = build(*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh", change=None)
+    full_run = build("run", "--full-refresh", change=None)
+    report("dbt build --full-refresh, models and data tests", full_build)
+    print(f"  peak RSS {full_rss:.2f} GiB")
+    report("the same full build again", full_again)
+    report("dbt run --full-refresh, models only", full_run)
     if full_only:
         print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         return
     jira_build = build(*BUILD_WITHOUT_UNIT_TESTS, *DOWNSTREAM_OF_JIRA)
-    jira_run = build("run", *DOWNSTREAM_OF_JIRA).seconds
-    unchanged = build(*BUILD_WITHOUT_UNIT_TESTS, *DOWNSTREAM_OF_JIRA, change=None).seconds
+    jira_run = build("run", *DOWNSTREAM_OF_JIRA)
+    unchanged = build(*BUILD_WITHOUT_UNIT_TESTS, *DOWNSTREAM_OF_JIRA, change=None)
     trivial = trivial_models_seconds(jira_build.nodes, warehouse.parent)
     reload = partial(reload_every_issue, warehouse)
-    after_reload = build(*BUILD_WITHOUT_UNIT_TESTS, *DOWNSTREAM_OF_JIRA, change=reload).seconds
+    after_reload = build(*BUILD_WITHOUT_UNIT_TESTS, *DOWNSTREAM_OF_JIRA, change=reload)
 
-    report("after a Jira load (1% changed): dbt build downstream of raw_jira", jira_build.seconds)
+    report("after a Jira load (1% changed): dbt build downstream of raw_jira", jira_build)
     report("after a Jira load (1% changed): dbt run downstream of raw_jira", jira_run)
     report("nothing changed: dbt build downstream of raw_jira", unchanged)
     report(f"dbt run of {jira_build.nodes} one-row models (dbt's own cost of as many)", trivial)
