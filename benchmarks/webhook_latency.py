@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -61,6 +62,9 @@ SANDBOX_STATUSES = """
         as statuses(synthetic, sandbox)
 """
 IDLE_SECONDS = 20.0
+SLOWEST_DBT_NODES = 8
+# Where dagster-dbt gives each run's dbt command its target folder (and dbt its log file).
+DBT_TARGET = REPO_ROOT / "transforms" / "target"
 BARRIER_ENV = "PMO_BENCH_BARRIER"
 # The instance settings pipelines/events/README.md tells deployments to copy.
 INSTANCE_YAML = REPO_ROOT / ".dagster" / "dagster.yaml"
@@ -289,6 +293,7 @@ class Outcome:
     status: int
     record: dg.RunRecord | None
     phases: list[tuple[float, str]]
+    dbt_nodes: list[DbtNode]
     sent: float
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
@@ -326,8 +331,18 @@ def one_webhook(
     wait_for_run_end(instance, timeout)
     record = webhook_run(instance)
     phases = run_phases(instance, record) if record else []
+    nodes = dbt_nodes(record.dagster_run.run_id) if record else []
     return Outcome(
-        turn, published - sent, acked - sent, status, record, phases, sent, load_before, load_after
+        turn,
+        published - sent,
+        acked - sent,
+        status,
+        record,
+        phases,
+        nodes,
+        sent,
+        load_before,
+        load_after,
     )
 
 
@@ -369,6 +384,30 @@ def run_phases(instance: dg.DagsterInstance, record: dg.RunRecord) -> list[tuple
     return phases
 
 
+@dataclass(frozen=True)
+class DbtNode:
+    """One model or test of the run's dbt command, as dbt's own log timed it."""
+
+    name: str
+    started: float
+    seconds: float
+
+
+def dbt_nodes(run_id: str) -> list[DbtNode]:
+    """The nodes of the run's dbt command with dbt's own timings, from the log file in the
+    target folder dagster-dbt gave that command: what of the dbt step is node work."""
+    nodes = []
+    for log in DBT_TARGET.glob(f"pmo_dbt_models-{run_id[:7]}-*/dbt.log"):
+        for line in log.read_text().splitlines():
+            data = json.loads(line).get("data", {})
+            node = data.get("node_info", {})
+            if "execution_time" in data and node.get("node_started_at"):
+                started = datetime.fromisoformat(node["node_started_at"]).replace(tzinfo=UTC)
+                name = node["unique_id"].split(".")[2]
+                nodes.append(DbtNode(name, started.timestamp(), float(data["execution_time"])))
+    return nodes
+
+
 def report(outcome: Outcome, target: float) -> int:
     print(f"webhook {outcome.turn + 1}:")
     print(
@@ -391,6 +430,14 @@ def report(outcome: Outcome, target: float) -> int:
         for at, phase in outcome.phases:
             print(f"    {at - sent:6.1f} {at - previous:+6.1f}  {phase}")
             previous = at
+    if outcome.dbt_nodes:
+        nodes = outcome.dbt_nodes
+        print(
+            f"  dbt: {len(nodes)} nodes, {sum(n.seconds for n in nodes):.1f} s of node work; "
+            f"slowest (started s after the webhook, seconds):"
+        )
+        for node in sorted(nodes, key=lambda n: n.seconds, reverse=True)[:SLOWEST_DBT_NODES]:
+            print(f"    {node.started - sent:6.1f} {node.seconds:6.2f}  {node.name}")
     print(
         f"  webhook -> published KPI: {outcome.latency:.1f} s "
         f"(the wait for the daemon's sensor loop included; target <= {target:.0f} s)"

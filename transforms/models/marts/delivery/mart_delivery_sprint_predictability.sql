@@ -22,9 +22,12 @@ lifecycle as (
     where not is_subtask
 ),
 
+-- Only sprint members' intervals: the check below is correlated, and over the whole history
+-- (a view) DuckDB spent most of a Jira rebuild's time on it at a million issues.
 done_intervals as (
     select * from {{ ref('int_jira__status_intervals') }}
     where status_category_key = 'done'
+        and issue_id in (select membership.issue_id from membership)
 ),
 
 sprint_issues as (
