@@ -183,9 +183,10 @@ def smartsheet_project(plan: Plan, as_of: date) -> dict:
         value for row in rows for _, value in plan.history(row, "Status")
     ]
     unknown = sorted({str(label) for label in labels if rag_of(label) == "unknown"})
+    rag = worst if status is None else rag_of(status)
     return {
         "source_system": "smartsheet",
-        "rag": worst if status is None else rag_of(status),
+        "rag": rag,
         "finish_slip_days": days(max(finishes), max(baselines)),
         "milestones": len(slips),
         "milestones_with_baseline": len(known),
@@ -196,6 +197,7 @@ def smartsheet_project(plan: Plan, as_of: date) -> dict:
         "actual_cost": actual,
         "budget_variance": budget - actual,
         "days_red": time_in(spans, "red", as_of) if tracked else None,
+        "days_red_is_partial": (rag == "red" and not red_at(spans, as_of)) if tracked else None,
         "days_status_unknown": time_in(spans, "unknown", as_of) if tracked else None,
         "unknown_rag_labels": ", ".join(unknown) or None,
     }
@@ -204,6 +206,15 @@ def smartsheet_project(plan: Plan, as_of: date) -> dict:
 def time_in(spans: list[tuple[str, datetime, datetime | None]], rag: str, as_of: date) -> float:
     """Days up to the as-of day on which at least one span was of `rag`."""
     return days_covered([(start, stop) for held, start, stop in spans if held == rag], as_of)
+
+
+def red_at(spans: list[tuple[str, datetime, datetime | None]], as_of: date) -> bool:
+    """Whether an item's status history is red at the start of the as-of day."""
+    moment = datetime.combine(as_of, datetime.min.time())
+    return any(
+        held == "red" and start < moment and (stop is None or stop >= moment)
+        for held, start, stop in spans
+    )
 
 
 def register_project(project: dict[str, Any], as_of: date) -> dict:
@@ -223,6 +234,7 @@ def register_project(project: dict[str, Any], as_of: date) -> dict:
         "actual_cost": actual,
         "budget_variance": budget - actual,
         "days_red": None,
+        "days_red_is_partial": None,
         "days_status_unknown": None,
         "unknown_rag_labels": None,
     }

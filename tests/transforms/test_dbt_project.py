@@ -33,7 +33,8 @@ def test_every_mart_key_has_a_uniqueness_test(sandbox_warehouse):
         node["attached_node"]
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
-        and node["test_metadata"]["name"] in ("unique", "unique_combination_of_columns")
+        and node["test_metadata"]["name"]
+        in ("unique", "unique_combination_of_columns", "valid_rows")
     }
     unkeyed = {node["unique_id"] for node in mart_nodes(manifest)} - tested
     assert unkeyed == set()

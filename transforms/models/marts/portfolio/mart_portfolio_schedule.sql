@@ -32,7 +32,8 @@ counted_spans as (
         intervals.project_key,
         intervals.rag,
         intervals.valid_from as span_from,
-        least(coalesce(intervals.valid_to, projects.as_of_date), projects.as_of_date) as span_to
+        least(coalesce(intervals.valid_to, projects.as_of_date), projects.as_of_date) as span_to,
+        coalesce(intervals.valid_to, projects.as_of_date) >= projects.as_of_date as is_current
     from intervals
     inner join projects on intervals.project_key = projects.project_key
     where intervals.rag in ('red', 'unknown') and intervals.valid_from < projects.as_of_date
@@ -94,9 +95,14 @@ time_held as (
     select
         project_key,
         sum(seconds) filter (where rag = 'red') / 86400.0 as days_red,
-        sum(seconds) filter (where rag = 'unknown') / 86400.0 as days_status_unknown
+        sum(seconds) filter (where rag = 'unknown') / 86400.0 as days_status_unknown,
+        bool_or(rag = 'red' and is_current) as is_red_at_as_of
     from (
-        select project_key, rag, date_diff('second', min(span_from), max(span_to)) as seconds
+        select
+            project_key,
+            rag,
+            date_diff('second', min(span_from), max(span_to)) as seconds,
+            bool_or(is_current) as is_current
         from islands
         group by project_key, rag, island
     )
@@ -159,6 +165,11 @@ select
         as budget_variance_pct,
     case when status_tracked.project_key is not null
         then coalesce(time_held.days_red, 0) end as days_red,
+    -- Red now (the sheet summary's status, or an item without status history) while no
+    -- item's history is: days_red, counted from item histories only, misses that time.
+    case when status_tracked.project_key is not null
+        then projects.rag = 'red' and not coalesce(time_held.is_red_at_as_of, false) end
+        as days_red_is_partial,
     case when status_tracked.project_key is not null
         then coalesce(time_held.days_status_unknown, 0) end as days_status_unknown,
     unknown_labels.labels as unknown_rag_labels,
