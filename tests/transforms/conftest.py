@@ -193,7 +193,6 @@ JIRA_INTERMEDIATES = (
     "intermediate.int_jira__status_transitions",
     "intermediate.int_jira__status_intervals",
     "intermediate.int_jira__issue_lifecycle",
-    "intermediate.int_jira__issue_flow_time",
     "intermediate.int_jira__sprint_membership",
 )
 # The build instant the WIP of the current month is measured at.

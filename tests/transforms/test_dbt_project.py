@@ -46,7 +46,6 @@ def test_every_mart_key_has_a_uniqueness_test(sandbox_warehouse):
 VIEWS_OVER_THE_STATUS_HISTORY = {
     "int_jira__status_transitions",
     "int_jira__status_intervals",
-    "int_jira__issue_flow_time",
 }
 
 

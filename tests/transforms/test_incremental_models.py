@@ -43,7 +43,6 @@ COMPARED = (
     "marts.mart_strategic_alignment_summary_quarterly",
     "marts.mart_survey_nps",
     "marts.mart_value_delivery_rate",
-    "intermediate.int_jira__issue_flow_time",
     "intermediate.int_jira__issue_lifecycle",
     "intermediate.int_jira__sprint_membership",
     "intermediate.int_jira__status_intervals",

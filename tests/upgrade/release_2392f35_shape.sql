@@ -44,9 +44,9 @@ create table intermediate.old_intervals as
 select *, '1' as source_load_id from intermediate.int_jira__status_intervals;
 drop view intermediate.int_jira__status_intervals;
 alter table intermediate.old_intervals rename to int_jira__status_intervals;
-create table intermediate.old_flow_time as select * from intermediate.int_jira__issue_flow_time;
-drop view intermediate.int_jira__issue_flow_time;
-alter table intermediate.old_flow_time rename to int_jira__issue_flow_time;
+create table intermediate.int_jira__issue_flow_time as
+select issue_id, active_days, waiting_days from intermediate.int_jira__issue_lifecycle
+where active_days is not null;
 alter table intermediate.int_jira__issue_lifecycle drop column active_days;
 alter table intermediate.int_jira__issue_lifecycle drop column waiting_days;
 drop table intermediate.int_jira__status_interval_history;

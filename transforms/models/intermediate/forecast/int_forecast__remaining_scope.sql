@@ -28,22 +28,34 @@ open_stretches as (
         and (left_at is null or left_at >= (select min(cutoff_at) from as_of_days))
 ),
 
-open_issues as (
+-- Each open stretch with its issue and epic, resolved once before the as-of days multiply it.
+open_stretch_issues as (
     select
-        as_of_days.as_of_date,
+        open_stretches.entered_at,
+        open_stretches.left_at,
+        issues.created_at,
         issues.project_key,
         issues.issue_key,
         epics.issue_key as epic_key,
         issues.story_points
-    from as_of_days
-    inner join open_stretches
-        on open_stretches.entered_at < as_of_days.cutoff_at
-        and (open_stretches.left_at is null or open_stretches.left_at >= as_of_days.cutoff_at)
-    inner join issues
-        on open_stretches.issue_id = issues.issue_id
-        and issues.created_at < as_of_days.cutoff_at
+    from open_stretches
+    inner join issues on open_stretches.issue_id = issues.issue_id
     left join parents on issues.issue_key = parents.issue_key
     left join issues as epics on parents.parent_key = epics.issue_key
+),
+
+open_issues as (
+    select
+        as_of_days.as_of_date,
+        stretches.project_key,
+        stretches.issue_key,
+        stretches.epic_key,
+        stretches.story_points
+    from as_of_days
+    inner join open_stretch_issues as stretches
+        on stretches.entered_at < as_of_days.cutoff_at
+        and (stretches.left_at is null or stretches.left_at >= as_of_days.cutoff_at)
+        and stretches.created_at < as_of_days.cutoff_at
 ),
 
 register as (

@@ -1,10 +1,8 @@
--- Lead time, cycle time and flow efficiency per project and month of the first move to done.
+-- Lead time, cycle time and flow efficiency (the active and waiting days inside each issue's
+-- cycle, computed by int_jira__issue_flow_history) per project and month of the first move to
+-- done.
 with lifecycle as (
     select * from {{ done_issues() }} as done_issues
-),
-
-flow_time as (
-    select * from {{ ref('int_jira__issue_flow_time') }}
 ),
 
 done_issues as (
@@ -15,10 +13,9 @@ done_issues as (
         lifecycle.lead_time_days,
         lifecycle.cycle_time_days,
         lifecycle.has_unknown_status,
-        flow_time.active_days,
-        flow_time.waiting_days
+        lifecycle.active_days,
+        lifecycle.waiting_days
     from lifecycle
-    left join flow_time on lifecycle.issue_id = flow_time.issue_id
 ),
 
 flow as (
