@@ -1,6 +1,7 @@
 """Jira connector speed and memory: full and incremental loads from the emulator on loopback.
 
     uv run python benchmarks/jira_load.py [--issues 100000] [--rss-sizes 10000 100000]
+        [--memory-limit 1GB]
     uv run python benchmarks/jira_load.py --latency [--issues 100000] [--budget-issues 20000]
 
 The emulator runs in its own process (its memory does not count) and is warmed by one unmeasured
