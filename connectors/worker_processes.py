@@ -9,9 +9,8 @@ Smartsheet sheets of a large full load.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 
 import pyarrow as pa
 from dlt.common.runners.configuration import PoolRunnerConfiguration
@@ -22,25 +21,16 @@ from dlt.common.runners.pool_runner import create_pool
 WORKERS = 2
 
 
-@contextmanager
-def worker_pool(workers: int = WORKERS) -> Iterator[Executor]:
-    """A pool of spawned worker processes, stopped when the block ends. dlt's own process pool:
-    spawned, and kept from re-running an orchestrator's entry point; a script that uses it
-    needs the `if __name__ == "__main__":` guard."""
-    config = PoolRunnerConfiguration(pool_type="process", workers=workers, start_method="spawn")
-    with create_pool(config) as pool:
-        yield pool
-
-
-@contextmanager
-def worker_pool_if(wanted: bool) -> Iterator[Executor | None]:
-    """`worker_pool()` when `wanted`, else None: small loads read in process, where a worker's
-    start costs more than it saves."""
+def worker_pool(wanted: bool = True) -> AbstractContextManager[Executor | None]:
+    """A pool of spawned worker processes, stopped when the block ends, or (not `wanted`) none:
+    small loads read in process, where a worker's start costs more than it saves. dlt's own
+    process pool: spawned, and kept from re-running an orchestrator's entry point; a script
+    that uses it needs the `if __name__ == "__main__":` guard."""
     if not wanted:
-        yield None
-        return
-    with worker_pool() as pool:
-        yield pool
+        return nullcontext()
+    return create_pool(
+        PoolRunnerConfiguration(pool_type="process", workers=WORKERS, start_method="spawn")
+    )
 
 
 def to_ipc(table: pa.Table) -> bytes:

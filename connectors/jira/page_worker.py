@@ -32,7 +32,7 @@ from connectors.jira.arrow_tables import (
     issue_sprint_rows,
 )
 from connectors.jira.rows import FieldRoles, JsonDict, is_truncated
-from connectors.worker_processes import from_ipc, to_ipc, worker_pool_if
+from connectors.worker_processes import from_ipc, to_ipc, worker_pool
 
 
 class BuiltPage:
@@ -132,7 +132,7 @@ def page_reader(in_worker: bool, roles: FieldRoles) -> Iterator[PageReader | Non
     """A `PageReader` over worker processes, or (not `in_worker`) none: pages are parsed and
     built in process. The workers stop when the pages are done. They are spawned: a script
     that runs a large full load needs the `if __name__ == "__main__":` guard."""
-    with worker_pool_if(in_worker) as pool:
+    with worker_pool(in_worker) as pool:
         yield None if pool is None else PageReader(pool, roles)
 
 

@@ -25,7 +25,7 @@ from connectors.smartsheet.client import JsonDict
 from connectors.smartsheet.column_map import ColumnMap, map_for
 from connectors.smartsheet.errors import SmartsheetConfigError
 from connectors.smartsheet.row_tables import RowsTable
-from connectors.worker_processes import from_ipc, to_ipc, worker_pool_if
+from connectors.worker_processes import from_ipc, to_ipc, worker_pool
 
 Answer = tuple[JsonDict | None, pa.Table | None]
 
@@ -74,7 +74,7 @@ class SheetReader:
 def sheet_reader(in_worker: bool, maps: list[ColumnMap], key: str) -> Iterator[SheetReader | None]:
     """A `SheetReader` over worker processes, or (not `in_worker`) none: sheets are parsed and
     built in process. The workers stop when the block ends."""
-    with worker_pool_if(in_worker) as pool:
+    with worker_pool(in_worker) as pool:
         yield None if pool is None else SheetReader(pool, maps, key)
 
 
