@@ -247,3 +247,95 @@ def unknown_status_ids(oracle: Oracle) -> set[str]:
         for stretch in flow.stretches
         if stretch.category is None
     }
+
+
+@dataclass(frozen=True)
+class SprintSpan:
+    """Time an issue spent with one list of sprints (ids) in the site's sprint field."""
+
+    entered: datetime
+    left: datetime | None
+    sprint_ids: frozenset[int]
+
+    def holds(self, sprint_id: int, instant: datetime) -> bool:
+        """In `sprint_id` at `instant` (entered at or before, left after)."""
+        return (
+            sprint_id in self.sprint_ids
+            and self.entered <= instant
+            and (self.left is None or self.left > instant)
+        )
+
+
+def sprint_spans(site: JiraSite, issue: Issue) -> list[SprintSpan]:
+    """The issue's sprint lists over time, replayed from its sprint field's changelog: before
+    the first change it had that change's from-list since creation; with no change, its
+    current sprints."""
+    field_id = site.field_for("sprint").id
+    changes = [
+        (history.created, item)
+        for history in sorted(issue.histories, key=lambda h: (h.created, int(h.id)))
+        for item in history.items
+        if item.field_id == field_id
+    ]
+    if not changes:
+        return [SprintSpan(issue.created, None, frozenset(issue.sprint_ids))]
+
+    def ids(value: str | None) -> frozenset[int]:
+        return frozenset(int(part) for part in (value or "").split(",") if part.strip())
+
+    ends = [at for at, _ in changes[1:]] + [None]
+    spans = [SprintSpan(issue.created, changes[0][0], ids(changes[0][1].from_value))]
+    return spans + [
+        SprintSpan(at, end, ids(item.to_value))
+        for (at, item), end in zip(changes, ends, strict=True)
+    ]
+
+
+def sprint_predictability(oracle: Oracle) -> dict[int, dict]:
+    """Per closed sprint: issues (no sub-tasks) committed at its start, added and removed
+    during it, committed ones still in it and done at its close, and the rates."""
+    members = [(flow, sprint_spans(oracle.site, flow.issue)) for flow in oracle.flows()]
+    kpis = {}
+    for sprint in oracle.site.sprints:
+        if sprint.state != "closed" or sprint.start is None or sprint.complete is None:
+            continue
+        start, close = sprint.start, sprint.complete
+        committed = added = removed = completed_committed = completed = 0
+        committed_points: list[float] = []
+        joined = estimated = False
+        for flow, spans in members:
+            if not any(s.entered <= close and sprint.id in s.sprint_ids for s in spans):
+                continue
+            joined = True
+            at_start = any(s.holds(sprint.id, start) for s in spans)
+            at_close = any(s.holds(sprint.id, close) for s in spans)
+            done = any(
+                s.category == "done" and s.entered <= close and (s.left is None or s.left > close)
+                for s in flow.stretches
+            )
+            points = flow.issue.story_points
+            estimated |= points is not None
+            committed += at_start
+            added += at_close and not at_start
+            removed += at_start and not at_close
+            completed_committed += at_start and at_close and done
+            completed += at_close and done
+            if at_start and points is not None:
+                committed_points.append(points)
+        kpis[sprint.id] = {
+            "committed_issues": committed,
+            "added_issues": added,
+            "removed_issues": removed,
+            "completed_committed_issues": completed_committed,
+            "completed_issues": completed,
+            # Points: 0 for a sprint no issue joined, null where none of its issues is
+            # estimated (a team that does not estimate).
+            "committed_points": sum(committed_points)
+            if estimated
+            else (0.0 if not joined else None),
+            "predictability_issues_pct": (
+                100 * completed_committed / committed if committed else None
+            ),
+            "scope_change_pct": 100 * added / committed if committed else None,
+        }
+    return kpis

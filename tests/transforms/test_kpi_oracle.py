@@ -14,7 +14,14 @@ from sandbox.jira.messy import BUILTIN_STATUS_CATEGORIES, TESTING, VALIDE
 from tests.forecast.oracle import forecasts_shown, latest_forecasts
 
 from .conftest import BuiltWarehouse
-from .kpi_oracle import Oracle, done_kpis, unknown_status_ids, weekly_throughput, wip_kpis
+from .kpi_oracle import (
+    Oracle,
+    done_kpis,
+    sprint_predictability,
+    unknown_status_ids,
+    weekly_throughput,
+    wip_kpis,
+)
 
 SITES = ["sandbox_warehouse", "messy_warehouse"]
 DONE_COLUMNS = {
@@ -99,6 +106,18 @@ def test_weekly_throughput_equals_the_oracle(built):
         ),
         weekly_throughput(Oracle(built.site)),
     )
+
+
+def test_sprint_predictability_of_each_closed_sprint_equals_the_oracle(built):
+    truth = sprint_predictability(Oracle(built.site))
+    columns = sorted(next(iter(truth.values())))
+    frame = built.query(
+        f"select sprint_id, {', '.join(columns)} from marts.mart_delivery_sprint_predictability"
+    )
+    frame = frame.astype(object).where(frame.notna(), None)
+    mart = {int(row.pop("sprint_id")): row for row in frame.to_dict("records")}
+    assert sum(kpis["committed_issues"] for kpis in truth.values()) > 0
+    assert_rows_equal(mart, truth)
 
 
 def test_the_default_site_has_no_status_of_unknown_category(sandbox_warehouse):
