@@ -15,6 +15,7 @@ per_cell as (
     select
         service_id,
         any_value(service_name) as service_name,
+        bool_and(is_catalogued_service) as is_catalogued_service,
         wave,
         count(distinct response_id) as responses,
         avg(score) as csat_mean,
@@ -26,6 +27,7 @@ per_cell as (
 select
     per_cell.service_id,
     per_cell.service_name,
+    per_cell.is_catalogued_service,
     per_cell.wave,
     per_cell.responses,
     {{ is_small_cell('per_cell.responses') }} as is_suppressed,

@@ -12,6 +12,7 @@ per_cell as (
     select
         service_id,
         any_value(service_name) as service_name,
+        bool_and(is_catalogued_service) as is_catalogued_service,
         stakeholder_group,
         wave,
         count(distinct response_id) as respondents,
@@ -38,6 +39,7 @@ with_intervals as (
 select
     with_intervals.service_id,
     with_intervals.service_name,
+    with_intervals.is_catalogued_service,
     with_intervals.stakeholder_group,
     with_intervals.wave,
     with_intervals.respondents,

@@ -1,7 +1,8 @@
 -- The quarterly PMO value scorecard: customer, delivery, strategy and capability KPIs, each
 -- with its target and quarter-on-quarter change, a weighted composite and the benchmark class;
 -- delivery_issues_with_unknown_status marks delivery KPIs computed with statuses of unknown
--- category. pillars_missing and missing_pillars say which pillars the composite lacks (no
+-- category, csat_ratings_of_uncatalogued_services a CSAT mean over ratings of services the
+-- catalogue does not list (none landed yet). pillars_missing and missing_pillars say which pillars the composite lacks (no
 -- KPI of the pillar available in the quarter: its inputs have not landed, or say nothing).
 -- The portfolio schedule (milestones due in the quarter by their baseline: on schedule, mean
 -- slip) is shown beside the pillars, not in the composite.
@@ -89,7 +90,9 @@ customer_csat as (
     select
         waves.quarter_start,
         count(distinct ratings.response_id) as csat_respondents,
-        avg(ratings.score) as csat_mean
+        avg(ratings.score) as csat_mean,
+        count(case when not ratings.is_catalogued_service then 1 end)
+            as csat_ratings_of_uncatalogued_services
     from ratings
     inner join waves on ratings.wave = waves.wave
     group by waves.quarter_start
@@ -169,6 +172,8 @@ kpis as (
         delivery.cycle_time_p50_days,
         coalesce(delivery.delivery_issues_with_unknown_status, 0)
             as delivery_issues_with_unknown_status,
+        coalesce(customer_csat.csat_ratings_of_uncatalogued_services, 0)
+            as csat_ratings_of_uncatalogued_services,
         alignment.aligned_work_share_pct,
         benefits.benefits_realisation_pct,
         capability.maturity_mean_level,
@@ -221,6 +226,7 @@ select
     maturity_mean_target,
     maturity_mean_gap,
     delivery_issues_with_unknown_status,
+    csat_ratings_of_uncatalogued_services,
     milestones_due,
     milestone_on_schedule_pct,
     milestone_slip_mean_days,
