@@ -9,10 +9,10 @@ rebuilt for that suite and validation only (plus the index); the suite's results
 ``quality.validation_history_days`` are deleted with their pages. Without one nothing is written.
 GE contexts are built once per process and reused by every check.
 
-Data Docs are for people reading them later; the check's outcome is the summary. The Dagster
-checks therefore store and render them in one background thread (``docs_in_background``): a
-run goes on to the next check, dbt and the publish while they are written, and the process
-waits for them before it exits.
+Data Docs are for people reading them later; the check's outcome is the summary. A caller may
+therefore take the writing of the result and its pages to do later (``defer_docs``): the Dagster
+checks hand it to the run's ``DataDocs`` resource, which writes once the run's steps are done,
+so rendering never competes with the checks, dbt and the publish the KPIs wait for.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import contextlib
 import datetime
 import functools
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,9 +57,8 @@ an unbounded history would make every check slower. Older results stay in the st
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
-# One thread: GE's file context and site builder are used by one writer at a time, in order.
-# Its thread is joined when the interpreter exits, so a run's Data Docs are complete by then.
-_DOCS_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-data-docs")
+DocsWrite = Callable[[], None]
+"""Storing one validation's result and writing its Data Docs pages, to be done later."""
 
 
 @dataclass(frozen=True)
@@ -138,11 +137,11 @@ def validate_table(
     project_root: Path | None = None,
     references: References | None = None,
     *,
-    docs_in_background: bool = False,
+    defer_docs: Callable[[DocsWrite], None] | None = None,
 ) -> ValidationSummary:
     """Run ``table_suite`` on its table inside DuckDB; with ``project_root``, keep the result
-    and Data Docs there, written before this returns or, with ``docs_in_background``, by the
-    Data Docs thread. References default to the warehouse's own tables."""
+    and Data Docs there, written before this returns or, with ``defer_docs``, by the write it
+    is handed. References default to the warehouse's own tables."""
     table = f'"{table_suite.schema}"."{table_suite.table}"'
     with duckdb.connect(str(warehouse)) as con:
         # Opened first: the reference queries' own connections then share this open database.
@@ -170,7 +169,7 @@ def validate_table(
             },
         },
     )
-    return _summarise(suite, rows, result, project_root, docs_in_background)
+    return _summarise(suite, rows, result, project_root, defer_docs)
 
 
 def _require_columns(
@@ -242,35 +241,46 @@ def _summarise(
     rows: int,
     result: ExpectationSuiteValidationResult,
     project_root: Path | None,
-    docs_in_background: bool = False,
+    defer_docs: Callable[[DocsWrite], None] | None = None,
 ) -> ValidationSummary:
     failures = [_failure(r) for r in result.results if not r.success]
+    # The validation's time, also when its result is stored later.
+    run_id = RunIdentifier(run_time=datetime.datetime.now(datetime.UTC))
     docs = None
-    if project_root and docs_in_background:
-        # Opened here, before the thread uses it: the link is the site's own index URL.
-        docs = _docs_index(_workspace(project_root))
-        _DOCS_WRITER.submit(_record_or_log, project_root, suite, result)
+    if project_root and defer_docs:
+        workspace = _workspace(project_root)
+        # The link is the site's own index URL, whether or not the pages are written yet.
+        docs = _docs_index(workspace)
+        defer_docs(functools.partial(_record_or_log, workspace, suite, result, run_id))
     elif project_root:
-        docs = _record(_workspace(project_root), suite, result)
+        docs = _record(_workspace(project_root), suite, result, run_id)
     return ValidationSummary(suite.name, rows, len(result.results), failures, docs)
 
 
 def _record_or_log(
-    project_root: Path, suite: ExpectationSuite, result: ExpectationSuiteValidationResult
+    workspace: _DocsWorkspace,
+    suite: ExpectationSuite,
+    result: ExpectationSuiteValidationResult,
+    run_id: RunIdentifier,
 ) -> None:
-    """``_record`` in the Data Docs thread: a failure there is logged, the check's outcome
-    stands (it was decided from the result, not from its pages)."""
+    """``_record`` done later: a failure there is logged, the check's outcome stands (it was
+    decided from the result, not from its pages)."""
     try:
-        _record(_workspace(project_root), suite, result)
+        _record(workspace, suite, result, run_id)
     except Exception:
-        logger.exception("Data Docs of %s not written under %s", suite.name, project_root)
+        logger.exception(
+            "Data Docs of %s not written under %s", suite.name, workspace.context.root_directory
+        )
 
 
 def _record(
-    workspace: _DocsWorkspace, suite: ExpectationSuite, result: ExpectationSuiteValidationResult
+    workspace: _DocsWorkspace,
+    suite: ExpectationSuite,
+    result: ExpectationSuiteValidationResult,
+    run_id: RunIdentifier,
 ) -> Path:
-    """Store the result and rebuild the Data Docs pages of this suite and validation only."""
-    run_id = RunIdentifier(run_time=datetime.datetime.now(datetime.UTC))
+    """Store the result of the validation ``run_id`` names and rebuild the Data Docs pages of
+    this suite and validation only."""
     result.meta.update(run_id=run_id, validation_time=run_id.run_time)
     suite_id = ExpectationSuiteIdentifier(name=suite.name)
     key = ValidationResultIdentifier(suite_id, run_id, f"warehouse-{suite.name}")

@@ -5,7 +5,7 @@ in the run are skipped, and declarative automation waits for it to pass. ``warni
 and volume anomalies are WARN checks that never block, except a survey or register table that
 shrinks beyond the limit (``quality.volume_drop``, blocking by default). A table nothing has
 been delivered to yet passes and says so. Data Docs (HTML) are rebuilt beside the warehouse on
-every validation, in the background while the run goes on, and linked from the check's
+every validation, once the run's steps are done (``DataDocs``), and linked from the check's
 metadata.
 """
 
@@ -18,7 +18,7 @@ from dagster._core.storage.asset_check_execution_record import (
 )
 
 from connectors.smartsheet.settings import SmartsheetSettings
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import DataDocs, Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
@@ -88,13 +88,15 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         automation_condition=CHECK_AUTOMATION,
         pool=DUCKDB_POOL,
     )
-    def _suite_check(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _suite_check(warehouse: Warehouse, data_docs: DataDocs) -> dg.AssetCheckResult:
         # Great Expectations, slow to import, is loaded by the first check that runs, not by
         # every code-location load.
         from quality.validate import validate_table
 
         path = warehouse.database
-        summary = validate_table(path, suite, quality_project_root(path), docs_in_background=True)
+        summary = validate_table(
+            path, suite, quality_project_root(path), defer_docs=data_docs.defer
+        )
         return _suite_result(summary, suite.schema)
 
     return _suite_check

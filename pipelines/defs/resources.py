@@ -11,7 +11,7 @@ import fcntl
 import importlib.metadata
 import json
 import sysconfig
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +24,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from packaging.version import Version
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from pipelines.warehouse_lock import hold_warehouse
 from warehouse.connection import execute, query
@@ -141,6 +141,24 @@ class Warehouse(dg.ConfigurableResource):
             yield
 
 
+class DataDocs(dg.ConfigurableResource):
+    """Great Expectations' Data Docs of the checks a run evaluates, written once the run's
+    steps are done (a step in a process of its own: once that step is done). A check's outcome
+    never depends on its pages, which people read later; rendering them while the run goes on
+    took the CPU and the interpreter from the checks, dbt and the publish the KPIs wait for."""
+
+    _writes: list[Callable[[], None]] = PrivateAttr(default_factory=list)
+
+    def defer(self, write: Callable[[], None]) -> None:
+        """Do ``write`` (which logs its own failure) once the run's steps are done."""
+        self._writes.append(write)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write()
+
+
 @contextmanager
 def _creating(lock: Path) -> Iterator[None]:
     """One process at a time creates a dlt pipeline's working folder: dlt checks for the folder
@@ -166,6 +184,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "warehouse": Warehouse.configured(),
+            "data_docs": DataDocs(),
             "dlt_resource": DagsterDltResource(),
             "dbt": dbt_cli(),
         }

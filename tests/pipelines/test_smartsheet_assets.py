@@ -14,7 +14,7 @@ from dagster_dlt import DagsterDltResource
 
 from connectors.smartsheet.settings import SETTING_NAMES
 from pipelines.defs.quality import suite_checks
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import DataDocs, Warehouse
 from pipelines.defs.smartsheet import smartsheet_raw
 from sandbox.smartsheet.emulator import SmartsheetEmulator
 from sandbox.smartsheet.portfolio import GANTT, generate_portfolio
@@ -50,6 +50,7 @@ def materialise(directory: Path, env: pytest.MonkeyPatch, checks: bool) -> Mater
         resources={
             "dlt_resource": DagsterDltResource(),
             "warehouse": Warehouse(path=str(warehouse)),
+            "data_docs": DataDocs(),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

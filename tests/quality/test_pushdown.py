@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import threading
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import great_expectations as gx
@@ -11,16 +12,11 @@ import pytest
 
 from quality.pushdown import Sql, rule_for
 from quality.tables import TABLE_SUITES
-from quality.validate import _DOCS_WRITER, validate_table
+from quality.validate import DocsWrite, validate_table
 from tests.quality.static_references import StaticReferences
 
 SUITES = {suite.name: suite for suite in TABLE_SUITES}
 NO_REFERENCES = StaticReferences({})
-
-
-def wait_for_data_docs() -> None:
-    """Return once the Data Docs thread has written the pages queued before this call."""
-    _DOCS_WRITER.submit(lambda: None).result()
 
 
 @pytest.fixture
@@ -75,34 +71,47 @@ def test_results_and_data_docs_are_stored_under_the_project_root(
     assert "marts.mart_value_delivery_rate" in summary.docs_index.read_text()
 
 
-def test_background_data_docs_are_written_where_the_summary_links(
+def test_deferred_data_docs_are_written_where_the_summary_links(
     write_table, delivery_rates, tmp_path: Path
 ) -> None:
     warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
     suite = SUITES["marts.mart_value_delivery_rate"]
     at_once = validate_table(warehouse, suite, tmp_path / "now")
-    later = validate_table(warehouse, suite, tmp_path / "later", docs_in_background=True)
-    wait_for_data_docs()
+    writes: list[DocsWrite] = []
+    later = validate_table(warehouse, suite, tmp_path / "later", defer_docs=writes.append)
+    for write in writes:
+        write()
     assert later.docs_index == tmp_path / "later" / at_once.docs_index.relative_to(tmp_path / "now")
     assert "marts.mart_value_delivery_rate" in later.docs_index.read_text()
 
 
-def test_a_validation_does_not_wait_for_its_background_data_docs(
+def test_a_validation_with_deferred_data_docs_stores_nothing_until_the_write(
     write_table, delivery_rates, tmp_path: Path
 ) -> None:
     warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
-    busy = threading.Event()
-    _DOCS_WRITER.submit(busy.wait, 60)  # the Data Docs thread is still on earlier pages
-    try:
-        summary = validate_table(
-            warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path, docs_in_background=True
-        )
-        assert summary.passed
-        assert not summary.docs_index.exists()
-    finally:
-        busy.set()
-    wait_for_data_docs()
-    assert summary.docs_index.exists()
+    writes: list[DocsWrite] = []
+    summary = validate_table(
+        warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path, defer_docs=writes.append
+    )
+    assert summary.passed
+    assert (len(writes), stored_validations(tmp_path)) == (1, [])
+    assert not summary.docs_index.exists()
+
+
+def test_a_deferred_result_keeps_the_time_of_its_validation(
+    write_table, delivery_rates, tmp_path: Path
+) -> None:
+    warehouse = write_table("marts", "mart_value_delivery_rate", delivery_rates)
+    writes: list[DocsWrite] = []
+    validate_table(
+        warehouse, SUITES["marts.mart_value_delivery_rate"], tmp_path, defer_docs=writes.append
+    )
+    validated_by = datetime.now(UTC)
+    (write,) = writes
+    write()
+    (stored,) = [path for path in stored_validations(tmp_path) if path.suffix == ".json"]
+    validated_at = datetime.fromisoformat(json.loads(stored.read_text())["meta"]["validation_time"])
+    assert validated_at <= validated_by
 
 
 def test_a_missing_contracted_column_is_named(write_table) -> None:
