@@ -31,12 +31,14 @@ import pytest
 from connectors.spreadsheets import spreadsheet_source
 from tests.transforms.conftest import TRANSFORMS_DIR, dbt
 
+from .service_value_oracle import MART_QUERY as SERVICE_VALUE_QUERY
+from .service_value_oracle import Rating, service_value
 from .survey_export_fixtures import FIXTURES, build
 
 REFERENCE_FILES = ("question_map.csv", "service_catalogue.csv")
 MIN_CELL = 5
 ALL_GROUPS = "All groups"
-MARTS = ("mart_survey_nps", "mart_value_delivery_rate", "mart_service_csat")
+MARTS = ("mart_survey_nps", "mart_value_delivery_rate", "mart_service_csat", "mart_service_value")
 SCALES = {
     "satisfaction": ["very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied",
                      "satisfied", "very satisfied"],
@@ -309,6 +311,7 @@ def built_marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "select service_id, wave, responses, round(csat_mean, 6), "
                 "round(csat_pct_4_plus, 6), answers_quarantined from marts.mart_service_csat"
             ).fetchall(),
+            "service_value": connection.execute(SERVICE_VALUE_QUERY).fetchall(),
         }
 
 
@@ -334,3 +337,21 @@ def test_value_delivery_rate_per_wave_equals_the_oracle(built_marts):
 def test_csat_per_service_and_wave_equals_the_oracle(built_marts):
     stored = {(service, wave): tuple(rest) for service, wave, *rest in built_marts["csat"]}
     assert stored == csat(respondents())
+
+
+def ratings(kept: list[Respondent]) -> list[Rating]:
+    """Each readable per-service answer of the kept responses."""
+    rated = []
+    for index, respondent in enumerate(kept):
+        for name, value in respondent.scores.items():
+            service, _, dimension = name.partition("|")
+            if dimension and value is not None:
+                rated.append(
+                    Rating(str(index), service, respondent.group, respondent.wave, dimension, value)
+                )
+    return rated
+
+
+def test_service_value_per_service_group_and_wave_equals_the_oracle(built_marts):
+    stored = {tuple(row[:3]): tuple(row[3:]) for row in built_marts["service_value"]}
+    assert stored == service_value(ratings(respondents()))
