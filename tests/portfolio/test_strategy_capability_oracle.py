@@ -5,6 +5,7 @@ workbooks' rows and the Jira site's objects."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import duckdb
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from sandbox.jira.site import JiraSite
 from sandbox.workbooks import DemoPortfolio, build_portfolio
 
+from . import scorecard_oracle
 from . import strategy_oracle as oracle
 
 
@@ -115,4 +117,19 @@ def test_scorecard_strategy_and_capability_equal_the_oracle(demo: Truth) -> None
         for quarter in quarters
     }
     columns = list(next(iter(expected.values())))
+    assert records(frame, ["quarter_start"], columns) == approx(expected)
+
+
+def test_scorecard_customer_delivery_pillars_and_composite_equal_the_oracle(demo: Truth) -> None:
+    frame = demo.marts["mart_pmo_value_scorecard_quarterly"].copy()
+    frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
+    quarters = sorted(frame["quarter_start"])
+    expected = scorecard_oracle.scorecard(demo.site, demo.portfolio, quarters)
+    for kpi in scorecard_oracle.KPIS:  # each KPI's change against the quarter before
+        for previous, quarter in pairwise(quarters):
+            now, before = expected[quarter][kpi], expected[previous][kpi]
+            change = None if now is None or before is None else now - before
+            expected[quarter][f"{kpi}_qoq_change"] = change
+    columns = sorted(set().union(*(row.keys() for row in expected.values())))
+    expected = {q: {c: row.get(c) for c in columns} for q, row in expected.items()}
     assert records(frame, ["quarter_start"], columns) == approx(expected)
