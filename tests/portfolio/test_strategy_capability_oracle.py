@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -34,13 +35,17 @@ MARTS = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo(pipeline_run) -> Truth:
-    """The run's marts with the site and workbook rows the demo generated them from."""
-    site = pipeline_run.sandbox.site
-    with duckdb.connect(str(pipeline_run.warehouse), read_only=True) as con:
+def truth(warehouse: Path, site: JiraSite) -> Truth:
+    """The warehouse's marts with the site and the demo workbook rows of its projects."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         marts = {mart: con.sql(f"select * from marts.{mart}").df() for mart in MARTS}
     return Truth(site, build_portfolio([p.key for p in site.projects]), marts)
+
+
+@pytest.fixture(scope="module")
+def demo(pipeline_run) -> Truth:
+    """The end-to-end run's marts with the site and workbook rows the demo generated."""
+    return truth(pipeline_run.warehouse, pipeline_run.sandbox.site)
 
 
 def records(frame: pd.DataFrame, key: list[str], columns: list[str]) -> dict:
@@ -133,3 +138,15 @@ def test_scorecard_customer_delivery_pillars_and_composite_equal_the_oracle(demo
     columns = sorted(set().union(*(row.keys() for row in expected.values())))
     expected = {q: {c: row.get(c) for c in columns} for q, row in expected.items()}
     assert records(frame, ["quarter_start"], columns) == approx(expected)
+
+
+# The same comparisons on the messy Jira site (tests/transforms/test_portfolio_oracle_messy.py,
+# where its session-built warehouse lives).
+ORACLE_CHECKS = (
+    test_portfolio_health_equals_the_oracle,
+    test_strategic_alignment_per_objective_and_quarter_equals_the_oracle,
+    test_alignment_summary_per_quarter_equals_the_oracle,
+    test_maturity_per_assessment_and_domain_equals_the_oracle,
+    test_scorecard_strategy_and_capability_equal_the_oracle,
+    test_scorecard_customer_delivery_pillars_and_composite_equal_the_oracle,
+)
