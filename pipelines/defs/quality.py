@@ -17,6 +17,7 @@ from dagster._core.storage.asset_check_execution_record import (
     COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES as COMPLETED_STATUSES,
 )
 
+from connectors.gc_pause import gc_paused
 from connectors.smartsheet.settings import SmartsheetSettings
 from pipelines.defs.resources import DataDocs, Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
@@ -90,8 +91,9 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     )
     def _suite_check(warehouse: Warehouse, data_docs: DataDocs) -> dg.AssetCheckResult:
         # Great Expectations, slow to import, is loaded by the first check that runs, not by
-        # every code-location load.
-        from quality.validate import validate_table
+        # every code-location load; without collections walking the loaded code location.
+        with gc_paused():
+            from quality.validate import validate_table
 
         path = warehouse.database
         summary = validate_table(
