@@ -7,9 +7,11 @@
 Builds are measured in-process with dbt's `dbtRunner` on a manifest parsed once beforehand, so
 the figures are the time dbt spends building (connecting, running every node, writing
 artefacts), not Python start-up and parsing; that start-up, which every `dbt` CLI invocation
-(and so every Dagster run) pays on top, is printed separately: on a warm partial parse, and as a
-Dagster run starts dbt (its output flags and --vars, which differ from those the prepared
-manifest was parsed with, so dbt parses the whole project again). Prints:
+(and so every Dagster run) pays on top, is printed separately: on a warm partial parse (as every
+Dagster run on a warehouse after its first starts: the run hands its parse state back), and as
+the first Dagster run after the manifest is prepared starts dbt (its output flags and --vars,
+which differ from those the prepared manifest was parsed with, so dbt parses the whole project
+again). Prints:
 - the full build: `dbt build --full-refresh` without unit tests (models and data tests, what
   the Dagster asset runs) on the freshly written raw tables and once more, and
   `dbt run --full-refresh` (models only), with peak RSS;
@@ -232,9 +234,10 @@ def cli_parse(*args: str) -> CliParse:
 
 def cli_start_up(warehouse: Path) -> tuple[CliParse, CliParse]:
     """`dbt parse` on the CLI (Python start-up, imports and parsing, which every CLI invocation
-    pays before building anything): on a warm partial parse, and as a Dagster run starts dbt:
-    its output flags and ``--vars``, in a fresh target folder holding the partial parse of the
-    manifest prepared without those vars, as dagster-dbt copies it there."""
+    pays before building anything): on a warm partial parse, and as the first Dagster run after
+    a prepare starts dbt: its output flags and ``--vars``, in a fresh target folder holding the
+    partial parse of the manifest prepared without those vars, as dagster-dbt copies it there
+    (later runs find the parse state the run before handed back, made with the same vars)."""
     warm = cli_parse()
     run_target = warehouse.parent / "dagster_run_target"
     run_target.mkdir()
@@ -376,7 +379,8 @@ def measure_builds(warehouse: Path, issues: int, full_only: bool) -> None:
     print(f"peak RSS of the whole benchmark: {peak_rss_mib() / 1024:.2f} GiB")
     print(
         f"dbt CLI start-up (`dbt parse`) on top of every CLI invocation: {warm_start_up} warm, "
-        f"{dagster_start_up} as a Dagster run starts it (--vars: the whole project parsed again)"
+        f"{dagster_start_up} as the first Dagster run after a prepare starts it (--vars: the whole "
+        "project parsed again; later runs start warm)"
     )
     print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
