@@ -148,8 +148,9 @@ def failed_publish(small_disk: SmallDisk) -> SmallDisk:
     publish_snapshot(build_synthetic_marts(warehouse, SMALL_ROWS), SYNTHETIC_TABLES, "run-1")
     small_disk.fill()
     build_synthetic_marts(warehouse, LARGE_ROWS)
-    with pytest.raises((OSError, duckdb.IOException)):
+    with pytest.raises((OSError, duckdb.IOException, duckdb.TransactionException)) as failed:
         publish_snapshot(warehouse, SYNTHETIC_TABLES, "run-2")
+    assert "No space left on device" in str(failed.value)
     return small_disk
 
 
