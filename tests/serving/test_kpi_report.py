@@ -103,3 +103,21 @@ def test_report_renders_before_any_kpi_has_data(published, tmp_path: Path):
     report = build_kpi_report(empty, tmp_path / "report.html")
     assert (report.quarter, report.headline) == (None, {})
     assert "no data yet" in report.path.read_text()
+
+
+def test_report_shows_no_caveat_when_the_scorecard_is_sure(published, tmp_path: Path):
+    report = build_kpi_report(published.database, tmp_path / "report.html")
+    assert report.warned == []
+
+
+def test_a_scorecard_caveat_flags_the_tiles_of_its_kpis(published, tmp_path: Path):
+    caveated = tmp_path / "caveated.duckdb"
+    caveated.write_bytes(published.database.read_bytes())
+    with duckdb.connect(str(caveated)) as con:
+        con.execute(
+            "update pmo_value_scorecard_quarterly set csat_ratings_of_uncatalogued_services = 3 "
+            "where quarter_start = (select max(quarter_start) from pmo_value_scorecard_quarterly)"
+        )
+    report = build_kpi_report(caveated, tmp_path / "report.html")
+    assert set(report.warned) == {"csat_mean", "composite_score"}
+    assert "3 ratings of services the catalogue does not list" in report.path.read_text()

@@ -8,7 +8,9 @@ scorecard first, then delivery trends, capability, and the portfolio.
 Every source is optional, so the report says what it waits for: a section whose tables are
 empty names the workbooks (or Jira) they are built from, a tile without a value the same. A
 data warning (a quarantine over the limit that was configured to warn rather than block) is
-shown on the tiles of the KPIs built from the workbook concerned.
+shown on the tiles of the KPIs built from the workbook concerned, and so is a scorecard caveat
+(a count the scorecard keeps beside a KPI, such as done issues in statuses of unknown category):
+a number the pipeline is not sure of is never shown bare.
 """
 
 from __future__ import annotations
@@ -73,15 +75,48 @@ class HeadlineKpi:
     decimals: int = 1
     suffix: str = ""
     lacking_column: str | None = None  # names what a value shown was computed without
+    caveats: tuple[Caveat, ...] = ()
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A scorecard count that, when not 0, says a KPI's value may be wrong."""
+
+    column: str
+    meaning: str  # follows the count: "3 done issues ..."
+
+
+UNKNOWN_STATUSES = Caveat(
+    "delivery_issues_with_unknown_status", "done issues sat in a status of unknown category"
+)
+UNCATALOGUED_RATINGS = Caveat(
+    "csat_ratings_of_uncatalogued_services", "ratings of services the catalogue does not list"
+)
 
 
 HEADLINE_KPIS = (
     HeadlineKpi("value_delivery_rate_pct", "Value delivery rate", (SURVEY_WB,), suffix="%"),
-    HeadlineKpi("csat_mean", "CSAT (mean, 1-5)", (SURVEY_WB, CATALOGUE_WB), decimals=2),
+    HeadlineKpi(
+        "csat_mean",
+        "CSAT (mean, 1-5)",
+        (SURVEY_WB, CATALOGUE_WB),
+        decimals=2,
+        caveats=(UNCATALOGUED_RATINGS,),
+    ),
     HeadlineKpi("nps", "NPS", (SURVEY_WB,)),
-    HeadlineKpi("on_time_rate_pct", "On-time delivery", (JIRA,), suffix="%"),
-    HeadlineKpi("sprint_predictability_pct", "Sprint predictability", (JIRA,), suffix="%"),
-    HeadlineKpi("cycle_time_p50_days", "Cycle time p50 (days)", (JIRA,)),
+    HeadlineKpi(
+        "on_time_rate_pct", "On-time delivery", (JIRA,), suffix="%", caveats=(UNKNOWN_STATUSES,)
+    ),
+    HeadlineKpi(
+        "sprint_predictability_pct",
+        "Sprint predictability",
+        (JIRA,),
+        suffix="%",
+        caveats=(UNKNOWN_STATUSES,),
+    ),
+    HeadlineKpi(
+        "cycle_time_p50_days", "Cycle time p50 (days)", (JIRA,), caveats=(UNKNOWN_STATUSES,)
+    ),
     HeadlineKpi(
         "aligned_work_share_pct",
         "Strategically aligned work",
@@ -95,6 +130,7 @@ HEADLINE_KPIS = (
         "Composite score (0-100)",
         (SURVEY_WB, JIRA, REGISTER_WB, MATURITY_WB),
         lacking_column="missing_pillars",
+        caveats=(UNCATALOGUED_RATINGS, UNKNOWN_STATUSES),
     ),
 )
 
@@ -144,7 +180,9 @@ def build_kpi_report(
     staging.write_text(_page(tables, sections), encoding="utf-8")
     staging.replace(output)
     awaiting = {s.title: s.awaiting for s in sections if s.awaiting}
-    warned = [k.column for k in HEADLINE_KPIS if latest is not None and _warning(k, warnings)]
+    warned = [
+        k.column for k in HEADLINE_KPIS if latest is not None and _warning(k, latest, warnings)
+    ]
     return KpiReport(output, quarter, benchmark, headline, awaiting, warned)
 
 
@@ -344,9 +382,12 @@ def _awaiting_note(sources: list[str]) -> str:
     )
 
 
-def _warning(kpi: HeadlineKpi, warnings: Mapping[str, str]) -> str:
-    """The data warnings of the sources ``kpi`` is built from, in one line."""
-    return "; ".join(warnings[s] for s in kpi.sources if s in warnings)
+def _warning(kpi: HeadlineKpi, latest: pd.Series, warnings: Mapping[str, str]) -> str:
+    """The data warnings of the sources ``kpi`` is built from and its caveats that are not
+    0 in the quarter, in one line."""
+    counts = [(c, latest.get(c.column)) for c in kpi.caveats]
+    caveats = [f"{int(n)} {c.meaning}" for c, n in counts if _present(n) and n > 0]
+    return "; ".join([*(warnings[s] for s in kpi.sources if s in warnings), *caveats])
 
 
 def _page(tables: dict[str, pd.DataFrame], sections: list[Section]) -> str:
@@ -389,7 +430,7 @@ def _tile(kpi: HeadlineKpi, latest: pd.Series, warnings: Mapping[str, str]) -> s
         details.append("needs " + " and ".join(source_label(s) for s in kpi.sources))
     elif kpi.lacking_column and _present(lacking := latest.get(kpi.lacking_column)):
         details.append(f"without {lacking}")
-    warning = _warning(kpi, warnings)
+    warning = _warning(kpi, latest, warnings)
     flag = f'<div class="warning" data-warning>⚠ {html.escape(warning)}</div>' if warning else ""
     return (
         f'<div class="tile{" warned" if warning else ""}" data-kpi="{kpi.column}">'

@@ -2,8 +2,9 @@
 -- with its target and quarter-on-quarter change, a weighted composite and the benchmark class;
 -- delivery_issues_with_unknown_status marks delivery KPIs computed with statuses of unknown
 -- category, csat_ratings_of_uncatalogued_services a CSAT mean over ratings of services the
--- catalogue does not list (none landed yet). pillars_missing and missing_pillars say which pillars the composite lacks (no
--- KPI of the pillar available in the quarter: its inputs have not landed, or say nothing).
+-- catalogue does not list (none landed yet). pillars_missing and missing_pillars say which
+-- pillars the composite lacks (no KPI of the pillar available in the quarter: its inputs have
+-- not landed, or say nothing).
 -- The portfolio schedule (milestones due in the quarter by their baseline: on schedule, mean
 -- slip) is shown beside the pillars, not in the composite.
 {%- set pillars = ['customer', 'delivery', 'strategy', 'capability'] %}
