@@ -1,8 +1,10 @@
 """The dbt project as Dagster assets: staging, intermediate and KPI marts, dbt tests as checks."""
 
+import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
     dbt_assets,
@@ -28,6 +31,8 @@ MARTS_GROUP = "kpi_marts"
 # the quarantine stays visible while a Jira check holds back the other models.
 QUALITY_MODELS = "path:models/quality"
 PARTIAL_PARSE = "partial_parse.msgpack"
+# dbt's event saying why it parses the whole project rather than what changed.
+FULL_PARSE_EVENT = "UnableToPartialParse"
 # Its materialisation links the HTML KPI report, which headlines the scorecard.
 SCORECARD_MODEL = "mart_pmo_value_scorecard_quarterly"
 
@@ -138,6 +143,35 @@ def _keep_partial_parse(run_target: Path) -> None:
     os.replace(staged, kept)
 
 
+def _full_parse_reasons(run_target: Path) -> list[str]:
+    """Why dbt parsed the whole project in this run, from its log (none: it parsed what
+    changed). A full parse costs the run seconds of CPU (see ``_keep_partial_parse``)."""
+    log = run_target / "dbt.log"
+    if not log.exists():
+        return []
+    with log.open() as lines:
+        events = [json.loads(line) for line in lines if FULL_PARSE_EVENT in line]
+    return [
+        event["data"]["reason"] for event in events if event["info"]["name"] == FULL_PARSE_EVENT
+    ]
+
+
+@contextmanager
+def run_folder_removed(invocation: DbtCliInvocation) -> Iterator[DbtCliInvocation]:
+    """The dbt invocation, its target folder removed once the block ends, failed or not.
+
+    dagster-dbt gives every invocation a folder of its own under ``transforms/target`` (the
+    seeded parse state, ``dbt.log``, compiled SQL, 2-16 MB) and never removes it: a deployment
+    running on events filled its disk. Nothing reads it once the events are streamed: dbt's
+    lines are in the run's compute log, a failure's errors in its event. Only this
+    invocation's folder goes; another run's, maybe still being written, stays.
+    """
+    try:
+        yield invocation
+    finally:
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
@@ -153,9 +187,13 @@ def pmo_dbt_models(
     """Build the dbt models and run their tests (reported as asset checks); each model's
     materialisation carries its column types, a table's its row count and, for a KPI mart,
     its headlines."""
-    invocation = dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
-    events = list(invocation.stream())
-    _keep_partial_parse(invocation.target_path)
+    with run_folder_removed(
+        dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
+    ) as invocation:
+        events = list(invocation.stream())
+        _keep_partial_parse(invocation.target_path)
+        for reason in _full_parse_reasons(invocation.target_path):
+            context.log.info(f"dbt parsed the whole project: {reason}")
     built = _built_models(context, warehouse, invocation.manifest, events)
     metadata = built_model_metadata(context, warehouse, built)
     for output_name, model in built.items():
