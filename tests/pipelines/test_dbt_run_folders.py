@@ -34,7 +34,7 @@ def failed_command(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FailedC
     with pytest.raises(DagsterDbtCliRuntimeError), run_folder_removed(invocation):
         invocation.wait()
     yield FailedCommand(invocation.target_path, other)
-    shutil.rmtree(other)
+    shutil.rmtree(other, ignore_errors=True)
 
 
 def test_a_failed_dbt_command_leaves_no_target_folder(failed_command: FailedCommand) -> None:
