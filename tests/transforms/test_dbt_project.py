@@ -3,6 +3,14 @@ schema, tests every KPI formula and documents every mart column down to DuckDB c
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import TRANSFORMS_DIR
+
 TEST_RESOURCES = ("test", "unit_test")
 
 
@@ -70,3 +78,16 @@ def test_mart_column_descriptions_reach_duckdb_comments(sandbox_warehouse):
         "where schema_name = 'marts' and coalesce(comment, '') = ''"
     )
     assert undocumented.empty, undocumented
+
+
+def test_dbt_run_by_hand_sends_no_usage_statistics(tmp_path):
+    """dagster-dbt turns dbt's usage events off for Dagster runs; the project does for
+    everyone else (dbt by hand, the benchmarks)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DBT_SEND_ANONYMOUS_USAGE_STATS"}
+    environment["PMO_WAREHOUSE_PATH"] = str(tmp_path / "pmo.duckdb")
+    target = tmp_path / "target"
+    dbt = Path(sys.executable).with_name("dbt")
+    parse = [str(dbt), "parse", "--quiet", "--target-path", str(target)]
+    subprocess.run(parse, cwd=TRANSFORMS_DIR, env=environment, check=True)
+    metadata = json.loads((target / "manifest.json").read_text())["metadata"]
+    assert metadata["send_anonymous_usage_stats"] is False
