@@ -37,6 +37,8 @@ SMALL_ROWS, LARGE_ROWS = 1_000, 100_000
 # at a different step (the DuckDB file, its checkpoint, a Parquet file).
 DISK_SIZES = ("3m", "5m", "6m")
 KILLED_ROWS = 1_000_000
+# Rows whose DuckDB table outgrows a 1 MB disk while it is written, before any commit.
+OVERSIZED_ROWS = 1_000_000
 WAIT_SECONDS = 60
 
 
@@ -159,6 +161,14 @@ def test_a_full_disk_leaves_the_previous_publish_whole(failed_publish: SmallDisk
     assert view.runs == {"run-1"}
     assert view.disagreeing_tables == []
     assert view.rows["orders_by_day"] == (SMALL_ROWS,) * 3
+
+
+@pytest.mark.parametrize("small_disk", ["1m"], indirect=True)
+def test_a_table_outgrowing_the_disk_fails_naming_the_full_disk(small_disk: SmallDisk) -> None:
+    small_disk.fill()
+    build_synthetic_marts(small_disk.warehouse, OVERSIZED_ROWS)
+    with pytest.raises(duckdb.Error, match="No space left on device"):
+        publish_snapshot(small_disk.warehouse, SYNTHETIC_TABLES, "run-1")
 
 
 def test_a_full_disk_leaves_nothing_half_written(failed_publish: SmallDisk) -> None:

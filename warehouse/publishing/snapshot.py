@@ -26,7 +26,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,14 +157,11 @@ def _write_release(
             f"(storage_version '{SERVING_STORAGE_VERSION}')"
         )
         try:
-            # One commit for the tables and their ~400 comments: each statement committed
-            # alone flushes DuckDB's write-ahead log, half the publish's time at 1M issues.
-            con.begin()
-            for table in tables:
-                _copy_table(con, table)
-            _write_kpi_catalogue(con, tables)
-            _write_publish_info(con, published_at, source_run)
-            con.commit()  # a full disk fails here as "Failed to commit: ... No space left"
+            with _one_commit(con):
+                for table in tables:
+                    _copy_table(con, table)
+                _write_kpi_catalogue(con, tables)
+                _write_publish_info(con, published_at, source_run)
             published = _describe(con, tables)
             _write_parquet(con, folder / PARQUET_DIR_NAME, published)
         finally:
@@ -172,6 +169,23 @@ def _write_release(
     _write_manifest(folder, release.name, published, published_at, source_run)
     _fsync_tree(folder)
     return published
+
+
+@contextmanager
+def _one_commit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block's statements committed together: the tables and their ~400 comments, each of
+    which, committed alone, flushed DuckDB's write-ahead log (half the publish at 1M issues).
+    A full disk fails a statement or the commit ("Failed to commit: ... No space left"); the
+    transaction is then rolled back, else the detach after it would fail too and report an
+    aborted transaction instead of the disk."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.rollback()
+        raise
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, table: ServingTable) -> None:
