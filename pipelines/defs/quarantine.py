@@ -22,12 +22,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from pipelines.defs.quality import nothing_delivered
 from pipelines.defs.resources import DBT_PROJECT, Warehouse
-from pipelines.defs.transforms import (
-    BUILD_ARGS,
-    QUALITY_MODELS,
-    PmoDbtTranslator,
-    run_folder_removed,
-)
+from pipelines.defs.transforms import QUALITY_MODELS, PmoDbtTranslator, dbt_build
 from pipelines.settings import DUCKDB_POOL
 from quality.settings import BLOCK, quality_settings
 from quality.tables import RAW_SHEETS
@@ -73,10 +68,7 @@ def quality_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
     """Build the quarantine summary and run its dbt tests, with its totals as metadata."""
-    with run_folder_removed(
-        dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
-    ) as invocation:
-        events = list(invocation.stream())
+    _, events = dbt_build(context, dbt, warehouse)
     summary = quarantine_summary(warehouse.query(READ_QUARANTINE_BY_FILE))
     for event in events:
         built = isinstance(event, dg.Output)

@@ -172,6 +172,21 @@ def run_folder_removed(invocation: DbtCliInvocation) -> Iterator[DbtCliInvocatio
         shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
+def dbt_build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+) -> tuple[DbtCliInvocation, list[Any]]:
+    """``dbt build`` of the asset's selection on ``warehouse``: the invocation and its events,
+    its parse state handed to the next run and its target folder removed."""
+    with run_folder_removed(
+        dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
+    ) as invocation:
+        events = list(invocation.stream())
+        _keep_partial_parse(invocation.target_path)
+        for reason in _full_parse_reasons(invocation.target_path):
+            context.log.info(f"dbt parsed the whole project: {reason}")
+    return invocation, events
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
@@ -187,13 +202,7 @@ def pmo_dbt_models(
     """Build the dbt models and run their tests (reported as asset checks); each model's
     materialisation carries its column types, a table's its row count and, for a KPI mart,
     its headlines."""
-    with run_folder_removed(
-        dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
-    ) as invocation:
-        events = list(invocation.stream())
-        _keep_partial_parse(invocation.target_path)
-        for reason in _full_parse_reasons(invocation.target_path):
-            context.log.info(f"dbt parsed the whole project: {reason}")
+    invocation, events = dbt_build(context, dbt, warehouse)
     built = _built_models(context, warehouse, invocation.manifest, events)
     metadata = built_model_metadata(context, warehouse, built)
     for output_name, model in built.items():
