@@ -1,5 +1,5 @@
-"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo webhooks serve`` and
-``pmo webhooks register smartsheet``."""
+"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo prune-history``,
+``pmo webhooks serve`` and ``pmo webhooks register smartsheet``."""
 
 from __future__ import annotations
 
@@ -82,6 +82,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_prune_history(args: argparse.Namespace) -> int:
+    """Delete finished Dagster runs older than PMO_RUN_HISTORY_DAYS (or --keep-days), with
+    their event and compute logs; runs holding an asset's or a check's latest result stay."""
+    from pipelines.housekeeping import prune_run_history, run_history_days
+    from pipelines.instance import dagster_home
+
+    keep_days = run_history_days() if args.keep_days is None else args.keep_days
+    with dagster_home() as home:
+        pruned = prune_run_history(home, keep_days)
+    print(
+        f"{len(pruned.deleted)} finished runs deleted ({pruned.freed_bytes / 2**20:.1f} MiB "
+        f"freed); {len(pruned.kept)} older than {keep_days} days kept for an asset's or a "
+        f"check's latest result"
+    )
+    return 0
+
+
 def cmd_webhooks_serve(args: argparse.Namespace) -> int:
     """Receive signed Jira webhooks into the spool the Dagster sensor reads."""
     from pipelines.events.server import serve
@@ -158,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, command in (("demo", cmd_demo), ("refresh", cmd_refresh)):
         commands.add_parser(name, help=command.__doc__, parents=[verbose]).set_defaults(run=command)
+    prune = commands.add_parser("prune-history", help=cmd_prune_history.__doc__, parents=[verbose])
+    prune.add_argument(
+        "--keep-days", type=int, help="default: the PMO_RUN_HISTORY_DAYS setting (30)"
+    )
+    prune.set_defaults(run=cmd_prune_history)
     webhooks = commands.add_parser(
         "webhooks", help="webhook receiver (Jira, Smartsheet)"
     ).add_subparsers(dest="webhooks_command", required=True)

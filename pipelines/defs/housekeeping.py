@@ -1,0 +1,44 @@
+"""The nightly pruning of Dagster's run history (``pipelines.housekeeping``), as ``pmo
+prune-history`` does it by hand: a deployment run by the daemon needs no cron of its own."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.housekeeping import prune_run_history, run_history_days
+from pipelines.settings import schedule_timezone
+
+
+@dg.op
+def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
+    """Delete finished runs older than PMO_RUN_HISTORY_DAYS, with their event and compute
+    logs, except those holding an asset's or a check's latest result."""
+    keep_days = run_history_days()
+    pruned = prune_run_history(Path(context.instance.root_directory), keep_days)
+    context.log.info(
+        f"{len(pruned.deleted)} runs older than {keep_days} days deleted, "
+        f"{len(pruned.kept)} kept for a latest result, {pruned.freed_bytes} bytes freed"
+    )
+    return dg.Output(
+        None,
+        metadata={
+            "runs_deleted": len(pruned.deleted),
+            "runs_kept_for_latest_results": len(pruned.kept),
+            "bytes_freed": pruned.freed_bytes,
+        },
+    )
+
+
+@dg.job(description="Delete old Dagster runs with their logs, keeping every latest result.")
+def prune_run_history_job() -> None:
+    prune_old_runs()
+
+
+nightly_run_history_pruning = dg.ScheduleDefinition(
+    name="nightly_run_history_pruning",
+    job=prune_run_history_job,
+    cron_schedule="30 4 * * *",
+    execution_timezone=schedule_timezone(),
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="04:30 in PMO_TIMEZONE, after the nightly refresh and the weekly reconciliation.",
+)

@@ -1,0 +1,139 @@
+"""Pruning Dagster's run history, which Dagster OSS keeps forever.
+
+Every run leaves its event log (a SQLite file per run in ``$DAGSTER_HOME/history/runs``, about
+5 MB per full refresh) and its steps' compute logs (``$DAGSTER_HOME/storage/<run id>``); the
+instance's ``retention`` settings purge only sensor and schedule ticks. Finished runs older than
+``pmo_run_history_days`` are deleted with both, except:
+
+- unfinished runs (queued, starting, running, cancelling), whatever their age;
+- every run holding an asset's latest materialisation, observation, planned or failed
+  materialisation or latest run, or an asset check's latest execution: the UI shows them, and
+  the freshness checks and the declarative automation conditions read them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from unittest.mock import patch
+
+import dagster as dg
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.specs import BaseConfiguration
+
+FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
+CHECK_EVENTS = {
+    dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+    dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+# SQLite keeps a write-ahead log and a shared-memory index beside each run's file.
+SQLITE_SUFFIXES = ("", "-wal", "-shm")
+
+
+@configspec
+class HousekeepingSettings(BaseConfiguration):
+    pmo_run_history_days: int = 30
+    """Finished Dagster runs older than this many days are deleted (``pmo prune-history``)."""
+
+
+def run_history_days() -> int:
+    """Days of run history kept (``PMO_RUN_HISTORY_DAYS``)."""
+    return resolve_configuration(HousekeepingSettings()).pmo_run_history_days
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune did: the runs deleted, the old runs kept for a latest result, bytes freed."""
+
+    deleted: list[str]
+    kept: list[str]
+    freed_bytes: int
+
+
+def prune_run_history(home: Path, keep_days: int, now: datetime | None = None) -> Pruned:
+    """Delete the finished runs of the instance in ``home`` last updated more than ``keep_days``
+    days before ``now``, with their event logs and compute logs, but none holding a latest
+    result."""
+    older_than = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    size_before = disk_usage(home)
+    with _instance(home) as instance:
+        old = [
+            record.dagster_run.run_id
+            for record in instance.get_run_records(
+                dg.RunsFilter(statuses=FINISHED, updated_before=older_than)
+            )
+        ]
+        holding = runs_holding_latest_results(instance, old)
+        deleted = [run_id for run_id in old if run_id not in holding]
+        event_log_files = _event_log_files(instance, deleted)
+        for run_id in deleted:
+            instance.delete_run(run_id)
+            instance.compute_log_manager.delete_logs(prefix=[run_id])
+    # Dagster empties a run's file but leaves it; removed once the instance let go of it.
+    for path in event_log_files:
+        path.unlink(missing_ok=True)
+    kept = [run_id for run_id in old if run_id in holding]
+    return Pruned(deleted, kept, size_before - disk_usage(home))
+
+
+def runs_holding_latest_results(instance: dg.DagsterInstance, run_ids: Iterable[str]) -> set[str]:
+    """Those of ``run_ids`` holding an asset's or an asset check's latest result."""
+    latest = set()
+    for record in instance.get_asset_records():
+        entry = record.asset_entry
+        latest.update(
+            {
+                entry.last_run_id,
+                entry.last_planned_materialization_run_id,
+                *(
+                    event_record.event_log_entry.run_id
+                    for event_record in (
+                        entry.last_materialization_record,
+                        entry.last_observation_record,
+                        entry.last_failed_to_materialize_record,
+                    )
+                    if event_record is not None
+                ),
+            }
+        )
+    checks = {
+        event.dagster_event.event_specific_data.asset_check_key
+        for run_id in run_ids
+        for event in instance.all_logs(run_id, of_type=CHECK_EVENTS)
+        if event.dagster_event is not None
+    }
+    executions = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(checks))
+    latest.update(execution.run_id for execution in executions.values())
+    return latest & set(run_ids)
+
+
+def disk_usage(folder: Path) -> int:
+    """Bytes of the files under ``folder``."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+@contextmanager
+def _instance(home: Path) -> Iterator[dg.DagsterInstance]:
+    """The instance in ``home``, opened with ``DAGSTER_HOME`` naming it (its storage settings
+    read the variable), closed on leaving."""
+    with (
+        patch.dict(os.environ, {"DAGSTER_HOME": str(home)}),
+        dg.DagsterInstance.from_config(str(home)) as instance,
+    ):
+        yield instance
+
+
+def _event_log_files(instance: dg.DagsterInstance, run_ids: list[str]) -> list[Path]:
+    storage = instance.event_log_storage
+    if not isinstance(storage, SqliteEventLogStorage):
+        return []  # a database server's tables: delete_run removes the rows
+    return [
+        Path(storage.path_for_shard(run_id) + suffix)
+        for run_id in run_ids
+        for suffix in SQLITE_SUFFIXES
+    ]

@@ -1,0 +1,152 @@
+"""``pmo prune-history`` deletes old finished runs with their logs, never a run holding a latest
+result nor an unfinished run.
+
+One history on a real instance: run 1 materialises ``a``, ``b`` and checks ``b``; run 2 does it
+all again; run 3 materialises ``a`` alone; run 4 only checks ``b``; three unfinished runs.
+Then three prunes: keeping 30 days, keeping none, and the same again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.utils import make_new_run_id
+
+from pipelines.cli import main
+from pipelines.housekeeping import Pruned, disk_usage, prune_run_history
+from pipelines.instance import write_missing_settings
+
+from .conftest import open_instance
+
+
+@dg.asset
+def a() -> int:
+    print("a's compute log")
+    return 1
+
+
+@dg.asset
+def b() -> int:
+    return 2
+
+
+@dg.asset_check(asset=b)
+def b_is_positive() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=True)
+
+
+DEFINITIONS = [a, b, b_is_positive]
+
+
+@dataclass(frozen=True)
+class History:
+    home: Path
+    runs: dict[str, str]
+    """Run ids by role."""
+    recent: Pruned
+    old: Pruned
+    again: Pruned
+    remaining: set[str]
+    disk_before: int
+    disk_after: int
+
+
+def _materialise(instance: dg.DagsterInstance, selection: dg.AssetSelection) -> str:
+    result = dg.materialize(DEFINITIONS, instance=instance, selection=selection)
+    assert result.success
+    return result.run_id
+
+
+def _unfinished(instance: dg.DagsterInstance, status: dg.DagsterRunStatus) -> str:
+    run = dg.DagsterRun(job_name="refresh_all", run_id=make_new_run_id(), status=status)
+    instance.add_run(run)
+    return run.run_id
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    home = tmp_path_factory.mktemp("dagster_home")
+    write_missing_settings(home)
+    everything = dg.AssetSelection.all()
+    with open_instance(home) as instance:
+        runs = {
+            "superseded": _materialise(instance, everything),
+            "latest_b": _materialise(instance, everything),
+            "latest_a": _materialise(instance, dg.AssetSelection.assets(a)),
+            "latest_check": _materialise(instance, dg.AssetSelection.checks(b_is_positive)),
+            "not_started": _unfinished(instance, dg.DagsterRunStatus.NOT_STARTED),
+            "started": _unfinished(instance, dg.DagsterRunStatus.STARTED),
+            "canceling": _unfinished(instance, dg.DagsterRunStatus.CANCELING),
+        }
+    disk_before = disk_usage(home)
+    recent = prune_run_history(home, keep_days=30)
+    later = datetime.now(UTC) + timedelta(days=1)
+    old = prune_run_history(home, keep_days=0, now=later)
+    again = prune_run_history(home, keep_days=0, now=later)
+    with open_instance(home) as instance:
+        remaining = {record.dagster_run.run_id for record in instance.get_run_records()}
+    return History(home, runs, recent, old, again, remaining, disk_before, disk_usage(home))
+
+
+def test_runs_within_the_retention_are_kept(history: History) -> None:
+    assert history.recent.deleted == []
+
+
+def test_an_old_run_superseded_in_everything_is_deleted(history: History) -> None:
+    assert history.old.deleted == [history.runs["superseded"]]
+    assert history.runs["superseded"] not in history.remaining
+
+
+@pytest.mark.parametrize("role", ["latest_a", "latest_b", "latest_check"])
+def test_the_run_of_a_latest_result_is_kept(history: History, role: str) -> None:
+    assert history.runs[role] in history.remaining
+    assert history.runs[role] in history.old.kept
+
+
+@pytest.mark.parametrize("role", ["not_started", "started", "canceling"])
+def test_unfinished_runs_are_kept(history: History, role: str) -> None:
+    assert history.runs[role] in history.remaining
+
+
+def test_a_second_prune_deletes_nothing(history: History) -> None:
+    assert history.again.deleted == []
+    assert history.again.freed_bytes == 0
+
+
+def test_the_deleted_run_leaves_no_file(history: History) -> None:
+    run_id = history.runs["superseded"]
+    assert not [path for path in history.home.rglob(f"*{run_id}*")]
+    assert history.old.freed_bytes > 0
+    assert history.disk_after < history.disk_before
+
+
+def test_the_command_prunes_the_configured_history(
+    history: History, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(history.home))
+    monkeypatch.setenv("PMO_RUN_HISTORY_DAYS", "0")
+    assert main(["prune-history"]) == 0
+    assert "0 finished runs deleted" in capsys.readouterr().out
+
+
+def test_the_nightly_job_prunes_the_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines.defs.housekeeping import prune_run_history_job
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    write_missing_settings(home)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("PMO_RUN_HISTORY_DAYS", "0")
+    with open_instance(home) as instance:
+        superseded = _materialise(instance, dg.AssetSelection.all())
+        latest = _materialise(instance, dg.AssetSelection.all())
+        assert prune_run_history_job.execute_in_process(instance=instance).success
+        remaining = {record.dagster_run.run_id for record in instance.get_run_records()}
+    assert superseded not in remaining
+    assert latest in remaining
