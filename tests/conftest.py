@@ -5,8 +5,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,12 @@ from warehouse.settings import WAREHOUSE_PATH_ENV
 
 RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets", "raw_smartsheet")
 TESTS_DIR = Path(__file__).parent
+DBT_TARGET = TESTS_DIR.parent / "transforms" / "target"
+# dagster-dbt names the target folder of a command run outside a Dagster run by the first seven
+# characters of a uuid; nothing removes it (a run's dbt assets remove their own folders).
+UNNAMED_DBT_FOLDER = re.compile(r"[0-9a-f]{7}")
+# The other test worker's command may be between starting and removing its folder.
+FOLDER_REMOVAL_GRACE_SECONDS = 30
 
 
 def _default_warehouse_outside_the_repository() -> None:
@@ -114,6 +122,24 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
                 counts_after_second,
                 instance,
             )
+
+
+def _unnamed_dbt_folders() -> set[str]:
+    if not DBT_TARGET.exists():
+        return set()
+    return {path.name for path in DBT_TARGET.iterdir() if UNNAMED_DBT_FOLDER.fullmatch(path.name)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_dbt_target_folder_left_behind() -> Iterator[None]:
+    """The tests leave no dbt target folder in the repository: a test running dbt outside a
+    Dagster run gives it a temporary target path (``target_path=``, ``DBT_TARGET_PATH``)."""
+    before = _unnamed_dbt_folders()
+    yield
+    deadline = time.monotonic() + FOLDER_REMOVAL_GRACE_SECONDS
+    while (left := _unnamed_dbt_folders() - before) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not left, f"tests left dbt target folders in {DBT_TARGET}: {sorted(left)}"
 
 
 def shared_fixtures(item: pytest.Item) -> set[str]:

@@ -14,7 +14,10 @@ from pipelines.defs.resources import INTERPRETER_DBT, PmoDbtCli, Warehouse, dbt_
 
 
 @pytest.fixture
-def dbt() -> PmoDbtCli:
+def dbt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PmoDbtCli:
+    """The CLI with its per-command target folders in a temporary folder: outside a run they
+    are never removed (in a run the dbt assets remove theirs)."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     return dbt_cli()
 
 

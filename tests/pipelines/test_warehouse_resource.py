@@ -32,10 +32,10 @@ def test_the_configured_warehouse_follows_the_settings(tmp_path: Path, elsewhere
 
 
 def test_dbt_opens_the_resources_file_not_the_environments(
-    warehouse: Warehouse, elsewhere: Path
+    warehouse: Warehouse, elsewhere: Path, tmp_path: Path
 ) -> None:
     dbt = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=INTERPRETER_DBT)
-    dbt.cli(["debug", *warehouse.dbt_vars()]).wait()
+    dbt.cli(["debug", *warehouse.dbt_vars()], target_path=tmp_path / "target").wait()
     assert warehouse.database.exists()
     assert not elsewhere.exists()
 
