@@ -9,11 +9,16 @@ instance's ``retention`` settings purge only sensor and schedule ticks. Finished
 - every run holding an asset's latest materialisation, observation, planned or failed
   materialisation or latest run, or an asset check's latest execution: the UI shows them, and
   the freshness checks and the declarative automation conditions read them.
+
+dlt keeps every loaded package too (``<pipelines dir>/<pipeline>/load/loaded/<load id>``): its
+job files are deleted once loaded (``[load] delete_completed_jobs`` in ``.dlt/config.toml``),
+and the package itself, its schema and state, after the same number of days.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +30,7 @@ import dagster as dg
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dlt.common.configuration import configspec, resolve_configuration
 from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.storages import LoadStorage
 
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 CHECK_EVENTS = {
@@ -59,7 +65,7 @@ def prune_run_history(home: Path, keep_days: int, now: datetime | None = None) -
     """Delete the finished runs of the instance in ``home`` last updated more than ``keep_days``
     days before ``now``, with their event logs and compute logs, but none holding a latest
     result."""
-    older_than = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    older_than = _cutoff(keep_days, now)
     size_before = disk_usage(home)
     with _instance(home) as instance:
         old = [
@@ -79,6 +85,35 @@ def prune_run_history(home: Path, keep_days: int, now: datetime | None = None) -
         path.unlink(missing_ok=True)
     kept = [run_id for run_id in old if run_id in holding]
     return Pruned(deleted, kept, size_before - disk_usage(home))
+
+
+def prune_loaded_packages(
+    pipelines_dir: Path, keep_days: int, now: datetime | None = None
+) -> list[str]:
+    """Delete dlt's loaded packages older than ``keep_days`` days, returning their load ids.
+
+    Their rows are in the warehouse, each load's record in its ``_dlt_loads`` table and in the
+    Dagster run that loaded it. Packages not loaded yet (``load/normalized``, which the next
+    load retries after a failure) are never touched."""
+    cutoff = _cutoff(keep_days, now).timestamp()
+    deleted = []
+    for package in sorted(pipelines_dir.glob(f"*/load/{LoadStorage.LOADED_FOLDER}/*")):
+        if _load_time(package.name) < cutoff:
+            shutil.rmtree(package)
+            deleted.append(package.name)
+    return deleted
+
+
+def _load_time(load_id: str) -> float:
+    """A load id is the Unix time its package was created; anything else is never pruned."""
+    try:
+        return float(load_id)
+    except ValueError:
+        return float("inf")
+
+
+def _cutoff(keep_days: int, now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)) - timedelta(days=keep_days)
 
 
 def runs_holding_latest_results(instance: dg.DagsterInstance, run_ids: Iterable[str]) -> set[str]:

@@ -5,19 +5,23 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.housekeeping import prune_run_history, run_history_days
+from pipelines.housekeeping import prune_loaded_packages, prune_run_history, run_history_days
 from pipelines.settings import schedule_timezone
+from warehouse.settings import dlt_pipelines_dir, warehouse_path
 
 
 @dg.op
 def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     """Delete finished runs older than PMO_RUN_HISTORY_DAYS, with their event and compute
-    logs, except those holding an asset's or a check's latest result."""
+    logs, except those holding an asset's or a check's latest result; and dlt's loaded
+    packages as old."""
     keep_days = run_history_days()
     pruned = prune_run_history(Path(context.instance.root_directory), keep_days)
+    packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
     context.log.info(
         f"{len(pruned.deleted)} runs older than {keep_days} days deleted, "
-        f"{len(pruned.kept)} kept for a latest result, {pruned.freed_bytes} bytes freed"
+        f"{len(pruned.kept)} kept for a latest result, {pruned.freed_bytes} bytes freed; "
+        f"{len(packages)} loaded dlt packages deleted"
     )
     return dg.Output(
         None,
@@ -25,6 +29,7 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
             "runs_deleted": len(pruned.deleted),
             "runs_kept_for_latest_results": len(pruned.kept),
             "bytes_freed": pruned.freed_bytes,
+            "dlt_packages_deleted": len(packages),
         },
     )
 
