@@ -23,14 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import dlt
 import duckdb
 import openpyxl
 import pytest
 
-from connectors.spreadsheets import spreadsheet_source
-from tests.transforms.conftest import TRANSFORMS_DIR, dbt
+from tests.transforms.conftest import dbt
 
+from .landed_build import load_landing
 from .service_value_oracle import MART_QUERY as SERVICE_VALUE_QUERY
 from .service_value_oracle import Rating, service_value
 from .survey_export_fixtures import FIXTURES, build
@@ -286,14 +285,7 @@ def built_marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     root = tmp_path_factory.mktemp("survey_oracle")
     landing, warehouse = root / "landing", root / "pmo.duckdb"
     shutil.copytree(FIXTURES, landing)
-    dlt.pipeline(
-        "survey_oracle",
-        destination=dlt.destinations.duckdb(str(warehouse)),
-        dataset_name="raw_spreadsheets",
-        pipelines_dir=str(root / "dlt"),
-    ).run(spreadsheet_source(landing_url=str(landing), pseudonymisation_key="oracle-key"))
-    with duckdb.connect(str(warehouse)) as connection:  # the workbooks no export holds
-        connection.execute((TRANSFORMS_DIR / "scripts" / "raw_contract.sql").read_text())
+    load_landing(landing, warehouse, "survey_oracle")
     selection = " ".join(f"+{mart}" for mart in MARTS)
     build_run = dbt(warehouse, "build", "--select", selection, "--indirect-selection", "cautious")
     assert build_run.returncode == 0, build_run.stdout[-5000:]
