@@ -27,7 +27,7 @@ from connectors.spreadsheets.template_writer import write_workbook
 from sandbox.workbooks import DemoPortfolio, build_portfolio, write_portfolio
 from tests.spreadsheets.landed_build import load_landing
 from tests.spreadsheets.test_needs_coverage_oracle import needs_coverage
-from tests.transforms.conftest import dbt
+from tests.transforms.conftest import MODELS_AND_SEEDS, dbt
 
 from .scorecard_oracle import quarter_of_wave
 
@@ -98,16 +98,7 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
     write_workbook(landing / f"{NEEDS_REGISTER.workbook}.xlsx", NEEDS_REGISTER, messy.needs)
     load_landing(landing, warehouse, "catalogue_gaps")
     selection = " ".join(f"+{mart}" for mart in MARTS)
-    result = dbt(
-        warehouse,
-        "build",
-        "--select",
-        selection,
-        "--resource-type",
-        "model",
-        "--resource-type",
-        "seed",
-    )
+    result = dbt(warehouse, "build", "--select", selection, *MODELS_AND_SEEDS)
     assert result.returncode == 0, result.stdout[-5000:]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         needs = connection.execute(

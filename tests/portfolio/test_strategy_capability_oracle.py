@@ -103,14 +103,12 @@ def test_maturity_per_assessment_and_domain_equals_the_oracle(demo: Truth) -> No
     assert records(frame, ["assessed_on", "domain"], columns) == approx(expected)
 
 
-def test_scorecard_strategy_and_capability_equal_the_oracle(demo: Truth) -> None:
-    frame = demo.marts["mart_pmo_value_scorecard_quarterly"].copy()
-    frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
-    quarters = list(frame["quarter_start"])
+def strategy_and_capability(demo: Truth, quarters: list) -> dict:
+    """Quarter -> the scorecard's strategy and capability KPIs, by the oracle."""
     summary = oracle.alignment_summary(demo.site, demo.portfolio)
     capability = oracle.capability_by_quarter(demo.portfolio, quarters)
     nothing = dict.fromkeys(["maturity_mean_level", "maturity_mean_target", "maturity_mean_gap"])
-    expected = {
+    return {
         quarter: {
             "aligned_work_share_pct": summary.get(quarter, {}).get("aligned_work_share_pct"),
             # The register is a snapshot: its benefits belong to the latest quarter only.
@@ -121,6 +119,13 @@ def test_scorecard_strategy_and_capability_equal_the_oracle(demo: Truth) -> None
         }
         for quarter in quarters
     }
+
+
+def test_scorecard_strategy_and_capability_equal_the_oracle(demo: Truth) -> None:
+    frame = demo.marts["mart_pmo_value_scorecard_quarterly"].copy()
+    frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
+    quarters = list(frame["quarter_start"])
+    expected = strategy_and_capability(demo, quarters)
     columns = list(next(iter(expected.values())))
     assert records(frame, ["quarter_start"], columns) == approx(expected)
 
@@ -140,6 +145,34 @@ def test_scorecard_customer_delivery_pillars_and_composite_equal_the_oracle(demo
     assert records(frame, ["quarter_start"], columns) == approx(expected)
 
 
+CHANGED_KPIS = ("aligned_work_share_pct", "benefits_realisation_pct", "maturity_mean_level")
+
+
+def change(now: float | None, before: float | None) -> float | None:
+    """A KPI's change against the quarter before; None when either is missing."""
+    return None if now is None or before is None else now - before
+
+
+def test_scorecard_strategy_and_capability_changes_equal_the_oracle(demo: Truth) -> None:
+    frame = demo.marts["mart_pmo_value_scorecard_quarterly"].copy()
+    frame["quarter_start"] = pd.to_datetime(frame["quarter_start"]).dt.date
+    quarters = sorted(frame["quarter_start"])
+    values = strategy_and_capability(demo, quarters)
+    expected = {
+        quarter: {
+            f"{kpi}_qoq_change": change(values[quarter][kpi], values[previous][kpi])
+            if previous
+            else None
+            for kpi in CHANGED_KPIS
+        }
+        for previous, quarter in zip([None, *quarters], quarters, strict=False)
+    }
+    columns = list(expected[quarters[0]])
+    assert records(frame, ["quarter_start"], columns) == approx(expected)
+    changes = [row["maturity_mean_level_qoq_change"] for row in expected.values()]
+    assert any(changes)  # a level that moved: a change worth comparing
+
+
 # The same comparisons on the messy Jira site (tests/transforms/test_portfolio_oracle_messy.py,
 # where its session-built warehouse lives).
 ORACLE_CHECKS = (
@@ -149,4 +182,5 @@ ORACLE_CHECKS = (
     test_maturity_per_assessment_and_domain_equals_the_oracle,
     test_scorecard_strategy_and_capability_equal_the_oracle,
     test_scorecard_customer_delivery_pillars_and_composite_equal_the_oracle,
+    test_scorecard_strategy_and_capability_changes_equal_the_oracle,
 )
