@@ -8,7 +8,11 @@ home, runs the full refresh once (not timed), starts `pmo`'s webhook receiver an
 issue to done in the emulator and sends the signed `jira:issue_updated` webhook. The clock
 stops when the serving snapshot's throughput KPI counts the issue. Everything between is real:
 the wait for the daemon's sensor loop, the run queue, the run worker process loading the code
-location, the incremental Jira load, dbt, the publish step. Target: <= 60 s.
+location, the incremental Jira load, dbt, the publish step. The daemon loads the code location
+from a code server of its own, as ``pipelines/events/README.md`` deploys it
+(``pipelines/events/daemon_workspace.yaml``, on a socket here). Each webhook also prints the CPU
+seconds each process of the deployment (daemon, code server, run worker, dbt) and this script
+spent while it waited. Target: <= 60 s.
 
 With ``--issues N`` the warehouse holds N issues when the webhook arrives: after the sandbox's
 first refresh, synthetic issues with ~20 changelog rows each (the shape
@@ -31,21 +35,23 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import psutil
 
 from benchmarks.transform_scale import PROJECTS, write_raw_tables
 from pipelines.demo import DemoSandbox, demo_sources
 from pipelines.events.settings import SECRET_ENV, SPOOL_ENV
 from pipelines.events.spool import WebhookSpool
+from sandbox.code_server import running_code_server, session, stop
 from sandbox.webhooks import first_open_issue, move_to_done, running_receiver, send_signed
 from warehouse.publishing.paths import serving_database_path
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
@@ -65,6 +71,15 @@ SLOWEST_DBT_NODES = 8
 BARRIER_ENV = "PMO_BENCH_BARRIER"
 # The instance settings pipelines/events/README.md tells deployments to copy.
 INSTANCE_YAML = REPO_ROOT / ".dagster" / "dagster.yaml"
+POLL_SECONDS = 0.25
+# Who spent the CPU while a webhook was waited for, by the command line of each process.
+ROLES = {
+    "dagster-daemon": "daemon",
+    "code-server": "code server",
+    "api grpc": "code server (gRPC)",
+    "spawn_main": "run worker",
+    "/dbt ": "dbt",
+}
 ACTIVE = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -92,6 +107,64 @@ def throughput(warehouse: Path, project_key: str, month: object) -> int:
             [project_key, month],
         ).fetchone()
     return int(row[0]) if row else 0
+
+
+def published_throughput(
+    warehouse: Path, project_key: str, month: object
+) -> Callable[[], int | None]:
+    """``throughput``, read again only once the serving snapshot's file has changed (else
+    None): opening it four times a second took this script's CPU from the run it measures."""
+    path, seen = serving_database_path(warehouse), [None]
+
+    def changed() -> int | None:
+        with contextlib.suppress(FileNotFoundError):
+            stat = path.stat()
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if signature != seen[0]:
+                seen[0] = signature
+                return throughput(warehouse, project_key, month)
+        return None
+
+    return changed
+
+
+class CpuLedger:
+    """CPU seconds spent by role (``ROLES``) from the first sample on: the processes of the
+    given sessions, their descendants (run workers, dbt) and this script. A process first seen
+    after the first sample started since, and counts from zero."""
+
+    def __init__(self, sessions: list[int]) -> None:
+        self.sessions, self.sampled = sessions, False
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+
+    def sample(self) -> None:
+        processes = [psutil.Process()]
+        for pid in self.sessions:
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(pid)
+                processes += [root, *root.children(recursive=True)]
+        for process in processes:
+            with contextlib.suppress(psutil.Error):
+                times, role = process.cpu_times(), self.role(process)
+                self.first.setdefault(
+                    process.pid, times.user + times.system if not self.sampled else 0.0
+                )
+                self.last[process.pid] = (role, times.user + times.system)
+        self.sampled = True
+
+    @staticmethod
+    def role(process: psutil.Process) -> str:
+        if process.pid == os.getpid():
+            return "this script"
+        command = " ".join(process.cmdline())
+        return next((role for key, role in ROLES.items() if key in command), "other")
+
+    def by_role(self) -> dict[str, float]:
+        spent: dict[str, float] = {}
+        for pid, (role, cpu) in self.last.items():
+            spent[role] = spent.get(role, 0.0) + cpu - self.first[pid]
+        return spent
 
 
 def add_synthetic_issues(warehouse: Path, issues: int) -> None:
@@ -181,35 +254,9 @@ def webhook_run(instance: dg.DagsterInstance) -> dg.RunRecord | None:
     return records[0] if records else None
 
 
-def start_daemon(log: Path) -> subprocess.Popen[bytes]:
+def start_daemon(workspace: Path, log: Path) -> subprocess.Popen[bytes]:
     daemon = Path(sys.executable).parent / "dagster-daemon"
-    return subprocess.Popen(
-        [str(daemon), "run", "-w", str(REPO_ROOT / "workspace.yaml")],
-        cwd=REPO_ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGINT lets the daemon stop its code server; then end what is left of its session (run
-    workers), which this script created and nobody else shares."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-        # Wait for the session to be gone: a code server or run worker still shutting down
-        # writes into the Dagster home while the temporary folder is being removed.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            os.killpg(process.pid, 0)
-            time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
+    return session([str(daemon), "run", "-w", str(workspace)], log)
 
 
 def wait_for_run_end(instance: dg.DagsterInstance, timeout: float) -> None:
@@ -251,8 +298,9 @@ def measure(root: Path, timeout: float, issues: int | None, repeat: int) -> int:
             WebhookSpool(spool_file) as spool,
             running_receiver(spool, secret) as receiver_url,
             dg.DagsterInstance.get() as instance,
+            running_code_server(root) as (workspace, code_server),
         ):
-            daemon = start_daemon(root / "daemon.log")
+            daemon = start_daemon(workspace, root / "daemon.log")
             outcomes: list[Outcome | None] = []
             try:
                 while len(outcomes) < repeat and None not in outcomes:
@@ -265,6 +313,7 @@ def measure(root: Path, timeout: float, issues: int | None, repeat: int) -> int:
                             warehouse,
                             timeout,
                             len(outcomes),
+                            [daemon.pid, code_server.pid],
                         )
                     )
             finally:
@@ -294,6 +343,7 @@ class Outcome:
     sent: float
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
+    cpu: dict[str, float]
 
 
 def one_webhook(
@@ -304,26 +354,33 @@ def one_webhook(
     warehouse: Path,
     timeout: float,
     turn: int,
+    sessions: list[int],
 ) -> Outcome | None:
     """Wait until the daemon is idle, move an open issue to done, send its signed webhook and
-    wait until the serving snapshot counts it (None on timeout)."""
+    wait until the serving snapshot counts it (None on timeout), sampling who spends the CPU
+    meanwhile (the processes of ``sessions`` and this script)."""
     wait_until_idle(instance, timeout)
     await_barrier(turn)
     site = sandbox.site
     issue = first_open_issue(site)
     moved_at = datetime.now(UTC)
     month = moved_at.date().replace(day=1)
-    before = throughput(warehouse, issue.project.key, month)
+    published_count = published_throughput(warehouse, issue.project.key, month)
+    before = published_count()
     body = move_to_done(site, sandbox.settings["SOURCES__JIRA__BASE_URL"], issue, moved_at)
+    ledger = CpuLedger(sessions)
+    ledger.sample()
     load_before = os.getloadavg()
     sent = time.time()
     status = send_signed(receiver_url, secret, body).status_code
     acked = time.time()
-    while throughput(warehouse, issue.project.key, month) != before + 1:
+    while published_count() != (before or 0) + 1:
         if time.time() - sent > timeout:
             return None
-        time.sleep(0.25)
+        ledger.sample()
+        time.sleep(POLL_SECONDS)
     published = time.time()
+    ledger.sample()
     load_after = os.getloadavg()
     wait_for_run_end(instance, timeout)
     record = webhook_run(instance)
@@ -340,6 +397,7 @@ def one_webhook(
         sent,
         load_before,
         load_after,
+        ledger.by_role(),
     )
 
 
@@ -417,6 +475,11 @@ def report(outcome: Outcome, target: float) -> int:
         f"{outcome.load_after} when published"
     )
     print(f"  webhook answered {outcome.status} in {1000 * outcome.ack:.0f} ms")
+    spent = sorted(outcome.cpu.items(), key=lambda item: item[1], reverse=True)
+    print(
+        f"  CPU seconds spent until published ({outcome.latency:.1f} s on "
+        f"{os.cpu_count()} cores): " + ", ".join(f"{role} {seconds:.1f}" for role, seconds in spent)
+    )
     record, sent = outcome.record, outcome.sent
     if record is not None:
         run, created = record.dagster_run, record.create_timestamp.timestamp()
