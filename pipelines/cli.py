@@ -86,13 +86,15 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
     """Delete finished Dagster runs older than PMO_RUN_HISTORY_DAYS (or --keep-days), with
     their event and compute logs, and dlt's loaded packages as old; runs holding an asset's or
     a check's latest result stay."""
+    import dagster as dg
+
     from pipelines.housekeeping import prune_loaded_packages, prune_run_history, run_history_days
     from pipelines.instance import dagster_home
     from warehouse.settings import dlt_pipelines_dir
 
     keep_days = run_history_days() if args.keep_days is None else args.keep_days
-    with dagster_home() as home:
-        pruned = prune_run_history(home, keep_days)
+    with dagster_home() as home, dg.DagsterInstance.from_config(str(home)) as instance:
+        pruned = prune_run_history(instance, keep_days)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
     print(
         f"{len(pruned.deleted)} finished runs deleted ({pruned.freed_bytes / 2**20:.1f} MiB "

@@ -17,14 +17,11 @@ and the package itself, its schema and state, after the same number of days.
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from unittest.mock import patch
 
 import dagster as dg
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
@@ -61,30 +58,30 @@ class Pruned:
     freed_bytes: int
 
 
-def prune_run_history(home: Path, keep_days: int, now: datetime | None = None) -> Pruned:
-    """Delete the finished runs of the instance in ``home`` last updated more than ``keep_days``
-    days before ``now``, with their event logs and compute logs, but none holding a latest
+def prune_run_history(
+    instance: dg.DagsterInstance, keep_days: int, now: datetime | None = None
+) -> Pruned:
+    """Delete the finished runs of ``instance`` last updated more than ``keep_days`` days
+    before ``now``, with their event logs and compute logs, but none holding a latest
     result."""
-    older_than = _cutoff(keep_days, now)
-    size_before = disk_usage(home)
-    with _instance(home) as instance:
-        old = [
-            record.dagster_run.run_id
-            for record in instance.get_run_records(
-                dg.RunsFilter(statuses=FINISHED, updated_before=older_than)
-            )
-        ]
-        holding = runs_holding_latest_results(instance, old)
-        deleted = [run_id for run_id in old if run_id not in holding]
-        event_log_files = _event_log_files(instance, deleted)
-        for run_id in deleted:
-            instance.delete_run(run_id)
-            instance.compute_log_manager.delete_logs(prefix=[run_id])
-    # Dagster empties a run's file but leaves it; removed once the instance let go of it.
-    for path in event_log_files:
-        path.unlink(missing_ok=True)
+    home = Path(instance.root_directory)
+    old = [
+        record.dagster_run.run_id
+        for record in instance.get_run_records(
+            dg.RunsFilter(statuses=FINISHED, updated_before=_cutoff(keep_days, now))
+        )
+    ]
+    holding = runs_holding_latest_results(instance, old)
+    deleted = [run_id for run_id in old if run_id not in holding]
+    freed = sum(_size_of_run_files(home, run_id) for run_id in deleted)
+    for run_id in deleted:
+        instance.delete_run(run_id)
+        instance.compute_log_manager.delete_logs(prefix=[run_id])
+        # Dagster empties a run's own SQLite file but leaves it on disk.
+        for path in _event_log_files(instance, run_id):
+            path.unlink(missing_ok=True)
     kept = [run_id for run_id in old if run_id in holding]
-    return Pruned(deleted, kept, size_before - disk_usage(home))
+    return Pruned(deleted, kept, freed)
 
 
 def prune_loaded_packages(
@@ -147,28 +144,19 @@ def runs_holding_latest_results(instance: dg.DagsterInstance, run_ids: Iterable[
     return latest & set(run_ids)
 
 
-def disk_usage(folder: Path) -> int:
-    """Bytes of the files under ``folder``."""
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+def _size_of_run_files(home: Path, run_id: str) -> int:
+    """Bytes of a run's own files: its event log and its steps' compute logs, named by its id
+    (the shared index's freed pages are reused, not returned to the disk)."""
+    return sum(
+        path.stat().st_size
+        for named in home.rglob(f"*{run_id}*")
+        for path in ([named] if named.is_file() else named.rglob("*"))
+        if path.is_file()
+    )
 
 
-@contextmanager
-def _instance(home: Path) -> Iterator[dg.DagsterInstance]:
-    """The instance in ``home``, opened with ``DAGSTER_HOME`` naming it (its storage settings
-    read the variable), closed on leaving."""
-    with (
-        patch.dict(os.environ, {"DAGSTER_HOME": str(home)}),
-        dg.DagsterInstance.from_config(str(home)) as instance,
-    ):
-        yield instance
-
-
-def _event_log_files(instance: dg.DagsterInstance, run_ids: list[str]) -> list[Path]:
+def _event_log_files(instance: dg.DagsterInstance, run_id: str) -> list[Path]:
     storage = instance.event_log_storage
     if not isinstance(storage, SqliteEventLogStorage):
         return []  # a database server's tables: delete_run removes the rows
-    return [
-        Path(storage.path_for_shard(run_id) + suffix)
-        for run_id in run_ids
-        for suffix in SQLITE_SUFFIXES
-    ]
+    return [Path(storage.path_for_shard(run_id) + suffix) for suffix in SQLITE_SUFFIXES]

@@ -1,8 +1,6 @@
 """The nightly pruning of Dagster's run history (``pipelines.housekeeping``), as ``pmo
 prune-history`` does it by hand: a deployment run by the daemon needs no cron of its own."""
 
-from pathlib import Path
-
 import dagster as dg
 
 from pipelines.housekeeping import prune_loaded_packages, prune_run_history, run_history_days
@@ -16,7 +14,7 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     logs, except those holding an asset's or a check's latest result; and dlt's loaded
     packages as old."""
     keep_days = run_history_days()
-    pruned = prune_run_history(Path(context.instance.root_directory), keep_days)
+    pruned = prune_run_history(context.instance, keep_days)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
     context.log.info(
         f"{len(pruned.deleted)} runs older than {keep_days} days deleted, "

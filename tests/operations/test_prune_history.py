@@ -17,7 +17,7 @@ import pytest
 from dagster._core.utils import make_new_run_id
 
 from pipelines.cli import main
-from pipelines.housekeeping import Pruned, disk_usage, prune_run_history
+from pipelines.housekeeping import Pruned, prune_run_history
 from pipelines.instance import write_missing_settings
 
 from .conftest import open_instance
@@ -61,6 +61,11 @@ def _materialise(instance: dg.DagsterInstance, selection: dg.AssetSelection) -> 
     return result.run_id
 
 
+def disk_usage(folder: Path) -> int:
+    """Bytes of the files under ``folder``."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def _unfinished(instance: dg.DagsterInstance, status: dg.DagsterRunStatus) -> str:
     run = dg.DagsterRun(job_name="refresh_all", run_id=make_new_run_id(), status=status)
     instance.add_run(run)
@@ -83,10 +88,11 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
             "canceling": _unfinished(instance, dg.DagsterRunStatus.CANCELING),
         }
     disk_before = disk_usage(home)
-    recent = prune_run_history(home, keep_days=30)
     later = datetime.now(UTC) + timedelta(days=1)
-    old = prune_run_history(home, keep_days=0, now=later)
-    again = prune_run_history(home, keep_days=0, now=later)
+    with open_instance(home) as instance:
+        recent = prune_run_history(instance, keep_days=30)
+        old = prune_run_history(instance, keep_days=0, now=later)
+        again = prune_run_history(instance, keep_days=0, now=later)
     with open_instance(home) as instance:
         remaining = {record.dagster_run.run_id for record in instance.get_run_records()}
     return History(home, runs, recent, old, again, remaining, disk_before, disk_usage(home))
