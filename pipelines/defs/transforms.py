@@ -33,6 +33,9 @@ QUALITY_MODELS = "path:models/quality"
 PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt's event saying why it parses the whole project rather than what changed.
 FULL_PARSE_EVENT = "UnableToPartialParse"
+# A failed dbt invocation's target folder is marked with this file and kept, the newest few only.
+FAILED_MARKER = "FAILED"
+FAILED_FOLDERS_KEPT = 5
 # Its materialisation links the HTML KPI report, which headlines the scorecard.
 SCORECARD_MODEL = "mart_pmo_value_scorecard_quarterly"
 
@@ -158,18 +161,46 @@ def _full_parse_reasons(run_target: Path) -> list[str]:
 
 @contextmanager
 def run_folder_removed(invocation: DbtCliInvocation) -> Iterator[DbtCliInvocation]:
-    """The dbt invocation, its target folder removed once the block ends, failed or not.
+    """The dbt invocation, its target folder removed once the block ends, unless it failed.
 
     dagster-dbt gives every invocation a folder of its own under ``transforms/target`` (the
     seeded parse state, ``dbt.log``, compiled SQL, 2-16 MB) and never removes it: a deployment
     running on events filled its disk. Nothing reads it once the events are streamed: dbt's
-    lines are in the run's compute log, a failure's errors in its event. Only this
-    invocation's folder goes; another run's, maybe still being written, stays.
+    lines are in the run's compute log. A failed invocation's folder stays
+    (``keep_failed_folder``): dagster-dbt's error sends the operator to its ``dbt.log``. Only
+    this invocation's folder goes; another run's, maybe still being written, stays.
     """
     try:
         yield invocation
-    finally:
-        shutil.rmtree(invocation.target_path, ignore_errors=True)
+    except BaseException:
+        keep_failed_folder(invocation.target_path)
+        raise
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def keep_failed_folder(run_target: Path) -> None:
+    """Mark a failed invocation's folder kept, and remove the kept folders beside it but the
+    ``FAILED_FOLDERS_KEPT`` newest: failures repeating on every event stay a few megabytes."""
+    if not run_target.is_dir():
+        return
+    (run_target / FAILED_MARKER).touch()
+    kept = sorted(
+        (
+            (marked_at(marker), marker.parent)
+            for marker in run_target.parent.glob(f"*/{FAILED_MARKER}")
+        ),
+        reverse=True,
+    )
+    for _, folder in kept[FAILED_FOLDERS_KEPT:]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def marked_at(marker: Path) -> float:
+    """When a folder was marked failed (0 if another process has just removed it)."""
+    try:
+        return marker.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def dbt_build(
