@@ -19,6 +19,12 @@ from pipelines.defs.quality import latest_evaluation, stops_downstream
 # an incremental run takes seconds, a full reload minutes.
 RUN_MAX_RUNTIME_SECONDS = 3600
 
+# How often pmo_automation evaluates the ~200 asset and check conditions: a tick costs the code
+# server 1-2 s of CPU, taken from the run in progress on a 2-core host. Event and scheduled runs
+# carry everything downstream of what they load; automation only follows the other updates (a
+# manual load), for which a minute is soon enough.
+AUTOMATION_INTERVAL_SECONDS = 60
+
 # Step retries cover transient failures (Jira 5xx after the connector's own retries, a DuckDB
 # lock still held by a dying process); run retries only cover a crashed run worker, so a failing
 # step is not retried twice over.
@@ -98,7 +104,7 @@ pmo_automation = dg.AutomationConditionSensorDefinition(
     "pmo_automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=15,
+    minimum_interval_seconds=AUTOMATION_INTERVAL_SECONDS,
     run_tags=RUN_TAGS,
     use_user_code_server=True,
     description="Materialise assets whose automation condition holds (marts after raw loads).",

@@ -101,6 +101,13 @@ def test_declarative_automation_is_evaluated_by_default(definitions: dg.Definiti
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
+def test_declarative_automation_is_evaluated_at_most_once_a_minute(
+    definitions: dg.Definitions,
+) -> None:
+    """Each evaluation takes CPU from the run in progress; event runs need none of it."""
+    assert definitions.resolve_sensor_def("pmo_automation").minimum_interval_seconds >= 60
+
+
 def test_marts_and_the_publish_step_follow_their_upstreams(definitions: dg.Definitions) -> None:
     graph = definitions.resolve_asset_graph()
     for key in ("marts/mart_delivery_throughput_monthly", "serving/snapshot"):
