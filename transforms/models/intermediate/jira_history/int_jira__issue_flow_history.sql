@@ -16,12 +16,6 @@ transitions as (
     inner join issues on transitions.issue_id = issues.issue_id
 ),
 
-stretches as (
-    select intervals.*
-    from {{ ref('int_jira__status_interval_history') }} as intervals
-    inner join issues on intervals.issue_id = issues.issue_id
-),
-
 per_issue as (
     select
         issue_id,
@@ -84,7 +78,8 @@ milestones as (
     from initial
 ),
 
--- Active (indeterminate, not waiting) versus other time inside each cycle window.
+-- Active (indeterminate, not waiting) versus other time inside each cycle window (the join
+-- with the milestones keeps the stretches of the issues rebuilt).
 clipped as (
     select
         milestones.issue_id,
@@ -96,7 +91,7 @@ clipped as (
             least(coalesce(stretches.left_at, milestones.first_done_at), milestones.first_done_at)
         ) / 86400.0 as days_in_window
     from milestones
-    inner join stretches
+    inner join {{ ref('int_jira__status_interval_history') }} as stretches
         on milestones.issue_id = stretches.issue_id
         and stretches.entered_at < milestones.first_done_at
         and coalesce(stretches.left_at, milestones.first_done_at)
