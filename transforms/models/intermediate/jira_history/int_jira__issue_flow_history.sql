@@ -16,6 +16,10 @@ transitions as (
     inner join issues on transitions.issue_id = issues.issue_id
 ),
 
+stretches as (
+    select * from {{ ref('int_jira__status_interval_history') }}
+),
+
 per_issue as (
     select
         issue_id,
@@ -91,7 +95,7 @@ clipped as (
             least(coalesce(stretches.left_at, milestones.first_done_at), milestones.first_done_at)
         ) / 86400.0 as days_in_window
     from milestones
-    inner join {{ ref('int_jira__status_interval_history') }} as stretches
+    inner join stretches
         on milestones.issue_id = stretches.issue_id
         and stretches.entered_at < milestones.first_done_at
         and coalesce(stretches.left_at, milestones.first_done_at)
