@@ -23,6 +23,7 @@ lifecycle as (
         issues.issue_type,
         issues.is_subtask,
         issues.is_bug,
+        issues.parent_key,
         issues.story_points,
         issues.due_date,
         case
@@ -52,6 +53,7 @@ select
     issue_type,
     is_subtask,
     is_bug,
+    parent_key,
     story_points,
     due_date,
     current_category_key,

@@ -14,11 +14,6 @@ issues as (
     where not is_subtask
 ),
 
-parents as (
-    select issue_key, parent_key from {{ ref('stg_jira__issues') }}
-    where not is_subtask
-),
-
 -- The stretches in a status not done that an as-of day's end may fall in: those not left
 -- before the first as-of day's end (most of the history is not). Read from the incremental
 -- history: the inner join with the issues keeps live ones.
@@ -37,11 +32,11 @@ open_stretch_issues as (
         issues.project_key,
         issues.issue_key,
         epics.issue_key as epic_key,
+        epics.due_date as epic_due_date,
         issues.story_points
     from open_stretches
     inner join issues on open_stretches.issue_id = issues.issue_id
-    left join parents on issues.issue_key = parents.issue_key
-    left join issues as epics on parents.parent_key = epics.issue_key
+    left join issues as epics on issues.parent_key = epics.issue_key
 ),
 
 open_issues as (
@@ -50,6 +45,7 @@ open_issues as (
         stretches.project_key,
         stretches.issue_key,
         stretches.epic_key,
+        stretches.epic_due_date,
         stretches.story_points
     from as_of_days
     inner join open_stretch_issues as stretches
@@ -110,10 +106,10 @@ epic_scope as (
         count(*) as remaining_issues,
         coalesce(sum(open_issues.story_points), 0) as remaining_story_points,
         count(*) - count(open_issues.story_points) as unestimated_issues,
-        any_value(epics.due_date) as target_date,
+        any_value(open_issues.epic_due_date) as target_date,
         'due_date' as target_source
     from open_issues
-    inner join issues as epics on open_issues.epic_key = epics.issue_key
+    where open_issues.epic_key is not null
     group by all
 )
 

@@ -17,9 +17,7 @@ transitions as (
 ),
 
 stretches as (
-    select intervals.*
-    from {{ ref('int_jira__status_interval_history') }} as intervals
-    inner join issues on intervals.issue_id = issues.issue_id
+    select * from {{ ref('int_jira__status_interval_history') }}
 ),
 
 per_issue as (
@@ -84,7 +82,8 @@ milestones as (
     from initial
 ),
 
--- Active (indeterminate, not waiting) versus other time inside each cycle window.
+-- Active (indeterminate, not waiting) versus other time inside each cycle window (the join
+-- with the milestones keeps the stretches of the issues rebuilt).
 clipped as (
     select
         milestones.issue_id,

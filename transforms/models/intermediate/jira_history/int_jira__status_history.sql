@@ -11,19 +11,20 @@ with issues as (
     where {{ issues_loaded_since_last_build() }}
 ),
 
-items as (
-    select items.*, issues.loaded_at
-    from {{ ref('stg_jira__changelog_items') }} as items
-    inner join issues on items.issue_id = issues.issue_id
-    where items.field_id in ('status', 'resolution')
+status_items as (
+    select * from {{ ref('stg_jira__changelog_items') }}
+    where field_id = 'status'
 ),
 
 -- Jira resolves issues on their way to done: a move in such a history is into a done status.
+-- (Read apart from the status items: one field_id each filters the 20M-row changelog inside
+-- its scan, where a list of two is applied after it.)
 resolving_histories as (
     select distinct issue_id, history_id
-    from items
+    from {{ ref('stg_jira__changelog_items') }}
     where field_id = 'resolution'
         and to_value is not null
+        and issue_id in (select issue_id from issues)
 ),
 
 moves as (
@@ -35,12 +36,12 @@ moves as (
         items.from_value as from_status_id,
         items.to_value as to_status_id,
         resolving_histories.history_id is not null as sets_resolution,
-        items.loaded_at
-    from items
+        issues.loaded_at
+    from status_items as items
+    inner join issues on items.issue_id = issues.issue_id
     left join resolving_histories
         on items.issue_id = resolving_histories.issue_id
         and items.history_id = resolving_histories.history_id
-    where items.field_id = 'status'
 )
 
 -- One window (one sort) numbers the moves and looks at the previous and the next one.

@@ -13,7 +13,7 @@ with issues as (
 ),
 
 moves as (
-    select history.*
+    select history.* exclude (loaded_at), issues.loaded_at
     from {{ ref('int_jira__status_history') }} as history
     inner join issues on history.issue_id = issues.issue_id
 ),
@@ -41,9 +41,8 @@ stretches as (
         moves.sets_resolution,
         moves.changed_at,
         moves.next_changed_at,
-        issues.loaded_at
+        moves.loaded_at
     from moves
-    inner join issues on moves.issue_id = issues.issue_id
 ),
 
 statuses as (

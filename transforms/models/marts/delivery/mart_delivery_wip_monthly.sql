@@ -37,30 +37,28 @@ intervals as (
     inner join lifecycle on measured_stretches.issue_id = lifecycle.issue_id
 ),
 
--- The month ends each stretch was in progress at: from the end of the month it was entered
--- in to the month it was left in (left at or after that month's end only if it lasts past
--- the build), the current month measured at build time.
+-- Each month end from the first measured stretch's month to the build (the current month
+-- measured at build time).
 month_ends as (
     select
-        *,
-        least(cast(month_start + interval 1 month as timestamp), built_at) as as_of_at
-    from (
-        select
-            intervals.*,
-            build_time.built_at,
-            cast(unnest(generate_series(
-                date_trunc('month', intervals.entered_at),
-                date_trunc('month', coalesce(intervals.left_at, build_time.built_at))
-                - case
-                    when intervals.left_at < build_time.built_at then interval 1 month
-                    else interval 0 month
-                end,
-                interval 1 month
-            )) as date) as month_start
-        from intervals
-        cross join build_time
-        where intervals.entered_at < build_time.built_at
-    ) as candidate_months
+        cast(month_start as date) as month_start,
+        least(month_start + interval 1 month, build_time.built_at) as as_of_at
+    from build_time
+    cross join range(
+        (select date_trunc('month', min(entered_at)) from intervals),
+        date_trunc('month', build_time.built_at) + interval 1 month,
+        interval 1 month
+    ) as months (month_start)
+),
+
+-- The stretches in progress at each month end: a range join, not one list of months per
+-- stretch, which costs more to build and unnest.
+stretch_month_ends as (
+    select intervals.*, month_ends.month_start, month_ends.as_of_at
+    from intervals
+    inner join month_ends
+        on intervals.entered_at < month_ends.as_of_at
+        and coalesce(intervals.left_at, timestamp 'infinity') >= month_ends.as_of_at
 ),
 
 in_progress as (
@@ -74,7 +72,7 @@ in_progress as (
         case
             when not is_unknown then date_diff('second', first_in_progress_at, as_of_at) / 86400.0
         end as age_days
-    from month_ends
+    from stretch_month_ends
 )
 
 select

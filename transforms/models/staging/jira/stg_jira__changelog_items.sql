@@ -7,7 +7,9 @@ select
     item_index,
     issue_id,
     issue_key,
-    changed_at at time zone 'UTC' as changed_at,
+    -- The instant as UTC wall time (as `at time zone 'UTC'` gives, which converts through ICU
+    -- at several times the CPU of reading the epoch on a 20M-row changelog).
+    make_timestamp(epoch_us(changed_at)) as changed_at,
     author_account_id,
     field,
     field_id,

@@ -32,9 +32,11 @@ select
     status_name,
     lower(status_category_key) as status_category_key,
     priority,
-    created at time zone 'UTC' as created_at,
-    updated at time zone 'UTC' as updated_at,
-    resolution_date at time zone 'UTC' as resolved_at,
+    -- Instants as UTC wall time: as `at time zone 'UTC'` gives, without its conversion through
+    -- ICU, which costs several times the CPU on every read of a million issues.
+    make_timestamp(epoch_us(created)) as created_at,
+    make_timestamp(epoch_us(updated)) as updated_at,
+    make_timestamp(epoch_us(resolution_date)) as resolved_at,
     due_date,
     story_points,
     parent_key,
@@ -46,7 +48,7 @@ select
     reporter_account_id,
     -- When the row arrived: the cursor of the incremental status history (dlt load ids are
     -- the load's start, in epoch seconds).
-    to_timestamp(cast(_dlt_load_id as double)) at time zone 'UTC' as loaded_at
+    make_timestamp(epoch_us(to_timestamp(cast(_dlt_load_id as double)))) as loaded_at
 from source
 -- Tombstones of issues deleted in Jira (the connector's reconciliation).
 where not coalesce(is_deleted, false)
