@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,6 @@ DBT_TARGET = TESTS_DIR.parent / "transforms" / "target"
 # dagster-dbt names the target folder of a command run outside a Dagster run by the first seven
 # characters of a uuid; nothing removes it (a run's dbt assets remove their own folders).
 UNNAMED_DBT_FOLDER = re.compile(r"[0-9a-f]{7}")
-# The other test worker's command may be between starting and removing its folder.
-FOLDER_REMOVAL_GRACE_SECONDS = 30
 
 
 def _default_warehouse_outside_the_repository() -> None:
@@ -130,16 +127,28 @@ def _unnamed_dbt_folders() -> set[str]:
     return {path.name for path in DBT_TARGET.iterdir() if UNNAMED_DBT_FOLDER.fullmatch(path.name)}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def no_dbt_target_folder_left_behind() -> Iterator[None]:
+DBT_FOLDERS_BEFORE = pytest.StashKey[set[str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[DBT_FOLDERS_BEFORE] = _unnamed_dbt_folders()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
     """The tests leave no dbt target folder in the repository: a test running dbt outside a
-    Dagster run gives it a temporary target path (``target_path=``, ``DBT_TARGET_PATH``)."""
-    before = _unnamed_dbt_folders()
-    yield
-    deadline = time.monotonic() + FOLDER_REMOVAL_GRACE_SECONDS
-    while (left := _unnamed_dbt_folders() - before) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not left, f"tests left dbt target folders in {DBT_TARGET}: {sorted(left)}"
+    Dagster run gives it a temporary target path (``target_path=``, ``DBT_TARGET_PATH``).
+
+    Checked once every test has ended (by the controller, under pytest-xdist), not by a session
+    fixture: every test would use an autouse one, which joins all modules into one worker
+    group (``worker_groups``)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    left = _unnamed_dbt_folders() - session.config.stash[DBT_FOLDERS_BEFORE]
+    if left:
+        session.config.get_terminal_writer().line(
+            f"tests left dbt target folders in {DBT_TARGET}: {sorted(left)}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def shared_fixtures(item: pytest.Item) -> set[str]:
