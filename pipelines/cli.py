@@ -88,18 +88,26 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
     a check's latest result stay."""
     import dagster as dg
 
-    from pipelines.housekeeping import prune_loaded_packages, prune_run_history, run_history_days
+    from pipelines.defs.resources import DBT_TARGET_DIR
+    from pipelines.housekeeping import (
+        prune_dbt_run_folders,
+        prune_loaded_packages,
+        prune_run_history,
+        run_history_days,
+    )
     from pipelines.instance import dagster_home
     from warehouse.settings import dlt_pipelines_dir
 
     keep_days = run_history_days() if args.keep_days is None else args.keep_days
     with dagster_home() as home, dg.DagsterInstance.from_config(str(home)) as instance:
         pruned = prune_run_history(instance, keep_days)
+        folders = prune_dbt_run_folders(instance, DBT_TARGET_DIR)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
     print(
         f"{len(pruned.deleted)} finished runs deleted ({pruned.freed_bytes / 2**20:.1f} MiB "
         f"freed); {len(pruned.kept)} older than {keep_days} days kept for an asset's or a "
-        f"check's latest result; {len(packages)} loaded dlt packages deleted"
+        f"check's latest result; {len(packages)} loaded dlt packages deleted; {len(folders)} "
+        "dbt folders of killed runs deleted"
     )
     return 0
 

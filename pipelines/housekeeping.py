@@ -17,6 +17,7 @@ and the package itself, its schema and state, after the same number of days.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,17 @@ CHECK_EVENTS = {
     dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
     dg.DagsterEventType.ASSET_CHECK_EVALUATION,
 }
+UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+# dagster-dbt's folder for a dbt command in a run: ``<op>-<run id[:7]>-<uuid[:7]>``.
+DBT_RUN_FOLDER = re.compile(r".+-(?P<run>[0-9a-f]{7})-[0-9a-f]{7}")
+# What a failed command's folder holds to be kept (``pipelines.defs.transforms``).
+FAILED_MARKER = "FAILED"
 # SQLite keeps a write-ahead log and a shared-memory index beside each run's file.
 SQLITE_SUFFIXES = ("", "-wal", "-shm")
 
@@ -98,6 +110,30 @@ def prune_loaded_packages(
         if _load_time(package.name) < cutoff:
             shutil.rmtree(package)
             deleted.append(package.name)
+    return deleted
+
+
+def prune_dbt_run_folders(instance: dg.DagsterInstance, target_dir: Path) -> list[str]:
+    """Delete the dbt folders left by runs that were killed (``kill -9``, OOM, a reboot) while
+    dbt ran, returning their names.
+
+    A run's dbt step removes its own folder, or marks it kept when dbt failed; a killed step
+    can do neither. A folder is left alone while its run is unfinished."""
+    running = {
+        record.dagster_run.run_id[:7]
+        for record in instance.get_run_records(dg.RunsFilter(statuses=UNFINISHED))
+    }
+    deleted = []
+    for folder in sorted(target_dir.iterdir() if target_dir.is_dir() else []):
+        match = DBT_RUN_FOLDER.fullmatch(folder.name)
+        if (
+            match
+            and folder.is_dir()
+            and match["run"] not in running
+            and not (folder / FAILED_MARKER).exists()
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
+            deleted.append(folder.name)
     return deleted
 
 

@@ -3,7 +3,13 @@ prune-history`` does it by hand: a deployment run by the daemon needs no cron of
 
 import dagster as dg
 
-from pipelines.housekeeping import prune_loaded_packages, prune_run_history, run_history_days
+from pipelines.defs.resources import DBT_TARGET_DIR
+from pipelines.housekeeping import (
+    prune_dbt_run_folders,
+    prune_loaded_packages,
+    prune_run_history,
+    run_history_days,
+)
 from pipelines.settings import schedule_timezone
 from warehouse.settings import dlt_pipelines_dir, warehouse_path
 
@@ -11,15 +17,17 @@ from warehouse.settings import dlt_pipelines_dir, warehouse_path
 @dg.op
 def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     """Delete finished runs older than PMO_RUN_HISTORY_DAYS, with their event and compute
-    logs, except those holding an asset's or a check's latest result; and dlt's loaded
-    packages as old."""
+    logs, except those holding an asset's or a check's latest result; dlt's loaded packages as
+    old; and the dbt folders of runs killed while dbt ran."""
     keep_days = run_history_days()
     pruned = prune_run_history(context.instance, keep_days)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
+    folders = prune_dbt_run_folders(context.instance, DBT_TARGET_DIR)
     context.log.info(
         f"{len(pruned.deleted)} runs older than {keep_days} days deleted, "
         f"{len(pruned.kept)} kept for a latest result, {pruned.freed_bytes} bytes freed; "
-        f"{len(packages)} loaded dlt packages deleted"
+        f"{len(packages)} loaded dlt packages deleted; {len(folders)} dbt folders of killed "
+        "runs deleted"
     )
     return dg.Output(
         None,
@@ -28,6 +36,7 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
             "runs_kept_for_latest_results": len(pruned.kept),
             "bytes_freed": pruned.freed_bytes,
             "dlt_packages_deleted": len(packages),
+            "dbt_folders_of_killed_runs_deleted": len(folders),
         },
     )
 

@@ -42,6 +42,8 @@ DBT_PROJECT = DbtProject(
 # `dagster dev` re-parses the project on every load; elsewhere the manifest is prepared before
 # the code location loads (`make` runs `dagster-dbt project prepare-and-package`).
 DBT_PROJECT.prepare_if_dev()
+# The project's parse state, and a folder per dbt command that dagster-dbt makes beside it.
+DBT_TARGET_DIR = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
 
 # transforms/profiles.yml reads the warehouse path and DuckDB's memory limit from these vars.
 DBT_WAREHOUSE_VAR = "pmo_warehouse_path"

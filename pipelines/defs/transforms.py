@@ -22,7 +22,8 @@ from dagster_dbt import (
 from pipelines.defs.automation import FOLLOW_VALID_UPSTREAMS
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.headlines import BuiltModel, built_model_metadata, declared_headlines
-from pipelines.defs.resources import DBT_PROJECT, Warehouse
+from pipelines.defs.resources import DBT_PROJECT, DBT_TARGET_DIR, Warehouse
+from pipelines.housekeeping import FAILED_MARKER
 from pipelines.settings import DUCKDB_POOL
 from warehouse.publishing.paths import kpi_report_path
 
@@ -33,8 +34,7 @@ QUALITY_MODELS = "path:models/quality"
 PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt's event saying why it parses the whole project rather than what changed.
 FULL_PARSE_EVENT = "UnableToPartialParse"
-# A failed dbt invocation's target folder is marked with this file and kept, the newest few only.
-FAILED_MARKER = "FAILED"
+# A failed dbt invocation's target folder is marked with FAILED_MARKER and kept, the newest few.
 FAILED_FOLDERS_KEPT = 5
 # Its materialisation links the HTML KPI report, which headlines the scorecard.
 SCORECARD_MODEL = "mart_pmo_value_scorecard_quarterly"
@@ -140,7 +140,7 @@ def _keep_partial_parse(run_target: Path) -> None:
     produced = run_target / PARTIAL_PARSE
     if not produced.exists():
         return
-    kept = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / PARTIAL_PARSE
+    kept = DBT_TARGET_DIR / PARTIAL_PARSE
     staged = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
     shutil.copyfile(produced, staged)
     os.replace(staged, kept)

@@ -17,7 +17,7 @@ import pytest
 from dagster._core.utils import make_new_run_id
 
 from pipelines.cli import main
-from pipelines.housekeeping import Pruned, prune_run_history
+from pipelines.housekeeping import FAILED_MARKER, Pruned, prune_dbt_run_folders, prune_run_history
 from pipelines.instance import write_missing_settings
 
 from .conftest import open_instance
@@ -156,3 +156,30 @@ def test_the_nightly_job_prunes_the_history(
         remaining = {record.dagster_run.run_id for record in instance.get_run_records()}
     assert superseded not in remaining
     assert latest in remaining
+
+
+def test_the_dbt_folders_of_killed_runs_go_and_those_of_unfinished_runs_stay(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    write_missing_settings(home)
+    target = tmp_path / "target"
+    with open_instance(home) as instance:
+        running = _unfinished(instance, dg.DagsterRunStatus.STARTED)
+        killed = _materialise(instance, dg.AssetSelection.all())
+        folders = {
+            "running": target / f"pmo_dbt_models-{running[:7]}-1a2b3c4",
+            "killed": target / f"pmo_dbt_models-{killed[:7]}-5d6e7f8",
+            "failed": target / f"quality_dbt_models-{killed[:7]}-9a8b7c6",
+        }
+        for folder in folders.values():
+            folder.mkdir(parents=True)
+            (folder / "partial_parse.msgpack").write_bytes(b"state")
+        (folders["failed"] / FAILED_MARKER).touch()
+        (target / "partial_parse.msgpack").write_bytes(b"the project's state")
+        deleted = prune_dbt_run_folders(instance, target)
+    assert deleted == [folders["killed"].name]
+    assert sorted(path.name for path in target.iterdir()) == sorted(
+        [folders["running"].name, folders["failed"].name, "partial_parse.msgpack"]
+    )
