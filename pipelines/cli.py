@@ -100,8 +100,8 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
 
     keep_days = run_history_days() if args.keep_days is None else args.keep_days
     with dagster_home() as home, dg.DagsterInstance.from_config(str(home)) as instance:
-        pruned = prune_run_history(instance, keep_days)
         folders = prune_dbt_run_folders(instance, DBT_TARGET_DIR)
+        pruned = prune_run_history(instance, keep_days)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
     print(
         f"{len(pruned.deleted)} finished runs deleted ({pruned.freed_bytes / 2**20:.1f} MiB "

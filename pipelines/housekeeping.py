@@ -35,13 +35,6 @@ CHECK_EVENTS = {
     dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
     dg.DagsterEventType.ASSET_CHECK_EVALUATION,
 }
-UNFINISHED = [
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
 # dagster-dbt's folder for a dbt command in a run: ``<op>-<run id[:7]>-<uuid[:7]>``.
 DBT_RUN_FOLDER = re.compile(r".+-(?P<run>[0-9a-f]{7})-[0-9a-f]{7}")
 # What a failed command's folder holds to be kept (``pipelines.defs.transforms``).
@@ -115,13 +108,16 @@ def prune_loaded_packages(
 
 def prune_dbt_run_folders(instance: dg.DagsterInstance, target_dir: Path) -> list[str]:
     """Delete the dbt folders left by runs that were killed (``kill -9``, OOM, a reboot) while
-    dbt ran, returning their names.
+    dbt ran, returning their names; before ``prune_run_history`` deletes those runs.
 
     A run's dbt step removes its own folder, or marks it kept when dbt failed; a killed step
-    can do neither. A folder is left alone while its run is unfinished."""
-    running = {
+    can do neither, and its run is marked failed afterwards (by the next ``pmo`` command or
+    the daemon's run monitoring). Only folders of this instance's finished runs go: an
+    unfinished run, or another ``DAGSTER_HOME``'s run on the same checkout, may be using the
+    others."""
+    finished = {
         record.dagster_run.run_id[:7]
-        for record in instance.get_run_records(dg.RunsFilter(statuses=UNFINISHED))
+        for record in instance.get_run_records(dg.RunsFilter(statuses=FINISHED))
     }
     deleted = []
     for folder in sorted(target_dir.iterdir() if target_dir.is_dir() else []):
@@ -129,7 +125,7 @@ def prune_dbt_run_folders(instance: dg.DagsterInstance, target_dir: Path) -> lis
         if (
             match
             and folder.is_dir()
-            and match["run"] not in running
+            and match["run"] in finished
             and not (folder / FAILED_MARKER).exists()
         ):
             shutil.rmtree(folder, ignore_errors=True)

@@ -20,9 +20,9 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     logs, except those holding an asset's or a check's latest result; dlt's loaded packages as
     old; and the dbt folders of runs killed while dbt ran."""
     keep_days = run_history_days()
+    folders = prune_dbt_run_folders(context.instance, DBT_TARGET_DIR)
     pruned = prune_run_history(context.instance, keep_days)
     packages = prune_loaded_packages(dlt_pipelines_dir(warehouse_path()), keep_days)
-    folders = prune_dbt_run_folders(context.instance, DBT_TARGET_DIR)
     context.log.info(
         f"{len(pruned.deleted)} runs older than {keep_days} days deleted, "
         f"{len(pruned.kept)} kept for a latest result, {pruned.freed_bytes} bytes freed; "

@@ -158,7 +158,7 @@ def test_the_nightly_job_prunes_the_history(
     assert latest in remaining
 
 
-def test_the_dbt_folders_of_killed_runs_go_and_those_of_unfinished_runs_stay(
+def test_the_dbt_folders_of_killed_runs_go_and_those_of_unfinished_or_unknown_runs_stay(
     tmp_path: Path,
 ) -> None:
     home = tmp_path / "dagster_home"
@@ -172,6 +172,7 @@ def test_the_dbt_folders_of_killed_runs_go_and_those_of_unfinished_runs_stay(
             "running": target / f"pmo_dbt_models-{running[:7]}-1a2b3c4",
             "killed": target / f"pmo_dbt_models-{killed[:7]}-5d6e7f8",
             "failed": target / f"quality_dbt_models-{killed[:7]}-9a8b7c6",
+            "another_homes": target / "pmo_dbt_models-0f1e2d3-4c5b6a7",
         }
         for folder in folders.values():
             folder.mkdir(parents=True)
@@ -181,5 +182,10 @@ def test_the_dbt_folders_of_killed_runs_go_and_those_of_unfinished_runs_stay(
         deleted = prune_dbt_run_folders(instance, target)
     assert deleted == [folders["killed"].name]
     assert sorted(path.name for path in target.iterdir()) == sorted(
-        [folders["running"].name, folders["failed"].name, "partial_parse.msgpack"]
+        [
+            folders["running"].name,
+            folders["failed"].name,
+            folders["another_homes"].name,
+            "partial_parse.msgpack",
+        ]
     )
