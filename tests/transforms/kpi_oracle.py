@@ -218,21 +218,29 @@ def wip_kpis(oracle: Oracle, built_at: datetime) -> dict[tuple[str, date], dict]
     month = first
     while month <= month_of(built_at):
         as_of = min(datetime.combine(next_month(month), datetime.min.time(), UTC), built_at)
-        in_progress: dict[str, list[Issue]] = defaultdict(list)
+        in_progress: dict[str, list[IssueFlow]] = defaultdict(list)
         unknown: dict[str, int] = defaultdict(int)
         for flow in flows:
             stretch = flow.at(as_of)
             if stretch is None:
                 continue
             if stretch.category == "indeterminate":
-                in_progress[flow.issue.project.key].append(flow.issue)
+                in_progress[flow.issue.project.key].append(flow)
             elif stretch.category is None:
                 unknown[flow.issue.project.key] += 1
         for project in {*in_progress, *unknown}:
-            issues = in_progress[project]
+            issues = [flow.issue for flow in in_progress[project]]
+            # Age: since the issue first entered an in-progress status.
+            ages = [
+                (as_of - flow.first_entered("indeterminate")).total_seconds() / DAY
+                for flow in in_progress[project]
+            ]
             kpis[(project, month)] = {
                 "wip_issues": len(issues),
                 "wip_story_points": sum_of_estimates(issues) if issues else 0.0,
+                "wip_age_mean_days": sum(ages) / len(ages) if ages else None,
+                "wip_age_p85_days": percentile(ages, 0.85),
+                "wip_age_max_days": max(ages, default=None),
                 "unknown_status_issues": unknown[project],
             }
         month = next_month(month)

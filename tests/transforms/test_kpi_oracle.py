@@ -49,7 +49,14 @@ DONE_COLUMNS = {
         "issues_with_unknown_status",
     ],
 }
-WIP_COLUMNS = ["wip_issues", "wip_story_points", "unknown_status_issues"]
+WIP_COLUMNS = [
+    "wip_issues",
+    "wip_story_points",
+    "wip_age_mean_days",
+    "wip_age_p85_days",
+    "wip_age_max_days",
+    "unknown_status_issues",
+]
 
 
 @pytest.fixture(params=SITES)
