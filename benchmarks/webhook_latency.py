@@ -51,6 +51,7 @@ from benchmarks.transform_scale import PROJECTS, write_raw_tables
 from pipelines.demo import DemoSandbox, demo_sources
 from pipelines.events.settings import SECRET_ENV, SPOOL_ENV
 from pipelines.events.spool import WebhookSpool
+from pipelines.runs import UNFINISHED
 from sandbox.code_server import running_code_server, session, stop
 from sandbox.webhooks import first_open_issue, move_to_done, running_receiver, send_signed
 from warehouse.publishing.paths import serving_database_path
@@ -80,12 +81,6 @@ ROLES = {
     "spawn_main": "run worker",
     "/dbt ": "dbt",
 }
-ACTIVE = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-]
 RUN_PHASES = {
     "PIPELINE_ENQUEUED": "run queued",
     "PIPELINE_STARTING": "run dequeued, run worker launching",
@@ -239,7 +234,7 @@ def wait_until_idle(instance: dg.DagsterInstance, timeout: float) -> None:
     first_landing_run = dg.RunsFilter(tags={"pmo/trigger": "spreadsheet_landing"})
     while time.monotonic() < deadline:
         busy = not instance.get_runs(filters=first_landing_run, limit=1)
-        if busy or instance.get_runs(filters=dg.RunsFilter(statuses=ACTIVE), limit=1):
+        if busy or instance.get_runs(filters=dg.RunsFilter(statuses=UNFINISHED), limit=1):
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > IDLE_SECONDS:
             return
