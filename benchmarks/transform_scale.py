@@ -4,14 +4,15 @@
     uv run python benchmarks/transform_scale.py [--issues 1000000] [--items-per-issue 20]
         [--full-only]
 
-Builds are measured in-process with dbt's `dbtRunner` on a manifest parsed once beforehand, so
-the figures are the time dbt spends building (connecting, running every node, writing
-artefacts), not Python start-up and parsing; that start-up, which every `dbt` CLI invocation
-(and so every Dagster run) pays on top, is printed separately: on a warm partial parse (as every
-Dagster run on a warehouse after its first starts: the run hands its parse state back), and as
-the first Dagster run after the manifest is prepared starts dbt (its output flags and --vars,
-which differ from those the prepared manifest was parsed with, so dbt parses the whole project
-again). Prints:
+Builds are measured in-process with dbt's `dbtRunner` on a manifest parsed once beforehand and
+with the output flags Dagster gives every dbt command (`DBT_OUTPUT_FLAGS`: info-level log file,
+no JSON artefacts), so the figures are the time dbt spends building in a Dagster run
+(connecting, running every node, logging its events), not Python start-up and parsing; that
+start-up, which every `dbt` CLI invocation (and so every Dagster run) pays on top, is printed
+separately: on a warm partial parse (as every Dagster run on a warehouse after its first
+starts: the run hands its parse state back), and as the first Dagster run after the manifest is
+prepared starts dbt (its output flags and --vars, which differ from those the prepared manifest
+was parsed with, so dbt parses the whole project again). Prints:
 - the full build: `dbt build --full-refresh` without unit tests (models and data tests, what
   the Dagster asset runs) on the freshly written raw tables and once more, and
   `dbt run --full-refresh` (models only), with peak RSS;
@@ -270,11 +271,13 @@ def children_cpu_seconds() -> float:
 
 
 def timed(runner: dbtRunner, *args: str, project: list[str] | None = None) -> Timing:
-    """Run a dbt command in process (on the PMO project unless ``project`` says otherwise);
-    return its wall seconds, node count and a breakdown: the time spent in nodes, and its ten
-    slowest nodes (where an incremental run's time goes)."""
+    """Run a dbt command in process (on the PMO project unless ``project`` says otherwise) with
+    Dagster's output flags (dbt's defaults, a debug-level log file and the JSON artefacts, cost
+    dbt time on every node that a Dagster run does not spend); return its wall seconds, node
+    count and a breakdown: the time spent in nodes, and its ten slowest nodes (where an
+    incremental run's time goes)."""
     started, cpu_started = time.perf_counter(), cpu_seconds()
-    result = runner.invoke([*args, "--quiet", *(project or project_args())])
+    result = runner.invoke([*DBT_OUTPUT_FLAGS, *args, "--quiet", *(project or project_args())])
     wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     if not result.success:
         failures = result.exception or "\n".join(
