@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -109,6 +109,17 @@ def completion_weeks(
     return weeks
 
 
+def no_forecast_reason(history: np.ndarray, remaining: float) -> str | None:
+    """Why ``remaining`` scope has no forecast from the weekly ``history`` (None: it has one)."""
+    if remaining <= 0:
+        return NO_REMAINING_SCOPE
+    if history.size == 0:
+        return NO_HISTORY
+    if not (history > 0).any():
+        return NO_THROUGHPUT
+    return None
+
+
 def forecast(
     history: np.ndarray | list[float],
     remaining: float,
@@ -124,12 +135,8 @@ def forecast(
     when that is beyond ``max_weeks``). ``weeks_to_target``: the whole weeks from the as-of
     day to the target date; the probability is the share of trials done within them."""
     history = np.asarray(history, dtype=np.float64)
-    if remaining <= 0:
-        return Forecast(no_forecast_reason=NO_REMAINING_SCOPE)
-    if history.size == 0:
-        return Forecast(no_forecast_reason=NO_HISTORY)
-    if not (history > 0).any():
-        return Forecast(no_forecast_reason=NO_THROUGHPUT)
+    if reason := no_forecast_reason(history, remaining):
+        return Forecast(no_forecast_reason=reason)
     weeks = completion_weeks(history, remaining, trials, rng, max_weeks)
     quantiles = np.quantile(weeks, [p / 100 for p in PERCENTILES], method="inverted_cdf")
     p50, p85, p95 = (int(q) if q <= max_weeks else None for q in quantiles)
@@ -155,26 +162,48 @@ SCOPE_BASES = {
 
 @dataclass(frozen=True)
 class DaySamples:
-    """One as-of day's rows of int_forecast__throughput_samples, grouped once per day rather
-    than filtered once per subject."""
+    """One as-of day's rows of int_forecast__throughput_samples as read-only arrays of weekly
+    throughput per project and per column, split once per day rather than sliced from the
+    frame once per subject (most subjects are epics sharing their project's weeks)."""
 
-    by_project: dict[str, pd.DataFrame]
-    portfolio: pd.DataFrame
-    """Every week of the projects that have the full history."""
+    by_project: dict[str, tuple[bool, dict[str, np.ndarray]]]
+    """Per project: whether it has the full history, and its weeks of each column."""
+    portfolio: dict[str, np.ndarray]
+    """Every week of the projects that have the full history, of each column."""
 
     @classmethod
     def of(cls, samples: pd.DataFrame) -> DaySamples:
-        by_project = dict(tuple(samples.groupby("project_key", sort=False)))
-        return cls(by_project, samples[samples["has_full_history"]])
+        columns = {
+            column: read_only(samples[column].to_numpy(dtype=np.float64))
+            for _, column in SCOPE_BASES.values()
+        }
+        groups = samples.groupby("project_key", sort=False)
+        full_history = groups["has_full_history"].all()
+        by_project = {
+            project_key: (
+                bool(full_history[project_key]),
+                {column: read_only(weeks[rows]) for column, weeks in columns.items()},
+            )
+            for project_key, rows in groups.indices.items()
+        }
+        in_portfolio = samples["has_full_history"].to_numpy(dtype=bool)
+        portfolio = {column: read_only(weeks[in_portfolio]) for column, weeks in columns.items()}
+        return cls(by_project, portfolio)
 
     def history(self, project_key: str, column: str) -> tuple[np.ndarray, str | None]:
         """The weeks a project's forecast samples and whose they are: the project's own when
         it has the full history, else the portfolio's."""
         own = self.by_project.get(project_key)
-        if own is not None and own["has_full_history"].all():
-            return own[column].to_numpy(dtype=np.float64), "project"
-        portfolio = self.portfolio[column].to_numpy(dtype=np.float64)
+        if own is not None and own[0]:
+            return own[1][column], "project"
+        portfolio = self.portfolio[column]
         return portfolio, "portfolio" if len(portfolio) else None
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` marked read-only: the subjects of a project share its weeks."""
+    array.flags.writeable = False
+    return array
 
 
 def forecast_subjects(
@@ -219,14 +248,20 @@ def subject_forecasts(
             result = Forecast(no_forecast_reason=NOT_ESTIMATED)
         else:
             history, source = day_samples.history(subject.project_key, done_column)
-            result = forecast(
-                history,
-                remaining,
-                trials=settings.trials,
-                rng=subject_rng(settings.seed, subject.subject_type, subject.subject_key, basis),
-                max_weeks=settings.max_weeks,
-                weeks_to_target=weeks_to_target,
-            )
+            # The generator (costly to seed) only for a subject that is simulated.
+            if reason := no_forecast_reason(history, remaining):
+                result = Forecast(no_forecast_reason=reason)
+            else:
+                result = forecast(
+                    history,
+                    remaining,
+                    trials=settings.trials,
+                    rng=subject_rng(
+                        settings.seed, subject.subject_type, subject.subject_key, basis
+                    ),
+                    max_weeks=settings.max_weeks,
+                    weeks_to_target=weeks_to_target,
+                )
         rows.append(
             {
                 "as_of_date": subject.as_of_date,
@@ -243,7 +278,7 @@ def subject_forecasts(
                 "target_source": subject.target_source,
                 "weeks_to_target": weeks_to_target,
                 "trials": settings.trials,
-                **asdict(result),
+                **vars(result),
             }
         )
     return rows

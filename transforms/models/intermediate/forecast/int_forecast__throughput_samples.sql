@@ -12,6 +12,19 @@ lifecycle as (
     where not is_subtask
 ),
 
+-- The done issues some as-of day samples, found by a plain filter before the range join with
+-- the as-of days (which sorts its inputs): most of the history is older than the sampled weeks.
+recent_done as (
+    select project_key, story_points, first_done_at
+    from {{ ref('int_jira__issue_lifecycle') }}
+    where not is_subtask
+        and first_done_at >= (
+            select min(cutoff_at) - to_days(7 * {{ var('forecast_history_weeks') }})
+            from as_of_days
+        )
+        and first_done_at < (select max(cutoff_at) from as_of_days)
+),
+
 projects as (
     select project_key, min(created_at) as first_created_at
     from lifecycle
@@ -33,17 +46,17 @@ weeks as (
 done_weeks as (
     select
         as_of_days.as_of_date,
-        lifecycle.project_key,
+        recent_done.project_key,
         ceil(
-            date_diff('microsecond', lifecycle.first_done_at, as_of_days.cutoff_at)
+            date_diff('microsecond', recent_done.first_done_at, as_of_days.cutoff_at)
             / (7 * 86400 * 1e6)
         ) as week_number,
         count(*) as issues_done,
-        coalesce(sum(lifecycle.story_points), 0) as story_points_done
-    from lifecycle
+        coalesce(sum(recent_done.story_points), 0) as story_points_done
+    from recent_done
     inner join as_of_days
-        on lifecycle.first_done_at < as_of_days.cutoff_at
-        and lifecycle.first_done_at >= as_of_days.cutoff_at
+        on recent_done.first_done_at < as_of_days.cutoff_at
+        and recent_done.first_done_at >= as_of_days.cutoff_at
             - to_days(7 * {{ var('forecast_history_weeks') }})
     group by all
 )
