@@ -180,11 +180,9 @@ union all
 
 -- Issues deleted in Jira since their row was built (tombstoned: no longer in staging): the
 -- row stays, marked, so that the lifecycle needs no join with the live issues.
-select * replace (true as is_deleted)
+-- (An anti join: `not exists` plans as a mark join over every column of the history.)
+select history.* replace (true as is_deleted)
 from {{ this }} as history
+anti join {{ ref('stg_jira__issues') }} as issues on history.issue_id = issues.issue_id
 where not history.is_deleted
-    and not exists (
-        select 1 from {{ ref('stg_jira__issues') }} as issues
-        where issues.issue_id = history.issue_id
-    )
 {%- endif %}
