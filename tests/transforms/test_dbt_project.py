@@ -49,11 +49,13 @@ def test_every_mart_key_has_a_uniqueness_test(sandbox_warehouse):
 
 
 # Views over the incremental Jira history tables: they keep the live issues (and the transitions
-# join the status dimension) on every read, so a deleted issue or a recategorised status applies
-# at once without rebuilding the history.
+# join the status dimension, the lifecycle computes the var-dependent bug flag) on every read, so
+# a deleted issue, a recategorised status or a var change applies at once without rebuilding the
+# history.
 VIEWS_OVER_THE_STATUS_HISTORY = {
     "int_jira__status_transitions",
     "int_jira__status_intervals",
+    "int_jira__issue_lifecycle",
 }
 
 

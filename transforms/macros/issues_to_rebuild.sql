@@ -4,7 +4,8 @@
     issues whose rows were built with another version of the status dimension (a status
     recategorised, a waiting flag changed, a status added): their categories, milestones and
     flow times are recomputed from the history on the next build. Tombstoned issues are not in
-    stg_jira__issues, so their rows, unread downstream, are never picked again. -#}
+    stg_jira__issues, so their rows (marked deleted in the flow history), unread downstream,
+    are never picked again. -#}
 {% macro issues_to_rebuild() -%}
     {%- if is_incremental() -%}
     (

@@ -1,12 +1,28 @@
--- One issue with its flow milestones by statusCategory (from the categorised status moves,
--- int_jira__status_transitions, and the issue's creation stretch) and its active and waiting
--- days inside its cycle (first in progress -> first done, from its status stretches). An
--- issue created in a status of unknown category is not taken to be in progress or done at
--- creation. Incremental by issue like int_jira__status_interval_history (the issues loaded
--- since the last build and those built with another version of the status dimension are
--- recomputed, macros/issues_to_rebuild.sql); int_jira__issue_lifecycle joins the live issues.
+-- One issue with its attributes, its flow milestones by statusCategory (from the categorised
+-- status moves, int_jira__status_transitions, and the issue's creation stretch), its current
+-- statusCategory and its active and waiting days inside its cycle (first in progress -> first
+-- done, from its status stretches). An issue created in a status of unknown category is not
+-- taken to be in progress or done at creation. Incremental by issue like
+-- int_jira__status_interval_history (the issues loaded since the last build and those built
+-- with another version of the status dimension are recomputed, macros/issues_to_rebuild.sql;
+-- the connector reloads an issue whose attributes changed); the row of an issue gone from
+-- stg_jira__issues (deleted in Jira) is marked deleted. int_jira__issue_lifecycle, a view,
+-- reads the rows not deleted.
 with issues as (
-    select issue_id, status_id, created_at, loaded_at from {{ ref('stg_jira__issues') }}
+    select
+        issue_id,
+        issue_key,
+        project_id,
+        project_key,
+        issue_type,
+        is_subtask,
+        parent_key,
+        story_points,
+        due_date,
+        status_id,
+        created_at,
+        loaded_at
+    from {{ ref('stg_jira__issues') }}
     where {{ issues_to_rebuild() }}
 ),
 
@@ -43,7 +59,10 @@ statuses as (
     select * from {{ ref('int_jira__statuses') }}
 ),
 
--- An issue is created in the from-status of its first move, else in its current status.
+-- An issue is created in the from-status of its first move, else in its current status. Its
+-- current statusCategory is that of its latest move while it is still in the status the move
+-- entered, else that of its current status, so that "currently done" and "first reached done"
+-- agree.
 initial as (
     select
         issues.*,
@@ -51,7 +70,12 @@ initial as (
         case
             when per_issue.issue_id is null then statuses.status_category_key
             else per_issue.first_move_from_category_key
-        end as initial_category_key
+        end as initial_category_key,
+        case
+            when per_issue.last_to_status_id = issues.status_id
+                then per_issue.last_to_category_key
+            else statuses.status_category_key
+        end as current_category_key
     from issues
     left join per_issue on issues.issue_id = per_issue.issue_id
     left join statuses on issues.status_id = statuses.status_id
@@ -60,6 +84,16 @@ initial as (
 milestones as (
     select
         issue_id,
+        issue_key,
+        project_id,
+        project_key,
+        issue_type,
+        is_subtask,
+        parent_key,
+        story_points,
+        due_date,
+        created_at,
+        current_category_key,
         initial_category_key,
         case
             when initial_category_key = 'indeterminate' then created_at
@@ -76,8 +110,6 @@ milestones as (
         coalesce(reopen_count, 0) as reopen_count,
         coalesce(status_change_count, 0) as status_change_count,
         last_status_change_at,
-        last_to_status_id,
-        last_to_category_key,
         loaded_at
     from initial
 ),
@@ -110,22 +142,47 @@ flow_time as (
         sum(case when is_active then 0 else days_in_window end) as waiting_days
     from clipped
     group by issue_id
+),
+
+built as (
+    select
+        milestones.issue_id,
+        milestones.issue_key,
+        milestones.project_id,
+        milestones.project_key,
+        milestones.issue_type,
+        milestones.is_subtask,
+        milestones.parent_key,
+        milestones.story_points,
+        milestones.due_date,
+        milestones.created_at,
+        milestones.current_category_key,
+        milestones.initial_category_key,
+        milestones.first_in_progress_at,
+        milestones.first_done_at,
+        milestones.first_unknown_status_at,
+        milestones.reopen_count,
+        milestones.status_change_count,
+        milestones.last_status_change_at,
+        flow_time.active_days,
+        flow_time.waiting_days,
+        false as is_deleted,
+        milestones.loaded_at,
+        {{ status_dimension_version() }} as statuses_version
+    from milestones
+    left join flow_time on milestones.issue_id = flow_time.issue_id
 )
 
-select
-    milestones.issue_id,
-    milestones.initial_category_key,
-    milestones.first_in_progress_at,
-    milestones.first_done_at,
-    milestones.first_unknown_status_at,
-    milestones.reopen_count,
-    milestones.status_change_count,
-    milestones.last_status_change_at,
-    milestones.last_to_status_id,
-    milestones.last_to_category_key,
-    flow_time.active_days,
-    flow_time.waiting_days,
-    milestones.loaded_at,
-    {{ status_dimension_version() }} as statuses_version
-from milestones
-left join flow_time on milestones.issue_id = flow_time.issue_id
+select * from built
+{%- if is_incremental() %}
+
+union all
+
+-- Issues deleted in Jira since their row was built (tombstoned: no longer in staging): the
+-- row stays, marked, so that the lifecycle needs no join with the live issues.
+-- (An anti join: `not exists` plans as a mark join over every column of the history.)
+select history.* replace (true as is_deleted)
+from {{ this }} as history
+anti join {{ ref('stg_jira__issues') }} as issues on history.issue_id = issues.issue_id
+where not history.is_deleted
+{%- endif %}

@@ -1,5 +1,9 @@
 with source as (
-    select * from {{ source('raw_jira', 'issues') }}
+    select
+        *,
+        -- Language-free, unlike the type's name; read from the issue's JSON only when selected.
+        json_extract_string(raw, '$.fields.issuetype.id') as issue_type_id
+    from {{ source('raw_jira', 'issues') }}
 )
 
 select
@@ -10,24 +14,8 @@ select
     summary,
     issue_type,
     coalesce(is_subtask, false) as is_subtask,
-    -- A defect for the bug share: by type id (language-free but site-specific, var
-    -- bug_issue_type_ids) or by name, which Jira translates into the site's language (var
-    -- bug_issue_types lists the common translations), case-insensitively.
-    coalesce(
-        lower(issue_type) in (
-            {%- for name in var('bug_issue_types') %}
-            lower('{{ name | replace("'", "''") }}'){{ ',' if not loop.last }}
-            {%- endfor %}
-        )
-        {%- if var('bug_issue_type_ids') %}
-        or json_extract_string(raw, '$.fields.issuetype.id') in (
-            {%- for type_id in var('bug_issue_type_ids') %}
-            '{{ type_id }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
-        {%- endif %},
-        false
-    ) as is_bug,
+    issue_type_id,
+    {{ is_bug_issue_type('issue_type', 'issue_type_id') }} as is_bug,
     status_id,
     status_name,
     lower(status_category_key) as status_category_key,
