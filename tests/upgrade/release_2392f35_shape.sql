@@ -16,9 +16,16 @@ drop table config.jira_builtin_statuses;
 drop table intermediate.int_jira__unknown_statuses;
 drop table intermediate.int_survey__quarantined_answers;
 
+-- models the old release built as tables that are views since then
+create table intermediate.old_lifecycle as
+select * from intermediate.int_jira__issue_lifecycle;
+drop view intermediate.int_jira__issue_lifecycle;
+alter table intermediate.old_lifecycle rename to int_jira__issue_lifecycle;
+
 -- columns added since then to tables the old release built (incremental ones included)
 alter table intermediate.int_jira__issue_lifecycle drop column first_unknown_status_at;
 alter table intermediate.int_jira__issue_lifecycle drop column has_unknown_status;
+alter table intermediate.int_jira__issue_lifecycle drop column parent_key;
 alter table intermediate.int_jira__statuses drop column category_source;
 alter table marts.mart_delivery_flow_monthly drop column issues_with_unknown_status;
 alter table marts.mart_delivery_on_time_monthly drop column issues_with_unknown_status;
@@ -50,7 +57,7 @@ where active_days is not null;
 alter table intermediate.int_jira__issue_lifecycle drop column active_days;
 alter table intermediate.int_jira__issue_lifecycle drop column waiting_days;
 drop table intermediate.int_jira__status_interval_history;
-drop table intermediate.int_jira__issue_flow_history;
+drop table intermediate.int_jira__issue_history;
 drop table intermediate.int_jira__status_history;
 create table intermediate.int_jira__issue_versions as
 select issue_id, project_id, '1' as source_load_id from intermediate.int_jira__issue_lifecycle;

@@ -1,10 +1,10 @@
 {#- Filter (a where clause on stg_jira__issues) of the incremental models that carry status
-    categories (int_jira__status_interval_history, int_jira__issue_flow_history): the issues
+    categories (int_jira__status_interval_history, int_jira__issue_history): the issues
     loaded since the model's last build (macros/issues_loaded_since_last_build.sql) and the
     issues whose rows were built with another version of the status dimension (a status
     recategorised, a waiting flag changed, a status added): their categories, milestones and
     flow times are recomputed from the history on the next build. Tombstoned issues are not in
-    stg_jira__issues, so their rows (marked deleted in the flow history), unread downstream,
+    stg_jira__issues, so their rows (marked deleted in the issue history), unread downstream,
     are never picked again. -#}
 {% macro issues_to_rebuild() -%}
     {%- if is_incremental() -%}

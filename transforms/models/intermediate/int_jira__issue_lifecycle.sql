@@ -1,10 +1,10 @@
 -- One live issue with its attributes, flow milestones and current statusCategory: the rows of
--- the incremental int_jira__issue_flow_history not marked deleted. A view, so that a Jira
+-- the incremental int_jira__issue_history not marked deleted. A view, so that a Jira
 -- load rewrites no table of every issue; the bug flag follows the vars on every read.
 {{ config(materialized='view') }}
 
 with flow as (
-    select * from {{ ref('int_jira__issue_flow_history') }}
+    select * from {{ ref('int_jira__issue_history') }}
     where not is_deleted
 )
 

@@ -1,5 +1,5 @@
 -- Lead time, cycle time and flow efficiency (the active and waiting days inside each issue's
--- cycle, computed by int_jira__issue_flow_history) per project and month of the first move to
+-- cycle, computed by int_jira__issue_history) per project and month of the first move to
 -- done.
 with lifecycle as (
     select * from {{ done_issues() }} as done_issues
