@@ -83,18 +83,18 @@ initial as (
 
 milestones as (
     select
-        issue_id,
-        issue_key,
-        project_id,
-        project_key,
-        issue_type,
-        is_subtask,
-        parent_key,
-        story_points,
-        due_date,
-        created_at,
-        current_category_key,
-        initial_category_key,
+        initial.* exclude (
+            status_id,
+            first_moved_in_progress_at,
+            first_moved_done_at,
+            first_moved_unknown_at,
+            last_to_status_id,
+            last_to_category_key,
+            first_move_from_category_key
+        ) replace (
+            coalesce(reopen_count, 0) as reopen_count,
+            coalesce(status_change_count, 0) as status_change_count
+        ),
         case
             when initial_category_key = 'indeterminate' then created_at
             else first_moved_in_progress_at
@@ -106,11 +106,7 @@ milestones as (
         case
             when initial_category_key is null then created_at
             else first_moved_unknown_at
-        end as first_unknown_status_at,
-        coalesce(reopen_count, 0) as reopen_count,
-        coalesce(status_change_count, 0) as status_change_count,
-        last_status_change_at,
-        loaded_at
+        end as first_unknown_status_at
     from initial
 ),
 
@@ -146,24 +142,7 @@ flow_time as (
 
 built as (
     select
-        milestones.issue_id,
-        milestones.issue_key,
-        milestones.project_id,
-        milestones.project_key,
-        milestones.issue_type,
-        milestones.is_subtask,
-        milestones.parent_key,
-        milestones.story_points,
-        milestones.due_date,
-        milestones.created_at,
-        milestones.current_category_key,
-        milestones.initial_category_key,
-        milestones.first_in_progress_at,
-        milestones.first_done_at,
-        milestones.first_unknown_status_at,
-        milestones.reopen_count,
-        milestones.status_change_count,
-        milestones.last_status_change_at,
+        milestones.* exclude (loaded_at),
         flow_time.active_days,
         flow_time.waiting_days,
         false as is_deleted,
@@ -176,7 +155,7 @@ built as (
 select * from built
 {%- if is_incremental() %}
 
-union all
+union all by name
 
 -- Issues deleted in Jira since their row was built (tombstoned: no longer in staging): the
 -- row stays, marked, so that the lifecycle needs no join with the live issues.
