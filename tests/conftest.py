@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import pytest
 
-from sandbox.postgres import local_postgres
 from warehouse.settings import WAREHOUSE_PATH_ENV
 
 if TYPE_CHECKING:
@@ -130,6 +129,8 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
     """A PostgreSQL server from a package (sandbox/postgres.py): lake mode's catalog and Dagster's
     instance storage. Each test takes a database of its own (``create_database``)."""
+    from sandbox.postgres import local_postgres  # its import looks up runtime folders: only here
+
     with local_postgres(tmp_path_factory.mktemp("postgres") / "data") as server:
         yield server
 

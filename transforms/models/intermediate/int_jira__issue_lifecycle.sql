@@ -9,36 +9,17 @@ with flow as (
 )
 
 select
-    issue_id,
-    issue_key,
-    project_id,
-    project_key,
-    issue_type,
-    is_subtask,
+    flow.* exclude (is_deleted, loaded_at, statuses_version),
     {{ is_bug_issue_type(
         'issue_type',
         "(select issues.issue_type_id from " ~ ref('stg_jira__issues')
             ~ " as issues where issues.issue_id = flow.issue_id)"
     ) }} as is_bug,
-    parent_key,
-    story_points,
-    due_date,
-    current_category_key,
     current_category_key = 'done' as is_done,
-    initial_category_key,
-    created_at,
-    first_in_progress_at,
-    first_done_at,
-    reopen_count,
-    status_change_count,
-    last_status_change_at,
-    first_unknown_status_at,
     first_unknown_status_at is not null as has_unknown_status,
-    date_diff('second', created_at, first_done_at) / 86400.0 as lead_time_days,
+    {{ days_between('created_at', 'first_done_at') }} as lead_time_days,
     case
         when first_in_progress_at <= first_done_at
-            then date_diff('second', first_in_progress_at, first_done_at) / 86400.0
-    end as cycle_time_days,
-    active_days,
-    waiting_days
+            then {{ days_between('first_in_progress_at', 'first_done_at') }}
+    end as cycle_time_days
 from flow

@@ -77,8 +77,8 @@ initial as (
             else statuses.status_category_key
         end as current_category_key
     from issues
-    left join per_issue on issues.issue_id = per_issue.issue_id
-    left join statuses on issues.status_id = statuses.status_id
+    left join statuses using (status_id)
+    left join per_issue using (issue_id)
 ),
 
 milestones as (
@@ -111,17 +111,17 @@ milestones as (
 ),
 
 -- Active (indeterminate, not waiting) versus other time inside each cycle window (the join
--- with the milestones keeps the stretches of the issues rebuilt).
+-- with the milestones keeps the stretches of the issues rebuilt; least() skips the null end of
+-- a stretch still open).
 clipped as (
     select
         milestones.issue_id,
         stretches.status_category_key = 'indeterminate' and not stretches.is_waiting
             as is_active,
-        date_diff(
-            'second',
-            greatest(stretches.entered_at, milestones.first_in_progress_at),
-            least(coalesce(stretches.left_at, milestones.first_done_at), milestones.first_done_at)
-        ) / 86400.0 as days_in_window
+        {{ days_between(
+            'greatest(stretches.entered_at, milestones.first_in_progress_at)',
+            'least(stretches.left_at, milestones.first_done_at)'
+        ) }} as days_in_window
     from milestones
     inner join stretches
         on milestones.issue_id = stretches.issue_id

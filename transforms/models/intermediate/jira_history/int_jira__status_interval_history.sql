@@ -60,7 +60,7 @@ select
     coalesce(statuses.is_waiting, false) as is_waiting,
     stretches.entered_at,
     stretches.left_at,
-    date_diff('second', stretches.entered_at, stretches.left_at) / 86400.0 as duration_days,
+    {{ days_between('stretches.entered_at', 'stretches.left_at') }} as duration_days,
     stretches.loaded_at,
     {{ status_dimension_version() }} as statuses_version
 from stretches

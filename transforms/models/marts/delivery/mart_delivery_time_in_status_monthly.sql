@@ -19,11 +19,10 @@ before_first_done as (
         {{ period_start('month', 'lifecycle.first_done_at') }} as month_start,
         lifecycle.issue_id,
         intervals.status_id,
-        date_diff(
-            'second',
-            intervals.entered_at,
-            least(coalesce(intervals.left_at, lifecycle.first_done_at), lifecycle.first_done_at)
-        ) / 86400.0 as days_in_status
+        -- least() skips the null end of a stretch still open
+        {{ days_between(
+            'intervals.entered_at', 'least(intervals.left_at, lifecycle.first_done_at)'
+        ) }} as days_in_status
     from lifecycle
     inner join intervals
         on lifecycle.issue_id = intervals.issue_id

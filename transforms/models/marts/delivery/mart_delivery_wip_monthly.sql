@@ -70,7 +70,7 @@ in_progress as (
         is_unknown,
         case when not is_unknown then story_points end as story_points,
         case
-            when not is_unknown then date_diff('second', first_in_progress_at, as_of_at) / 86400.0
+            when not is_unknown then {{ days_between('first_in_progress_at', 'as_of_at') }}
         end as age_days
     from stretch_month_ends
 )
