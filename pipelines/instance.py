@@ -15,6 +15,7 @@ database's password: it is only ever read from the environment, never written or
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ POSTGRES_URL_ENV = "PMO_DAGSTER_POSTGRES_URL"
 # SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3, which dagster-postgres does not
 # install: the URL names the driver it does install.
 POSTGRES_URL_SCHEME = "postgresql+psycopg2"
+URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 QUEUED_RUN_COORDINATOR = "QueuedRunCoordinator"
 SEPARATE_STORAGE_SECTIONS = {"run_storage", "event_log_storage", "schedule_storage"}
 
@@ -74,10 +76,11 @@ def check_postgres_url() -> None:
     """Refuse a ``PMO_DAGSTER_POSTGRES_URL`` naming another driver, before Dagster opens it; the
     message quotes the scheme only (the rest of the URL holds the password)."""
     url = os.environ.get(POSTGRES_URL_ENV, "")
-    scheme = url.partition("://")[0]
+    scheme, separator, _ = url.partition("://")
     if url and scheme != POSTGRES_URL_SCHEME:
+        said = f"starts with '{scheme}://'" if separator and URL_SCHEME.fullmatch(scheme) else ""
         raise InstanceSettingsError(
-            f"{POSTGRES_URL_ENV} starts with '{scheme}://'; write it "
+            f"{POSTGRES_URL_ENV} {said or 'is not a URL'}; write it "
             f"'{POSTGRES_URL_SCHEME}://user:password@host:5432/database' (the installed driver)"
         )
 

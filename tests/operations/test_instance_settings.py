@@ -20,6 +20,7 @@ from pipelines.instance import (
     POSTGRES_URL_SCHEME,
     InstanceSettingsError,
     check_instance_settings,
+    check_postgres_url,
     dagster_home,
     write_missing_settings,
 )
@@ -188,3 +189,13 @@ def test_a_url_without_the_installed_driver_is_refused_without_printing_it(
     assert result.returncode == 2
     assert f"{POSTGRES_URL_SCHEME}://" in result.stderr
     assert "Secret-Pw" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("value", ["pmo:Secret-Pw@db.example/dagster", "Secret-Pw"])
+def test_a_value_that_is_not_a_url_is_refused_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(POSTGRES_URL_ENV, value)
+    with pytest.raises(InstanceSettingsError) as refused:
+        check_postgres_url()
+    assert "Secret-Pw" not in str(refused.value)
