@@ -71,7 +71,7 @@ def test_every_dagster_service_gets_the_url_with_its_driver_and_no_password_in_t
 ) -> None:
     url = compose["services"][service]["environment"][POSTGRES_URL_ENV]
     assert url.startswith(f"{POSTGRES_URL_SCHEME}://")
-    assert ":${PMO_POSTGRES_PASSWORD:?" in url
+    assert ":${DAGSTER_PG_PASSWORD:?" in url
 
 
 @pytest.mark.parametrize("service", DAGSTER_SERVICES)
@@ -87,7 +87,7 @@ def test_postgresql_takes_its_password_from_the_same_uncommitted_file(
     compose: dict[str, Any],
 ) -> None:
     password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
-    assert password.startswith("${PMO_POSTGRES_PASSWORD:?")
+    assert password.startswith("${DAGSTER_PG_PASSWORD:?")
 
 
 def test_the_daemon_and_webserver_load_the_code_server(compose: dict[str, Any]) -> None:
