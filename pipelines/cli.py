@@ -95,10 +95,11 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
         prune_run_history,
         run_history_days,
     )
-    from pipelines.instance import dagster_home
+    from pipelines.instance import check_postgres_url, dagster_home
     from warehouse.settings import dlt_pipelines_dir
 
     keep_days = run_history_days() if args.keep_days is None else args.keep_days
+    check_postgres_url()
     with dagster_home() as home, dg.DagsterInstance.from_config(str(home)) as instance:
         folders = prune_dbt_run_folders(instance, DBT_TARGET_DIR)
         pruned = prune_run_history(instance, keep_days)

@@ -1,7 +1,8 @@
 """Pruning Dagster's run history, which Dagster OSS keeps forever.
 
 Every run leaves its event log (a SQLite file per run in ``$DAGSTER_HOME/history/runs``, about
-5 MB per full refresh) and its steps' compute logs (``$DAGSTER_HOME/storage/<run id>``); the
+5 MB per full refresh, or rows in PostgreSQL's ``event_logs``) and its steps' compute logs
+(``$DAGSTER_HOME/storage/<run id>``); the
 instance's ``retention`` settings purge only sensor and schedule ticks. Finished runs older than
 ``pmo_run_history_days`` are deleted with both, except:
 

@@ -16,7 +16,12 @@ import dagster as dg
 from dagster._core.utils import make_new_run_id
 from dagster._utils.interrupts import check_captured_interrupt
 
-from pipelines.instance import check_instance_settings, dagster_home, write_missing_settings
+from pipelines.instance import (
+    check_instance_settings,
+    check_postgres_url,
+    dagster_home,
+    write_missing_settings,
+)
 from pipelines.lifetime import descendants_die_with_this_process
 from pipelines.preflight import require_settings
 from pipelines.runs import Process, pool_holders, recover_abandoned_runs, short
@@ -106,6 +111,7 @@ def _terminal() -> Iterator[Notify]:
 @contextmanager
 def _instance_in(home: Path, tell: Notify) -> Iterator[dg.DagsterInstance]:
     """The instance of ``home`` with the settings the pipeline relies on (written if absent)."""
+    check_postgres_url()
     if added := write_missing_settings(home):
         tell(f"pmo: instance settings {', '.join(added)} written to {home / 'dagster.yaml'}")
     with dg.DagsterInstance.get() as instance:

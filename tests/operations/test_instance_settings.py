@@ -13,10 +13,20 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipelines.instance import DEFAULT_DAGSTER_HOME, dagster_home, write_missing_settings
+from pipelines.instance import (
+    DEFAULT_DAGSTER_HOME,
+    POSTGRES_INSTANCE_SETTINGS,
+    POSTGRES_URL_ENV,
+    POSTGRES_URL_SCHEME,
+    InstanceSettingsError,
+    check_instance_settings,
+    check_postgres_url,
+    dagster_home,
+    write_missing_settings,
+)
 from pipelines.settings import DUCKDB_POOL
 
-from .conftest import open_instance
+from .conftest import dagster_postgres_url, open_instance
 
 POOL_JOB = Path(__file__).with_name("pool_job.py")
 NO_SOURCES = {"SOURCES__JIRA__BASE_URL": "", "SOURCES__SPREADSHEETS__LANDING_URL": ""}
@@ -128,3 +138,64 @@ def test_a_callers_dagster_home_is_used_and_left_as_it_was(
     with dagster_home() as home:
         assert home == tmp_path / "home" and home.is_dir()
     assert os.environ["DAGSTER_HOME"] == str(tmp_path / "home")
+
+
+def test_postgresql_selected_writes_the_postgresql_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(POSTGRES_URL_ENV, "postgresql+psycopg2://pmo:secret@db/dagster")
+    write_missing_settings(tmp_path)
+    assert (tmp_path / "dagster.yaml").read_text() == POSTGRES_INSTANCE_SETTINGS.read_text()
+
+
+def test_an_instance_on_sqlite_is_refused_where_postgresql_is_selected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_missing_settings(tmp_path)  # the embedded settings: SQLite
+    monkeypatch.setenv(POSTGRES_URL_ENV, "postgresql+psycopg2://pmo:secret@db/dagster")
+    with open_instance(tmp_path) as instance, pytest.raises(InstanceSettingsError) as refused:
+        check_instance_settings(instance)
+    assert POSTGRES_URL_ENV in str(refused.value)
+    assert "run storage, event log storage, schedule storage" in str(refused.value)
+
+
+def test_the_postgresql_settings_are_accepted(
+    postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(POSTGRES_URL_ENV, dagster_postgres_url(postgres, "accepted", "secret"))
+    write_missing_settings(tmp_path)
+    with open_instance(tmp_path) as instance:
+        check_instance_settings(instance)
+        assert instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).limit == 1
+
+
+def test_a_conflicting_pool_limit_is_refused_on_postgresql_too(
+    postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(POSTGRES_URL_ENV, dagster_postgres_url(postgres, "conflict", "secret"))
+    settings = yaml.safe_load(POSTGRES_INSTANCE_SETTINGS.read_text())
+    settings["concurrency"]["pools"]["default_limit"] = 4
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(settings))
+    with open_instance(tmp_path) as instance, pytest.raises(InstanceSettingsError) as refused:
+        check_instance_settings(instance)
+    assert "default_limit: 1" in str(refused.value)
+
+
+def test_a_url_without_the_installed_driver_is_refused_without_printing_it(
+    deployment, tmp_path: Path
+) -> None:
+    url = "postgresql://pmo:Secret-Pw@db.example/dagster"
+    result = deployment.run("refresh", DAGSTER_HOME=str(tmp_path), **{POSTGRES_URL_ENV: url})
+    assert result.returncode == 2
+    assert f"{POSTGRES_URL_SCHEME}://" in result.stderr
+    assert "Secret-Pw" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("value", ["pmo:Secret-Pw@db.example/dagster", "Secret-Pw"])
+def test_a_value_that_is_not_a_url_is_refused_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(POSTGRES_URL_ENV, value)
+    with pytest.raises(InstanceSettingsError) as refused:
+        check_postgres_url()
+    assert "Secret-Pw" not in str(refused.value)

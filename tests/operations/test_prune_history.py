@@ -3,14 +3,17 @@ result nor an unfinished run.
 
 One history on a real instance: run 1 materialises ``a``, ``b`` and checks ``b``; run 2 does it
 all again; run 3 materialises ``a`` alone; run 4 only checks ``b``; three unfinished runs.
-Then three prunes: keeping 30 days, keeping none, and the same again.
+Then three prunes: keeping 30 days, keeping none, and the same again. Each on the embedded SQLite
+storage and on PostgreSQL (``PMO_DAGSTER_POSTGRES_URL``).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import dagster as dg
 import pytest
@@ -18,9 +21,9 @@ from dagster._core.utils import make_new_run_id
 
 from pipelines.cli import main
 from pipelines.housekeeping import FAILED_MARKER, Pruned, prune_dbt_run_folders, prune_run_history
-from pipelines.instance import write_missing_settings
+from pipelines.instance import POSTGRES_URL_ENV, write_missing_settings
 
-from .conftest import open_instance
+from .conftest import dagster_postgres_url, open_instance
 
 
 @dg.asset
@@ -53,6 +56,12 @@ class History:
     remaining: set[str]
     disk_before: int
     disk_after: int
+    files_left: list[Path]
+    """The files named by the deleted run's id after the prunes."""
+    events_left: dict[str, int]
+    """Events of each run, by role, after the prunes."""
+    env: dict[str, str]
+    """The storage's settings in the environment."""
 
 
 def _materialise(instance: dg.DagsterInstance, selection: dg.AssetSelection) -> str:
@@ -72,9 +81,23 @@ def _unfinished(instance: dg.DagsterInstance, status: dg.DagsterRunStatus) -> st
     return run.run_id
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def storage_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The instance's storage as settings: the embedded SQLite default, or a database of the
+    test PostgreSQL server."""
+    if request.param == "sqlite":
+        return {}
+    url = dagster_postgres_url(request.getfixturevalue("postgres"), "prune_history", "secret")
+    return {POSTGRES_URL_ENV: url}
+
+
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> History:
-    home = tmp_path_factory.mktemp("dagster_home")
+def history(tmp_path_factory: pytest.TempPathFactory, storage_env: dict[str, str]) -> History:
+    with patch.dict(os.environ, storage_env):
+        return _history(tmp_path_factory.mktemp("dagster_home"), storage_env)
+
+
+def _history(home: Path, storage_env: dict[str, str]) -> History:
     write_missing_settings(home)
     everything = dg.AssetSelection.all()
     with open_instance(home) as instance:
@@ -95,7 +118,24 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
         again = prune_run_history(instance, keep_days=0, now=later)
     with open_instance(home) as instance:
         remaining = {record.dagster_run.run_id for record in instance.get_run_records()}
-    return History(home, runs, recent, old, again, remaining, disk_before, disk_usage(home))
+    disk_after = disk_usage(home)
+    files_left = sorted(home.rglob(f"*{runs['superseded']}*"))
+    # Read last: Dagster's SQLite storage creates a run's file again to read its events.
+    with open_instance(home) as instance:
+        events_left = {role: len(instance.all_logs(run_id)) for role, run_id in runs.items()}
+    return History(
+        home,
+        runs,
+        recent,
+        old,
+        again,
+        remaining,
+        disk_before,
+        disk_after,
+        files_left,
+        events_left,
+        storage_env,
+    )
 
 
 def test_runs_within_the_retention_are_kept(history: History) -> None:
@@ -123,9 +163,13 @@ def test_a_second_prune_deletes_nothing(history: History) -> None:
     assert history.again.freed_bytes == 0
 
 
+def test_the_deleted_run_leaves_no_event(history: History) -> None:
+    assert history.events_left["superseded"] == 0
+    assert history.events_left["latest_a"] > 0
+
+
 def test_the_deleted_run_leaves_no_file(history: History) -> None:
-    run_id = history.runs["superseded"]
-    assert not [path for path in history.home.rglob(f"*{run_id}*")]
+    assert history.files_left == []
     assert history.old.freed_bytes > 0
     assert history.disk_after < history.disk_before
 
@@ -135,6 +179,8 @@ def test_the_command_prunes_the_configured_history(
 ) -> None:
     monkeypatch.setenv("DAGSTER_HOME", str(history.home))
     monkeypatch.setenv("PMO_RUN_HISTORY_DAYS", "0")
+    for name, value in history.env.items():
+        monkeypatch.setenv(name, value)
     assert main(["prune-history"]) == 0
     assert "0 finished runs deleted" in capsys.readouterr().out
 
