@@ -125,10 +125,12 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineR
             )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
     """A PostgreSQL server from a package (sandbox/postgres.py): lake mode's catalog and Dagster's
-    instance storage. Each test takes a database of its own (``create_database``)."""
+    instance storage. Each test takes a database of its own (``create_database``). One server
+    per module (it starts in about a second): a session fixture would send every module using
+    it to one test worker."""
     from sandbox.postgres import local_postgres  # its import looks up runtime folders: only here
 
     with local_postgres(tmp_path_factory.mktemp("postgres") / "data") as server:
