@@ -23,6 +23,10 @@ from warehouse.extensions import install_lake_extensions
 from warehouse.settings import Lake, warehouse_lake
 
 LAKE_ALIAS = "lake"
+# The catalog database's schema holding DuckLake's tables, named in every attach (ours, dbt's,
+# dlt's, whose own default is the lake's name) so that all of them open the same lake.
+LAKE_METADATA_SCHEMA = "public"
+INLINING_OPTION = "data_inlining_row_limit"
 
 
 class LakeAttachError(RuntimeError):
@@ -45,13 +49,34 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
     try:
         con.execute(
             f"attach {_literal(lake_attach_url(lake))} as {LAKE_ALIAS} "
-            f"(data_path {_literal(lake.data_path)})"
+            f"(data_path {_literal(lake.data_path)}, "
+            f"metadata_schema {_literal(LAKE_METADATA_SCHEMA)})"
         )
     except duckdb.Error as error:
         # DuckDB quotes the whole connection string, password included, in its message.
         masked = str(error).replace(lake.catalog, "<PMO_LAKE_CATALOG>")
         raise LakeAttachError(masked) from None
     con.execute(f"use {LAKE_ALIAS}")
+    _without_inlining(con)
+
+
+def prepare_lake(lake: Lake) -> None:
+    """Get the lake ready for processes that attach it themselves (dlt, dbt): its extensions
+    installed for this environment, its catalog created, its options set."""
+    with duckdb.connect(":memory:") as con:
+        attach_lake(con, lake)
+
+
+def _without_inlining(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table's rows in Parquet files, none inlined into the catalog: DuckLake reserves
+    the column name ``row_id`` (a Smartsheet row's id in ``raw_smartsheet``) while inlining is
+    on. The option is the catalog's, stored once for every process attaching it."""
+    row = con.execute(
+        "select value from ducklake_options(?) where option_name = ?",
+        [LAKE_ALIAS, INLINING_OPTION],
+    ).fetchone()
+    if not row or row[0] != "0":
+        con.execute(f"call {LAKE_ALIAS}.set_option('{INLINING_OPTION}', 0)")
 
 
 def lake_attach_url(lake: Lake) -> str:
