@@ -80,7 +80,9 @@ class PmoDbtCli(DbtCliResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file every asset and check reads and writes."""
+    """The DuckDB warehouse file every asset and check reads and writes, or in lake mode
+    (``warehouse.settings.warehouse_lake``, read when used: the catalog is a secret, never in a
+    resource's config) the DuckLake; the file's path then places dlt's state and the snapshot."""
 
     path: str = Field(
         description="Absolute path of the warehouse file (configured by PMO_WAREHOUSE_PATH)."
