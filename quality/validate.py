@@ -47,6 +47,7 @@ from quality.references import References, WarehouseReferences
 from quality.settings import quality_settings
 from quality.suites import columns_of
 from quality.tables import TableSuite
+from warehouse.connection import connect
 
 SAMPLE_SIZE = 5
 DOCS_SITE = "local_site"
@@ -143,7 +144,7 @@ def validate_table(
     and Data Docs there, written before this returns or, with ``defer_docs``, by the write it
     is handed. References default to the warehouse's own tables."""
     table = f'"{table_suite.schema}"."{table_suite.table}"'
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         # Opened first: the reference queries' own connections then share this open database.
         suite = table_suite.build(references or WarehouseReferences(warehouse))
         con.execute("set enable_progress_bar = false")  # not into the run's compute logs

@@ -1,6 +1,10 @@
-"""Opening the warehouse from inside the pipeline process.
+"""Opening the warehouse from inside the pipeline process, in either target.
 
-Connections here use DuckDB's default configuration on purpose: dbt's adapter (row counts)
+File mode opens the DuckDB file. Lake mode (``warehouse.settings.warehouse_lake``) opens an
+in-memory DuckDB, attaches the DuckLake as ``lake`` and makes it the default database, so the
+same ``schema.table`` SQL runs in both.
+
+File connections use DuckDB's default configuration on purpose: dbt's adapter (row counts)
 keeps a read-write connection open in the same process, and DuckDB refuses a second connection
 to one file with a different configuration. Other processes (BI tools) read the serving
 snapshot, never this file. Connections are closed at once so the file is never held.
@@ -8,19 +12,90 @@ snapshot, never this file. Connections are closed at once so the file is never h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from warehouse.extensions import install_lake_extensions
+from warehouse.settings import Lake, warehouse_lake
+
+LAKE_ALIAS = "lake"
+# The catalog database's schema holding DuckLake's tables, named in every attach (ours, dbt's,
+# dlt's, whose own default is the lake's name) so that all of them open the same lake.
+LAKE_METADATA_SCHEMA = "public"
+INLINING_OPTION = "data_inlining_row_limit"
+
+
+class LakeAttachError(RuntimeError):
+    """The lake could not be attached; the message names the catalog setting, not its value."""
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse the settings target: the file at ``path``, or the lake."""
+    lake = warehouse_lake()
+    with duckdb.connect(":memory:" if lake else str(path)) as con:
+        if lake:
+            attach_lake(con, lake)
+        yield con
+
+
+def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
+    """Attach ``lake`` as ``lake`` and use it: unqualified names resolve in the lake."""
+    install_lake_extensions(con)
+    try:
+        con.execute(
+            f"attach {_literal(lake_attach_url(lake))} as {LAKE_ALIAS} "
+            f"(data_path {_literal(lake.data_path)}, "
+            f"metadata_schema {_literal(LAKE_METADATA_SCHEMA)})"
+        )
+    except duckdb.Error as error:
+        # DuckDB quotes the whole connection string, password included, in its message.
+        masked = str(error).replace(lake.catalog, "<PMO_LAKE_CATALOG>")
+        raise LakeAttachError(masked) from None
+    con.execute(f"use {LAKE_ALIAS}")
+    _without_inlining(con)
+
+
+def prepare_lake(lake: Lake) -> None:
+    """Get the lake ready for processes that attach it themselves (dlt, dbt): its extensions
+    installed for this environment, its catalog created, its options set."""
+    with duckdb.connect(":memory:") as con:
+        attach_lake(con, lake)
+
+
+def _without_inlining(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table's rows in Parquet files, none inlined into the catalog: DuckLake reserves
+    the column name ``row_id`` (a Smartsheet row's id in ``raw_smartsheet``) while inlining is
+    on. The option is the catalog's, stored once for every process attaching it."""
+    row = con.execute(
+        "select value from ducklake_options(?) where option_name = ?",
+        [LAKE_ALIAS, INLINING_OPTION],
+    ).fetchone()
+    if not row or row[0] != "0":
+        con.execute(f"call {LAKE_ALIAS}.set_option('{INLINING_OPTION}', 0)")
+
+
+def lake_attach_url(lake: Lake) -> str:
+    """The ATTACH path of a DuckLake with a PostgreSQL catalog (secret: it holds the
+    catalog's connection)."""
+    return f"ducklake:postgres:{lake.catalog}"
+
 
 def query(path: Path, sql: str) -> pd.DataFrame:
     """Run a query and return its result."""
-    with duckdb.connect(str(path)) as con:
+    with connect(path) as con:
         return con.sql(sql).df()
 
 
 def execute(path: Path, sql: str) -> None:
     """Run statements that change the warehouse (the caller runs in the DuckDB pool)."""
-    with duckdb.connect(str(path)) as con:
+    with connect(path) as con:
         con.execute(sql)
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

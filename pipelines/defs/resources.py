@@ -28,11 +28,13 @@ from pydantic import Field, PrivateAttr
 
 from pipelines.warehouse_lock import hold_warehouse
 from warehouse.connection import execute, query
+from warehouse.lake_destination import lake_destination, lake_environment
 from warehouse.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
     REPO_ROOT,
     dlt_pipelines_dir,
     duckdb_memory_limit,
+    warehouse_lake,
     warehouse_path,
 )
 
@@ -48,6 +50,8 @@ DBT_TARGET_DIR = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
 # transforms/profiles.yml reads the warehouse path and DuckDB's memory limit from these vars.
 DBT_WAREHOUSE_VAR = "pmo_warehouse_path"
 DBT_MEMORY_LIMIT_VAR = "pmo_duckdb_memory_limit"
+DBT_LAKE_DATA_PATH_VAR = "pmo_lake_data_path"
+DBT_LAKE_TARGET = "lake"
 # This interpreter's dbt, whatever PATH the `pmo` command was started with (cron, systemd and
 # container entrypoints run .venv/bin/pmo without the venv on PATH).
 INTERPRETER_DBT = str(Path(sysconfig.get_path("scripts")) / "dbt")
@@ -76,7 +80,9 @@ class PmoDbtCli(DbtCliResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file every asset and check reads and writes."""
+    """The DuckDB warehouse file every asset and check reads and writes, or in lake mode
+    (``warehouse.settings.warehouse_lake``, read when used: the catalog is a secret, never in a
+    resource's config) the DuckLake; the file's path then places dlt's state and the snapshot."""
 
     path: str = Field(
         description="Absolute path of the warehouse file (configured by PMO_WAREHOUSE_PATH)."
@@ -118,22 +124,32 @@ class Warehouse(dg.ConfigurableResource):
     ) -> dlt.Pipeline:
         """A dlt pipeline loading into this file, with the source's DuckDB settings; its state
         lives beside the file (temporary warehouse, temporary state)."""
-        credentials = DuckDbCredentials(self.path, global_config=duckdb_config)
+        lake = warehouse_lake()
+        destination = (
+            lake_destination(lake)
+            if lake
+            else dlt.destinations.duckdb(DuckDbCredentials(self.path, global_config=duckdb_config))
+        )
         pipelines_dir = dlt_pipelines_dir(self.database)
         with _creating(pipelines_dir / f".{pipeline_name}.lock"):
             return dlt.pipeline(
                 pipeline_name=pipeline_name,
-                destination=dlt.destinations.duckdb(credentials),
+                destination=destination,
                 dataset_name=dataset_name,
                 pipelines_dir=str(pipelines_dir),
             )
 
     def dbt_vars(self) -> list[str]:
-        """dbt arguments pointing its profile at this file, with DuckDB's memory limit."""
-        return [
-            "--vars",
-            json.dumps({DBT_WAREHOUSE_VAR: self.path, DBT_MEMORY_LIMIT_VAR: self.memory_limit}),
-        ]
+        """dbt arguments pointing its profile at this file, with DuckDB's memory limit; in lake
+        mode at the lake (``lake`` target), whose catalog, a secret, dbt reads from the
+        environment (``lake_environment``), never from its command line."""
+        variables = {DBT_WAREHOUSE_VAR: self.path, DBT_MEMORY_LIMIT_VAR: self.memory_limit}
+        lake = warehouse_lake()
+        if not lake:
+            return ["--vars", json.dumps(variables)]
+        lake_environment(lake)
+        variables[DBT_LAKE_DATA_PATH_VAR] = lake.data_path
+        return ["--target", DBT_LAKE_TARGET, "--vars", json.dumps(variables)]
 
     @contextmanager
     def held_by(self, dagster_home: Path) -> Iterator[None]:

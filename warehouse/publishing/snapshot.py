@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse.connection import connect
 from warehouse.publishing.paths import (
     CURRENT_LINK_NAME,
     MANIFEST_NAME,
@@ -151,7 +152,7 @@ def _write_release(
     """The snapshot, its Parquet files and the manifest in ``release``'s staging folder,
     flushed to disk."""
     folder = _staging(release)
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         con.execute(
             f"attach {_literal(folder / SERVING_DATABASE_NAME)} as {SERVING_ALIAS} "
             f"(storage_version '{SERVING_STORAGE_VERSION}')"

@@ -1,0 +1,65 @@
+"""Lake mode's fixtures: its environment (.venv-lake, where the extension wheels are), a
+catalog database of its own per test on the test PostgreSQL, and a data folder in tmp."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sandbox.postgres import create_database
+from warehouse.settings import REPO_ROOT
+
+LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
+LAKE_TIMEOUT_SECONDS = 900
+
+LakeRun = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="session")
+def lake_python() -> Path:
+    """Lake mode's interpreter; `make test` installs it (`make lake-install`)."""
+    assert LAKE_PYTHON.exists(), f"{LAKE_PYTHON} is missing: make lake-install"
+    return LAKE_PYTHON
+
+
+@pytest.fixture
+def lake_catalog(postgres) -> str:
+    """An empty catalog database of this test's own, as a postgresql:// URI."""
+    return create_database(postgres, f"lake_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def lake_environment(lake_catalog: str, tmp_path: Path) -> dict[str, str]:
+    """The settings of lake mode on the test catalog, data under tmp."""
+    return {
+        "PMO_WAREHOUSE_TARGET": "ducklake",
+        "PMO_LAKE_CATALOG": lake_catalog,
+        "PMO_LAKE_DATA_PATH": str(tmp_path / "lake-data"),
+        "PMO_WAREHOUSE_PATH": str(tmp_path / "warehouse" / "pmo.duckdb"),
+    }
+
+
+@pytest.fixture
+def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
+    """Run a Python script with lake mode's interpreter, this checkout's code and the lake
+    settings (plus ``extra`` variables); its result, output captured."""
+
+    def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, **lake_environment, **(extra or {})}
+        environment["PYTHONPATH"] = str(REPO_ROOT)
+        return subprocess.run(
+            [str(lake_python), "-c", script],
+            env=environment,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=LAKE_TIMEOUT_SECONDS,
+            check=False,
+        )
+
+    return run

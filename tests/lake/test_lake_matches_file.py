@@ -1,0 +1,115 @@
+"""The end-to-end pipeline in lake mode produces the same marts as in file mode on the sandbox
+(issue 18's first done-when): the demo materialised once in each, every mart table compared,
+table by table. The lake run is lake mode's interpreter in a subprocess (DuckDB 1.5.5 with the
+extension wheels), while this process (DuckDB 2.x) runs the file mode beside it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandbox.postgres import create_database
+from tests.lake.pipeline_in_lake import export_marts, materialize_demo
+from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+
+LAKE_RUN = Path(__file__).with_name("pipeline_in_lake.py")
+LAKE_RUN_TIMEOUT_SECONDS = 1500
+# The current month's work in progress is measured at the build's time (``now()``), and its
+# age from then: columns of that month's rows that differ between any two builds.
+MEASURED_AT_BUILD_TIME = {
+    "mart_delivery_wip_monthly": (
+        "as_of_at",
+        "wip_age_mean_days",
+        "wip_age_p85_days",
+        "wip_age_max_days",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Marts:
+    """Each mode's marts, exported to Parquet: table name -> file."""
+
+    lake: dict[str, Path]
+    file: dict[str, Path]
+
+
+def _exported(folder: Path) -> dict[str, Path]:
+    return {path.stem: path for path in sorted(folder.glob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def marts(lake_python, postgres, tmp_path_factory) -> Marts:
+    """The demo in both modes at once: the lake in a subprocess, the file in this process."""
+    root = tmp_path_factory.mktemp("lake-vs-file")
+    catalog = create_database(postgres, "lake_matches_file")
+    lake_environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "PMO_WAREHOUSE_TARGET": "ducklake",
+        "PMO_LAKE_CATALOG": catalog,
+        "PMO_LAKE_DATA_PATH": str(root / "lake" / "data"),
+        WAREHOUSE_PATH_ENV: str(root / "lake" / "pmo.duckdb"),
+        "DAGSTER_HOME": str(root / "lake" / "dagster_home"),
+    }
+    lake_log = root / "lake.log"  # a file: a pipe would stall the run once full
+    lake_run = subprocess.Popen(
+        [
+            str(lake_python),
+            str(LAKE_RUN),
+            str(root / "lake" / "sandbox"),
+            str(root / "lake" / "marts"),
+        ],
+        env=lake_environment,
+        cwd=REPO_ROOT,
+        stdout=lake_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv(WAREHOUSE_PATH_ENV, str(root / "file" / "pmo.duckdb"))
+            env.setenv("DAGSTER_HOME", str(root / "file" / "dagster_home"))
+            env.delenv("PMO_WAREHOUSE_TARGET", raising=False)
+            assert materialize_demo(root / "file" / "sandbox").success
+            export_marts(root / "file" / "marts")
+        lake_run.wait(timeout=LAKE_RUN_TIMEOUT_SECONDS)
+    finally:
+        if lake_run.poll() is None:
+            lake_run.kill()
+            lake_run.wait()
+    assert lake_run.returncode == 0, lake_log.read_text()[-5000:]
+    return Marts(_exported(root / "lake" / "marts"), _exported(root / "file" / "marts"))
+
+
+def _rows(table: str, path: Path) -> pd.DataFrame:
+    """A table's rows in an order of their own (the marts' row order is not their contract),
+    without what the build's own clock measured: two builds never share that instant."""
+    frame = pd.read_parquet(path)
+    if table in MEASURED_AT_BUILD_TIME:
+        columns = list(MEASURED_AT_BUILD_TIME[table])
+        frame.loc[frame["month_start"] == frame["month_start"].max(), columns] = None
+    return frame.sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
+
+
+def test_the_lake_has_every_mart_table_of_the_file_and_no_other(marts) -> None:
+    assert marts.file
+    assert set(marts.lake) == set(marts.file)
+
+
+def test_every_mart_table_has_the_same_rows_in_both_modes(marts) -> None:
+    differing = {}
+    for table, path in marts.file.items():
+        try:
+            pd.testing.assert_frame_equal(
+                _rows(table, marts.lake[table]), _rows(table, path), check_dtype=False, rtol=1e-9
+            )
+        except AssertionError as difference:
+            differing[table] = str(difference)[:400]
+    assert not differing
