@@ -1,4 +1,4 @@
-"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo prune-history``,
+"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo kpis``, ``pmo prune-history``,
 ``pmo webhooks serve`` and ``pmo webhooks register smartsheet``."""
 
 from __future__ import annotations
@@ -8,17 +8,26 @@ import signal
 import sys
 import time
 from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pipelines.advice import explain
 from pipelines.instance import InstanceSettingsError
 from pipelines.preflight import MissingSettingError
 from pipelines.refresh import INTERRUPTED_EXIT, RefreshOutcome, refresh
+from pipelines.settings import schedule_timezone
 from pipelines.summary import kpi_summary
 from pipelines.warehouse_lock import WarehouseInUseError
+from warehouse.connection import PastStateUnavailableError
 from warehouse.settings import warehouse_path
 
 # Refused before anything runs: the message says what to change.
-CONFIGURATION_ERRORS = (MissingSettingError, InstanceSettingsError, WarehouseInUseError)
+CONFIGURATION_ERRORS = (
+    MissingSettingError,
+    InstanceSettingsError,
+    WarehouseInUseError,
+    PastStateUnavailableError,
+)
 
 
 def _report(outcome: RefreshOutcome, seconds: float) -> int:
@@ -80,6 +89,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Warehouse: {warehouse_path()}")
     print("See the runs and the asset graph: make ui")
     return status
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    """Print the KPI summary of the warehouse; with --as-of, as the lake held it then."""
+    print(kpi_summary(warehouse_path(), args.as_of))
+    return 0
+
+
+def as_of_time(text: str) -> datetime:
+    """``--as-of``: a date means the end of that day in PMO_TIMEZONE (a quarter's close);
+    a timestamp without an offset is taken in PMO_TIMEZONE too."""
+    zone = ZoneInfo(schedule_timezone())
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is neither a date (2026-09-30) nor a timestamp (2026-09-30T18:00)"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    next_day = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return next_day - timedelta(microseconds=1)
 
 
 def cmd_prune_history(args: argparse.Namespace) -> int:
@@ -189,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, command in (("demo", cmd_demo), ("refresh", cmd_refresh)):
         commands.add_parser(name, help=command.__doc__, parents=[verbose]).set_defaults(run=command)
+    kpis = commands.add_parser("kpis", help=cmd_kpis.__doc__, parents=[verbose])
+    kpis.add_argument(
+        "--as-of",
+        type=as_of_time,
+        help="a date (the end of that day) or a timestamp, in PMO_TIMEZONE; lake mode only",
+    )
+    kpis.set_defaults(run=cmd_kpis)
     prune = commands.add_parser("prune-history", help=cmd_prune_history.__doc__, parents=[verbose])
     prune.add_argument(
         "--keep-days", type=int, help="default: the PMO_RUN_HISTORY_DAYS setting (30)"

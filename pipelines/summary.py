@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from warehouse.connection import query
+import duckdb
+
+from warehouse.connection import connect
 
 RAW_TABLES = """
 select schema_name || '.' || table_name as name
@@ -49,22 +52,27 @@ order by project_key
 """
 
 
-def raw_table_counts_sql(path: Path) -> str:
+def raw_table_counts_sql(con: duckdb.DuckDBPyConnection) -> str:
     """Exact row counts of every raw table (DuckDB's estimates lag after merges)."""
-    names = query(path, RAW_TABLES)["name"]
+    names = con.sql(RAW_TABLES).df()["name"]
     return "\nunion all\n".join(
         f'select \'{name}\' as "table", count(*) as "rows" from {name}' for name in names
     )
 
 
-def kpi_summary(path: Path) -> str:
+def kpi_summary(path: Path, as_of: datetime | None = None) -> str:
     """Row counts of the raw tables, throughput per project, each project's schedule beside its
-    Jira delivery, and the latest wave's CSAT."""
-    sections = [
-        ("Raw tables", raw_table_counts_sql(path)),
-        ("Throughput (issues first reaching done), all months", THROUGHPUT),
-        ("Portfolio schedule (plan vs baseline, beside Jira delivery)", PORTFOLIO_SCHEDULE),
-        ("CSAT per PMO service, latest survey wave (null = fewer than 5 respondents)", LATEST_CSAT),
-    ]
-    parts = [f"{title}\n{query(path, sql).to_string(index=False)}" for title, sql in sections]
-    return "\n\n".join(parts)
+    Jira delivery, and the latest wave's CSAT; with ``as_of``, as the lake held them then."""
+    with connect(path, as_of) as con:
+        sections = [
+            ("Raw tables", raw_table_counts_sql(con)),
+            ("Throughput (issues first reaching done), all months", THROUGHPUT),
+            ("Portfolio schedule (plan vs baseline, beside Jira delivery)", PORTFOLIO_SCHEDULE),
+            (
+                "CSAT per PMO service, latest survey wave (null = fewer than 5 respondents)",
+                LATEST_CSAT,
+            ),
+        ]
+        parts = [f"{title}\n{con.sql(sql).df().to_string(index=False)}" for title, sql in sections]
+    heading = f"As of {as_of.isoformat()} (the lake's snapshot then)\n\n" if as_of else ""
+    return heading + "\n\n".join(parts)

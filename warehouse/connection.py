@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -33,31 +34,53 @@ class LakeAttachError(RuntimeError):
     """The lake could not be attached; the message names the catalog setting, not its value."""
 
 
+class PastStateUnavailableError(RuntimeError):
+    """The warehouse as of a past time was asked for and cannot be read."""
+
+
 @contextmanager
-def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse the settings target: the file at ``path``, or the lake."""
+def connect(path: Path, as_of: datetime | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse the settings target: the file at ``path``, or the lake;
+    with ``as_of``, the lake read-only as its last snapshot at or before that time."""
     lake = warehouse_lake()
+    if as_of is not None and lake is None:
+        raise PastStateUnavailableError(
+            "the warehouse as of a past time needs lake mode (PMO_WAREHOUSE_TARGET=ducklake, "
+            "docs/configuration.md): a DuckDB file keeps only its latest state"
+        )
     with duckdb.connect(":memory:" if lake else str(path)) as con:
         if lake:
-            attach_lake(con, lake)
+            attach_lake(con, lake, as_of)
         yield con
 
 
-def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
-    """Attach ``lake`` as ``lake`` and use it: unqualified names resolve in the lake."""
+def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake, as_of: datetime | None = None) -> None:
+    """Attach ``lake`` as ``lake`` and use it: unqualified names resolve in the lake. With
+    ``as_of``, its snapshot of that time, read-only (DuckLake's time travel)."""
     install_lake_extensions(con)
+    snapshot = f", snapshot_time {_literal(as_of.isoformat())}" if as_of else ""
     try:
         con.execute(
             f"attach {_literal(lake_attach_url(lake))} as {LAKE_ALIAS} "
             f"(data_path {_literal(lake.data_path)}, "
-            f"metadata_schema {_literal(LAKE_METADATA_SCHEMA)})"
+            f"metadata_schema {_literal(LAKE_METADATA_SCHEMA)}{snapshot})"
         )
+    except duckdb.InvalidInputException as error:
+        if as_of and "No snapshot found" in str(error):
+            raise PastStateUnavailableError(
+                f"the lake has no snapshot at or before {as_of.isoformat()}: it did not exist yet"
+            ) from None
+        raise LakeAttachError(_masked(error, lake)) from None
     except duckdb.Error as error:
-        # DuckDB quotes the whole connection string, password included, in its message.
-        masked = str(error).replace(lake.catalog, "<PMO_LAKE_CATALOG>")
-        raise LakeAttachError(masked) from None
+        raise LakeAttachError(_masked(error, lake)) from None
     con.execute(f"use {LAKE_ALIAS}")
-    _without_inlining(con)
+    if as_of is None:
+        _without_inlining(con)
+
+
+def _masked(error: duckdb.Error, lake: Lake) -> str:
+    """DuckDB quotes the whole connection string, password included, in its messages."""
+    return str(error).replace(lake.catalog, "<PMO_LAKE_CATALOG>")
 
 
 def prepare_lake(lake: Lake) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 LAKE_RUN = Path(__file__).with_name("pipeline_in_lake.py")
+LAKE_PMO = REPO_ROOT / ".venv-lake" / "bin" / "pmo"
 LAKE_RUN_TIMEOUT_SECONDS = 1500
 # The current month's work in progress is measured at the build's time (``now()``), and its
 # age from then: columns of that month's rows that differ between any two builds.
@@ -35,10 +37,13 @@ MEASURED_AT_BUILD_TIME = {
 
 @dataclass(frozen=True)
 class Marts:
-    """Each mode's marts, exported to Parquet: table name -> file."""
+    """Each mode's marts, exported to Parquet: table name -> file; the lake run's settings
+    and when it started."""
 
     lake: dict[str, Path]
     file: dict[str, Path]
+    lake_environment: dict[str, str]
+    lake_started: datetime
 
 
 def _exported(folder: Path) -> dict[str, Path]:
@@ -60,6 +65,7 @@ def marts(lake_python, postgres, tmp_path_factory) -> Marts:
         "DAGSTER_HOME": str(root / "lake" / "dagster_home"),
     }
     lake_log = root / "lake.log"  # a file: a pipe would stall the run once full
+    lake_started = datetime.now(UTC)
     lake_run = subprocess.Popen(
         [
             str(lake_python),
@@ -85,7 +91,12 @@ def marts(lake_python, postgres, tmp_path_factory) -> Marts:
             lake_run.kill()
             lake_run.wait()
     assert lake_run.returncode == 0, lake_log.read_text()[-5000:]
-    return Marts(_exported(root / "lake" / "marts"), _exported(root / "file" / "marts"))
+    return Marts(
+        _exported(root / "lake" / "marts"),
+        _exported(root / "file" / "marts"),
+        lake_environment,
+        lake_started,
+    )
 
 
 def _rows(table: str, path: Path) -> pd.DataFrame:
@@ -113,3 +124,33 @@ def test_every_mart_table_has_the_same_rows_in_both_modes(marts) -> None:
         except AssertionError as difference:
             differing[table] = str(difference)[:400]
     assert not differing
+
+
+def _pmo_kpis(marts: Marts, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``pmo kpis`` as installed in lake mode's environment, on the lake the demo built."""
+    return subprocess.run(
+        [str(LAKE_PMO), "kpis", *arguments],
+        env=marts.lake_environment,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_kpis_as_of_now_are_the_latest_kpis(marts) -> None:
+    latest = _pmo_kpis(marts)
+    as_of_now = _pmo_kpis(marts, "--as-of", datetime.now(UTC).isoformat())
+    assert latest.returncode == 0, latest.stderr
+    assert as_of_now.returncode == 0, as_of_now.stderr
+    heading, _, summary = as_of_now.stdout.partition("\n\n")
+    assert heading.startswith("As of ")
+    assert "Throughput" in summary
+    assert summary == latest.stdout
+
+
+def test_kpis_as_of_before_the_first_run_say_the_lake_did_not_exist_yet(marts) -> None:
+    before = (marts.lake_started - timedelta(days=1)).isoformat()
+    result = _pmo_kpis(marts, "--as-of", before)
+    assert result.returncode == 2
+    assert "did not exist yet" in result.stderr

@@ -1,0 +1,92 @@
+"""KPIs as of a past time: in lake mode a connection can open the lake read-only as its last
+snapshot at or before a given time (DuckLake's time travel); a DuckDB file cannot, and says so.
+``pmo kpis --as-of`` prints the KPI summary that way."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipelines.cli import as_of_time, main
+
+# Writes a table, takes the time, changes the table, then reads it as of that time.
+PAST_AND_PRESENT = """
+import time
+from datetime import datetime, timezone
+from warehouse.connection import connect, execute, query
+from warehouse.settings import warehouse_path
+execute(warehouse_path(), "create schema marts; create table marts.t as select 1 as n")
+time.sleep(0.05)
+between = datetime.now(timezone.utc)
+time.sleep(0.05)
+execute(warehouse_path(), "insert into marts.t values (2)")
+with connect(warehouse_path(), between) as con:
+    print(sorted(n for (n,) in con.execute("select n from marts.t").fetchall()))
+print(sorted(query(warehouse_path(), "select n from marts.t")["n"].tolist()))
+"""
+
+WRITE_IN_THE_PAST = """
+from datetime import datetime, timezone
+from warehouse.connection import connect, execute
+from warehouse.settings import warehouse_path
+execute(warehouse_path(), "create schema marts; create table marts.t as select 1 as n")
+with connect(warehouse_path(), datetime.now(timezone.utc)) as con:
+    con.execute("insert into marts.t values (2)")
+"""
+
+BEFORE_THE_LAKE = """
+from datetime import datetime, timezone
+from warehouse.connection import connect, execute
+from warehouse.settings import warehouse_path
+execute(warehouse_path(), "create schema marts")
+with connect(warehouse_path(), datetime(2000, 1, 1, tzinfo=timezone.utc)):
+    pass
+"""
+
+
+def test_the_lake_as_of_a_past_time_holds_the_rows_of_then(run_in_lake) -> None:
+    result = run_in_lake(PAST_AND_PRESENT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[1]", "[1, 2]"]
+
+
+def test_the_lake_as_of_a_past_time_refuses_writes(run_in_lake) -> None:
+    result = run_in_lake(WRITE_IN_THE_PAST)
+    assert result.returncode != 0
+    assert "read-only" in result.stderr
+
+
+def test_a_time_before_the_lake_existed_says_so(run_in_lake) -> None:
+    result = run_in_lake(BEFORE_THE_LAKE)
+    assert result.returncode != 0
+    assert "PastStateUnavailableError" in result.stderr
+    assert "no snapshot at or before 2000-01-01" in result.stderr
+
+
+def test_kpis_as_of_a_date_in_file_mode_names_lake_mode(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PMO_WAREHOUSE_PATH", str(tmp_path / "pmo.duckdb"))
+    monkeypatch.delenv("PMO_WAREHOUSE_TARGET", raising=False)
+    assert main(["kpis", "--as-of", "2026-09-30"]) == 2
+    assert "needs lake mode" in capsys.readouterr().err
+    assert not (tmp_path / "pmo.duckdb").exists()
+
+
+def test_an_as_of_date_is_the_end_of_that_day_in_the_pmo_timezone(monkeypatch) -> None:
+    monkeypatch.setenv("PMO_TIMEZONE", "Europe/Paris")
+    expected = datetime(2026, 10, 1, tzinfo=ZoneInfo("Europe/Paris")) - timedelta(microseconds=1)
+    assert as_of_time("2026-09-30") == expected
+
+
+def test_an_as_of_timestamp_without_offset_is_in_the_pmo_timezone(monkeypatch) -> None:
+    monkeypatch.setenv("PMO_TIMEZONE", "America/New_York")
+    assert as_of_time("2026-09-30T18:00") == datetime(
+        2026, 9, 30, 18, tzinfo=ZoneInfo("America/New_York")
+    )
+
+
+def test_an_as_of_that_is_no_time_is_refused() -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="neither a date"):
+        as_of_time("last quarter")
