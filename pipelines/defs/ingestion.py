@@ -28,7 +28,7 @@ from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.resources import Warehouse
 from pipelines.preflight import jira_configured, smartsheet_configured, spreadsheets_configured
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import warehouse_pool
 
 INGESTION_GROUP = "ingestion"
 
@@ -226,7 +226,7 @@ def raw_contract_sql() -> str:
     dlt_pipeline=Warehouse.configured().dlt_pipeline(*JIRA_PIPELINE),
     name="jira_raw",
     dagster_dlt_translator=RawTableTranslator(system="jira"),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(JIRA.dataset),
 )
 def jira_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse
@@ -250,7 +250,7 @@ def jira_raw(
     dlt_pipeline=Warehouse.configured().dlt_pipeline(*SPREADSHEETS_PIPELINE),
     name="spreadsheets_raw",
     dagster_dlt_translator=RawTableTranslator(system="excel"),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(SPREADSHEETS.dataset),
 )
 def spreadsheets_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse

@@ -24,7 +24,7 @@ from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.headlines import BuiltModel, built_model_metadata, declared_headlines
 from pipelines.defs.resources import DBT_PROJECT, DBT_TARGET_DIR, Warehouse
 from pipelines.housekeeping import FAILED_MARKER
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import DBT_WRITER, warehouse_pool
 from warehouse.publishing.paths import kpi_report_path
 
 MARTS_GROUP = "kpi_marts"
@@ -225,7 +225,7 @@ def dbt_build(
     dagster_dbt_translator=PmoDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
     ),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(DBT_WRITER),
 )
 def pmo_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
