@@ -27,6 +27,7 @@ from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.resources import Warehouse
+from pipelines.lake_conflicts import write_conflicts_retried
 from pipelines.preflight import jira_configured, smartsheet_configured, spreadsheets_configured
 from pipelines.settings import warehouse_pool
 
@@ -179,7 +180,8 @@ class OptionalSource:
         source this install does not use, only those tables, and each asset says why."""
         configured = self.configured()
         if configured:
-            yield from run()
+            with write_conflicts_retried(context):
+                yield from run()
         created = ", ".join(create_missing_tables(warehouse, self.dataset, self.declared))
         if configured:
             if created:
