@@ -6,7 +6,9 @@ install before its first delivery (every raw table empty, every dbt model built 
 an event run's dbt build expects to find beside its own source's models), then serves the demo
 sources, starts ``jira_incremental`` and ``spreadsheets_refresh`` in two processes on one
 Dagster instance (``$DAGSTER_HOME``), and counts the raw tables' rows in a loop while they
-run. ``python tests/lake/concurrent_runs.py job <name>`` is one such run.
+run. Then a full Jira reload is killed (SIGKILL) while dlt loads it into the lake, the lake
+read, and the reload run again. ``python tests/lake/concurrent_runs.py job <name>`` is one such
+run, ``python tests/lake/concurrent_runs.py reload_jira`` the reload.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ RAW_LOADS = ("jira_raw", "spreadsheets_raw")
 WATCHED_SCHEMAS = ("raw_jira", "raw_spreadsheets")
 READ_INTERVAL_SECONDS = 0.2
 RUNS_TIMEOUT_SECONDS = 900
+KILL_POLL_SECONDS = 0.02
 
 
 def run_job(name: str) -> int:
@@ -45,6 +48,64 @@ def run_job(name: str) -> int:
         print(f"{name} failed: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def reload_jira() -> int:
+    """Jira's tables reloaded in full (every row written again), the raw load only."""
+    from pipelines.definitions import defs
+    from pipelines.defs.ingestion import JIRA_REFRESH_TAG, jira_raw
+
+    result = dg.materialize(
+        [jira_raw],
+        resources=defs().resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={JIRA_REFRESH_TAG: "drop_data"},
+        raise_on_error=False,
+    )
+    return 0 if result.success else 1
+
+
+def jira_jobs_started() -> bool:
+    """Whether dlt is loading a Jira package into the lake (a job file taken up, not done)."""
+    from pipelines.defs.ingestion import JIRA_PIPELINE
+    from warehouse.settings import dlt_pipelines_dir, warehouse_path
+
+    packages = dlt_pipelines_dir(warehouse_path()) / JIRA_PIPELINE[0] / "load" / "normalized"
+    return any(packages.glob("*/started_jobs/*"))
+
+
+def killed_reload(log: Path) -> dict[str, object]:
+    """A Jira reload killed mid-write, the lake's Jira tables read, the reload run again: their
+    rows after the kill (or the error reading them) and after the rerun."""
+    reload = subprocess.Popen(
+        [sys.executable, __file__, "reload_jira"],
+        env=os.environ.copy(),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    while reload.poll() is None and not jira_jobs_started():
+        time.sleep(KILL_POLL_SECONDS)
+    reload.kill()
+    killed = reload.wait() == -9
+    outcome: dict[str, object] = {"killed_mid_write": killed}
+    try:
+        with duckdb.connect(":memory:") as con:
+            attach_lake(con, warehouse_lake())
+            outcome["after_kill"] = _counts(con, _tables(con, ("raw_jira",)))
+    except duckdb.Error as error:
+        outcome["after_kill_error"] = str(error)[:500]
+    rerun = subprocess.run(
+        [sys.executable, __file__, "reload_jira"],
+        env=os.environ.copy(),
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
+    outcome["rerun_returncode"] = rerun.returncode
+    with duckdb.connect(":memory:") as con:
+        attach_lake(con, warehouse_lake())
+        outcome["after_rerun"] = _counts(con, _tables(con, ("raw_jira",)))
+    return outcome
 
 
 def build_empty_lake() -> None:
@@ -95,12 +156,14 @@ def step_intervals(steps: tuple[str, ...]) -> dict[str, list[float]]:
     return intervals
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _tables(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = WATCHED_SCHEMAS
+) -> list[str]:
     rows = con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
         "where database_name = current_database() and schema_name in ? "
         "and table_name not like '\\_dlt%' escape '\\' order by 1",
-        [list(WATCHED_SCHEMAS)],
+        [list(schemas)],
     ).fetchall()
     return [name for (name,) in rows]
 
@@ -150,6 +213,7 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
                     errors.append(str(error)[:300])
                 time.sleep(READ_INTERVAL_SECONDS)
             final = _counts(con, tables)
+        killed = killed_reload(Path(result_path).with_name("reload_jira.log"))
     result = {
         "returncodes": {job: run.wait() for job, run in runs.items()},
         "logs": {job: log.read_text()[-3000:] for job, log in logs.items()},
@@ -159,6 +223,7 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
         "final": final,
         "pools": writer_pools(),
         "loads": step_intervals(RAW_LOADS),
+        "killed": killed,
     }
     Path(result_path).write_text(json.dumps(result, indent=1))
     return 0
@@ -167,4 +232,6 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
 if __name__ == "__main__":
     if sys.argv[1] == "job":
         sys.exit(run_job(sys.argv[2]))
+    if sys.argv[1] == "reload_jira":
+        sys.exit(reload_jira())
     sys.exit(scenario(*sys.argv[1:]))

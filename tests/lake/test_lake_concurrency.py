@@ -2,8 +2,10 @@
 spreadsheet refresh, started together on one Dagster instance in lake mode, both succeed, their
 loads overlapping, with the rows of the same loads run one after the other; a reader counting
 the raw tables in a loop meanwhile sees no error and every table either before or after its
-load, never in between. The lake runs are lake mode's interpreter in a subprocess
-(``concurrent_runs.py``); the serial loads run in this process, in file mode, beside them."""
+load, never in between. A Jira reload killed (SIGKILL) mid-write leaves a lake that reads, and
+its rerun has the rows again, none lost or twice. The lake runs are lake mode's interpreter in
+a subprocess (``concurrent_runs.py``); the serial loads run in this process, in file mode,
+beside them."""
 
 from __future__ import annotations
 
@@ -127,3 +129,21 @@ def test_each_writer_steps_in_a_pool_of_its_own_in_lake_mode(runs) -> None:
     assert pools["spreadsheets_raw"] == "lake_raw_spreadsheets"
     assert pools["smartsheet_raw"] == "lake_raw_smartsheet"
     assert pools["pmo_dbt_models"] == pools["quality_dbt_models"] == "lake_dbt"
+
+
+def test_the_jira_reload_was_killed_while_dlt_wrote_to_the_lake(runs) -> None:
+    assert runs["killed"]["killed_mid_write"]
+
+
+def test_the_lake_reads_after_a_writer_was_killed_mid_write(runs) -> None:
+    assert "after_kill_error" not in runs["killed"]
+    assert runs["killed"]["after_kill"].keys() == jira_tables(runs["final"]).keys()
+
+
+def test_the_rerun_after_the_kill_loses_and_duplicates_no_row(runs) -> None:
+    assert runs["killed"]["rerun_returncode"] == 0
+    assert runs["killed"]["after_rerun"] == jira_tables(runs["final"])
+
+
+def jira_tables(counts: dict[str, int]) -> dict[str, int]:
+    return {table: rows for table, rows in counts.items() if table.startswith("raw_jira.")}
