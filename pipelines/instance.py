@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import warehouse_pools
 from warehouse.settings import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -121,13 +121,14 @@ def check_instance_settings(instance: dg.DagsterInstance) -> None:
             f"use the storage of {POSTGRES_INSTANCE_SETTINGS.relative_to(REPO_ROOT)}, or unset "
             f"{POSTGRES_URL_ENV} to stay on the embedded storage"
         )
-    limit = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).limit
-    if limit != 1:
-        raise InstanceSettingsError(
-            f"{where} lets {limit or 'unlimited'} steps use the pool '{DUCKDB_POOL}' at once; "
-            "DuckDB allows one writer: set concurrency.pools.default_limit: 1 (and no other "
-            f"limit for '{DUCKDB_POOL}'), or use another DAGSTER_HOME"
-        )
+    for pool in warehouse_pools():
+        limit = instance.event_log_storage.get_concurrency_info(pool).limit
+        if limit != 1:
+            raise InstanceSettingsError(
+                f"{where} lets {limit or 'unlimited'} steps use the pool '{pool}' at once; "
+                "each pool is one writer: set concurrency.pools.default_limit: 1 (and no "
+                f"other limit for '{pool}'), or use another DAGSTER_HOME"
+            )
     coordinator = type(instance.run_coordinator).__name__
     if coordinator != QUEUED_RUN_COORDINATOR:
         raise InstanceSettingsError(

@@ -25,7 +25,7 @@ from pipelines.instance import (
 from pipelines.lifetime import descendants_die_with_this_process
 from pipelines.preflight import require_settings
 from pipelines.runs import Process, pool_holders, recover_abandoned_runs, short
-from pipelines.settings import DUCKDB_POOL, REFRESH_JOB
+from pipelines.settings import REFRESH_JOB
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 WAIT_POLL_SECONDS = 0.5
@@ -171,7 +171,7 @@ def _pool_wait_notices(run_id: str, tell: Notify) -> Iterator[None]:
                 if holders and holders != told:
                     tell(
                         f"pmo: run {short(run_id)} waits for the warehouse pool "
-                        f"'{DUCKDB_POOL}' (one step at a time): {'; '.join(holders)}"
+                        f"(one step at a time): {'; '.join(holders)}"
                         " (Ctrl-C stops it)"
                     )
                     told = holders

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import psutil
 
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import warehouse_pools
 
 PID_TAG = "pmo/pid"
 HOST_TAG = "pmo/host"
@@ -85,10 +85,10 @@ def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
                 run, f"The process running this run ({owner}) is gone: killed or crashed."
             )
             abandoned[run.run_id] = f"run {short(run.run_id)} ({owner}) was left unfinished"
-    pool = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL)
+    pools = [instance.event_log_storage.get_concurrency_info(p) for p in warehouse_pools()]
     freed = set()
-    for run_id in {slot.run_id for slot in pool.claimed_slots} | {
-        step.run_id for step in pool.pending_steps
+    for run_id in {slot.run_id for pool in pools for slot in pool.claimed_slots} | {
+        step.run_id for pool in pools for step in pool.pending_steps
     }:
         run = instance.get_run_by_id(run_id)
         if run is None or run.is_finished:
@@ -104,12 +104,17 @@ def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
 
 
 def pool_holders(instance: dg.DagsterInstance, run_id: str) -> list[str] | None:
-    """Who holds the warehouse pool while ``run_id`` waits for it; None when it is not waiting."""
-    pool = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL)
-    if not any(s.run_id == run_id and s.assigned_timestamp is None for s in pool.pending_steps):
+    """Who holds the warehouse pool ``run_id`` waits for (each pool of lake mode's writers it
+    waits for); None when it is not waiting."""
+    pools = [
+        pool
+        for pool in map(instance.event_log_storage.get_concurrency_info, warehouse_pools())
+        if any(s.run_id == run_id and s.assigned_timestamp is None for s in pool.pending_steps)
+    ]
+    if not pools:
         return None
     holders = []
-    for slot in pool.claimed_slots:
+    for slot in (slot for pool in pools for slot in pool.claimed_slots):
         run = instance.get_run_by_id(slot.run_id)
         owner = Process.from_tags(run.tags) if run else None
         job = run.job_name if run else "unknown job"

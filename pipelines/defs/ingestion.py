@@ -27,8 +27,9 @@ from connectors.smartsheet.settings import SETTING_NAMES as SMARTSHEET_SETTINGS
 from connectors.spreadsheets import spreadsheet_source
 from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.resources import Warehouse
+from pipelines.lake_conflicts import write_conflicts_retried
 from pipelines.preflight import jira_configured, smartsheet_configured, spreadsheets_configured
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import warehouse_pool
 
 INGESTION_GROUP = "ingestion"
 
@@ -179,7 +180,8 @@ class OptionalSource:
         source this install does not use, only those tables, and each asset says why."""
         configured = self.configured()
         if configured:
-            yield from run()
+            with write_conflicts_retried(context):
+                yield from run()
         created = ", ".join(create_missing_tables(warehouse, self.dataset, self.declared))
         if configured:
             if created:
@@ -226,7 +228,7 @@ def raw_contract_sql() -> str:
     dlt_pipeline=Warehouse.configured().dlt_pipeline(*JIRA_PIPELINE),
     name="jira_raw",
     dagster_dlt_translator=RawTableTranslator(system="jira"),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(JIRA.dataset),
 )
 def jira_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse
@@ -250,7 +252,7 @@ def jira_raw(
     dlt_pipeline=Warehouse.configured().dlt_pipeline(*SPREADSHEETS_PIPELINE),
     name="spreadsheets_raw",
     dagster_dlt_translator=RawTableTranslator(system="excel"),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(SPREADSHEETS.dataset),
 )
 def spreadsheets_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse

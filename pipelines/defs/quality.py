@@ -21,7 +21,7 @@ from connectors.gc_pause import gc_paused
 from connectors.smartsheet.settings import SmartsheetSettings
 from pipelines.defs.resources import DataDocs, Warehouse
 from pipelines.preflight import jira_configured, spreadsheets_configured
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import schema_writer, warehouse_pool
 from quality.settings import BLOCK, quality_settings
 from quality.tables import RAW_JIRA, RAW_SHEETS, RAW_SMARTSHEET, TABLE_SUITES, TableSuite
 from quality.volume import VolumeChange
@@ -87,7 +87,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         blocking=True,
         additional_deps=[dg.AssetKey(list(table)) for table in suite.reads],
         automation_condition=CHECK_AUTOMATION,
-        pool=DUCKDB_POOL,
+        pool=warehouse_pool(schema_writer(suite.schema)),
     )
     def _suite_check(warehouse: Warehouse, data_docs: DataDocs) -> dg.AssetCheckResult:
         # Great Expectations, slow to import, is loaded by the first check that runs, not by
@@ -165,7 +165,7 @@ def build_volume_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         + ("; a larger drop blocks (quality.volume_drop)." if blocking else "."),
         blocking=blocking,
         automation_condition=CHECK_AUTOMATION,
-        pool=DUCKDB_POOL,
+        pool=warehouse_pool(schema_writer(suite.schema)),
         op_tags=None if blocking else NON_BLOCKING_STEP_TAGS,
     )
     def _volume_check(

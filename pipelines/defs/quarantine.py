@@ -23,7 +23,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 from pipelines.defs.quality import nothing_delivered
 from pipelines.defs.resources import DBT_PROJECT, Warehouse
 from pipelines.defs.transforms import QUALITY_MODELS, PmoDbtTranslator, dbt_build
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import DBT_WRITER, warehouse_pool
 from quality.settings import BLOCK, quality_settings
 from quality.tables import RAW_SHEETS
 
@@ -62,7 +62,7 @@ def quarantine_summary(files: pd.DataFrame) -> dict[str, Any]:
     project=DBT_PROJECT,
     select=QUALITY_MODELS,
     dagster_dbt_translator=QualityDbtTranslator(),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(DBT_WRITER),
 )
 def quality_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
@@ -93,7 +93,7 @@ def _share(quarantined: pd.Series, loaded: pd.Series) -> float:
     + ("; over it, nothing is published." if QUARANTINE_BLOCKS else " (warns only)."),
     blocking=QUARANTINE_BLOCKS,
     automation_condition=dg.AutomationCondition.eager(),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(DBT_WRITER),
 )
 def quarantine_share_within_limit(warehouse: Warehouse) -> dg.AssetCheckResult:
     limit = quality_settings().quarantine_max_pct

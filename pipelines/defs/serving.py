@@ -19,7 +19,7 @@ from pipelines.defs.quality import latest_evaluation, latest_evaluations, stops_
 from pipelines.defs.quarantine import QUARANTINE_BY_FILE, quarantine_share_within_limit
 from pipelines.defs.resources import DBT_PROJECT, Warehouse
 from pipelines.defs.transforms import pmo_dbt_models
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import SERVING_WRITER, warehouse_pool
 from warehouse.publishing.paths import kpi_report_path, parquet_dir, serving_database_path
 from warehouse.publishing.snapshot import SERVING_STORAGE_VERSION, publish_snapshot
 from warehouse.publishing.tables import load_manifest, serving_tables
@@ -65,7 +65,7 @@ def failing_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
     ],
     group_name=SERVING_GROUP,
     kinds={"duckdb", "parquet"},
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(SERVING_WRITER),
     automation_condition=FOLLOW_VALID_UPSTREAMS,
 )
 def serving_snapshot(

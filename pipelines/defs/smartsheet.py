@@ -27,7 +27,7 @@ from pipelines.defs.sensors import (
 from pipelines.events.smartsheet_polling import sheets_modified_since
 from pipelines.events.smartsheet_spool import SmartsheetSpool, smartsheet_spool_path
 from pipelines.preflight import smartsheet_configured
-from pipelines.settings import DUCKDB_POOL
+from pipelines.settings import warehouse_pool
 
 SMARTSHEET_PIPELINE = ("pmo_smartsheet", SMARTSHEET.dataset)
 # The sheets a run is for; a run without the tag reads every sheet in scope.
@@ -52,7 +52,7 @@ def tagged_sheets(context: dg.AssetExecutionContext) -> tuple[int, ...]:
     dlt_pipeline=Warehouse.configured().dlt_pipeline(*SMARTSHEET_PIPELINE),
     name="smartsheet_raw",
     dagster_dlt_translator=RawTableTranslator(system="smartsheet"),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(SMARTSHEET.dataset),
 )
 def smartsheet_raw(
     context: dg.AssetExecutionContext, dlt_resource: DagsterDltResource, warehouse: Warehouse

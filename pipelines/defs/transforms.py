@@ -24,7 +24,8 @@ from pipelines.defs.freshness import nightly_sla
 from pipelines.defs.headlines import BuiltModel, built_model_metadata, declared_headlines
 from pipelines.defs.resources import DBT_PROJECT, DBT_TARGET_DIR, Warehouse
 from pipelines.housekeeping import FAILED_MARKER
-from pipelines.settings import DUCKDB_POOL
+from pipelines.lake_conflicts import write_conflicts_retried
+from pipelines.settings import DBT_WRITER, warehouse_pool
 from warehouse.publishing.paths import kpi_report_path
 
 MARTS_GROUP = "kpi_marts"
@@ -208,9 +209,12 @@ def dbt_build(
 ) -> tuple[DbtCliInvocation, list[Any]]:
     """``dbt build`` of the asset's selection on ``warehouse``: the invocation and its events,
     its parse state handed to the next run and its target folder removed."""
-    with run_folder_removed(
-        dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
-    ) as invocation:
+    with (
+        write_conflicts_retried(context),
+        run_folder_removed(
+            dbt.cli([*BUILD_ARGS, *warehouse.dbt_vars()], context=context)
+        ) as invocation,
+    ):
         events = list(invocation.stream())
         _keep_partial_parse(invocation.target_path)
         for reason in _full_parse_reasons(invocation.target_path):
@@ -225,7 +229,7 @@ def dbt_build(
     dagster_dbt_translator=PmoDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
     ),
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(DBT_WRITER),
 )
 def pmo_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
