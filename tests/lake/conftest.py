@@ -3,7 +3,6 @@ catalog database of its own per test on the test PostgreSQL, and a data folder i
 
 from __future__ import annotations
 
-import os
 import subprocess
 import uuid
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.postgres import create_database
+from tests.lake.lake_process import lake_process_environment, lake_settings
 from warehouse.settings import REPO_ROOT
 
 LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
@@ -36,12 +36,7 @@ def lake_catalog(postgres) -> str:
 @pytest.fixture
 def lake_environment(lake_catalog: str, tmp_path: Path) -> dict[str, str]:
     """The settings of lake mode on the test catalog, data under tmp."""
-    return {
-        "PMO_WAREHOUSE_TARGET": "ducklake",
-        "PMO_LAKE_CATALOG": lake_catalog,
-        "PMO_LAKE_DATA_PATH": str(tmp_path / "lake-data"),
-        "PMO_WAREHOUSE_PATH": str(tmp_path / "warehouse" / "pmo.duckdb"),
-    }
+    return lake_settings(lake_catalog, tmp_path)
 
 
 @pytest.fixture
@@ -50,11 +45,9 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
     settings (plus ``extra`` variables); its result, output captured."""
 
     def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        environment = {**os.environ, **lake_environment, **(extra or {})}
-        environment["PYTHONPATH"] = str(REPO_ROOT)
         return subprocess.run(
             [str(lake_python), "-c", script],
-            env=environment,
+            env=lake_process_environment(lake_environment, **(extra or {})),
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,

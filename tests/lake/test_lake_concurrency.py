@@ -10,8 +10,6 @@ beside them."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +19,13 @@ import pytest
 from pipelines.demo import demo_sources
 from pipelines.instance import INSTANCE_SETTINGS
 from sandbox.postgres import create_database
+from tests.lake.lake_process import lake_process_environment, lake_settings, running_in_lake
 from warehouse.connection import connect
-from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV, warehouse_path
+from warehouse.settings import WAREHOUSE_PATH_ENV, warehouse_path
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 CONCURRENT_RUNS = Path(__file__).with_name("concurrent_runs.py")
-LAKE_RUN_TIMEOUT_SECONDS = 1500
 RAW_SCHEMAS = ("raw_jira", "raw_spreadsheets")
 # A reader that never got a query in while the runs wrote would prove nothing.
 MIN_READS = 20
@@ -60,35 +58,19 @@ def runs(lake_python, postgres, tmp_path_factory) -> dict[str, Any]:
     dagster_home = root / "lake" / "dagster_home"
     dagster_home.mkdir(parents=True)
     (dagster_home / "dagster.yaml").write_text(INSTANCE_SETTINGS.read_text())
-    lake_environment = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "PMO_WAREHOUSE_TARGET": "ducklake",
-        "PMO_LAKE_CATALOG": create_database(postgres, "lake_concurrency"),
-        "PMO_LAKE_DATA_PATH": str(root / "lake" / "data"),
-        WAREHOUSE_PATH_ENV: str(root / "lake" / "pmo.duckdb"),
-        "DAGSTER_HOME": str(dagster_home),
-    }
-    result = root / "lake" / "result.json"
-    lake_log = root / "lake.log"  # a file: a pipe would stall the run once full
-    lake_run = subprocess.Popen(
-        [str(lake_python), str(CONCURRENT_RUNS), str(root / "lake" / "sandbox"), str(result)],
-        env=lake_environment,
-        cwd=REPO_ROOT,
-        stdout=lake_log.open("w"),
-        stderr=subprocess.STDOUT,
+    lake_environment = lake_process_environment(
+        lake_settings(create_database(postgres, "lake_concurrency"), root / "lake"),
+        DAGSTER_HOME=str(dagster_home),
     )
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv(WAREHOUSE_PATH_ENV, str(root / "file" / "pmo.duckdb"))
-            env.delenv("PMO_WAREHOUSE_TARGET", raising=False)
-            serial = serial_loads(root / "file" / "sandbox")
-        lake_run.wait(timeout=LAKE_RUN_TIMEOUT_SECONDS)
-    finally:
-        if lake_run.poll() is None:
-            lake_run.kill()
-            lake_run.wait()
-    assert lake_run.returncode == 0, lake_log.read_text()[-5000:]
+    result = root / "lake" / "result.json"
+    lake_run = [str(lake_python), str(CONCURRENT_RUNS), str(root / "lake" / "sandbox"), str(result)]
+    with (
+        running_in_lake(lake_run, lake_environment, root / "lake.log"),
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv(WAREHOUSE_PATH_ENV, str(root / "file" / "pmo.duckdb"))
+        env.delenv("PMO_WAREHOUSE_TARGET", raising=False)
+        serial = serial_loads(root / "file" / "sandbox")
     return {**json.loads(result.read_text()), "serial": serial}
 
 

@@ -5,7 +5,6 @@ extension wheels), while this process (DuckDB 2.x) runs the file mode beside it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sandbox.postgres import create_database
+from tests.lake.lake_process import lake_process_environment, lake_settings, running_in_lake
 from tests.lake.pipeline_in_lake import export_marts, materialize_demo
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
@@ -22,7 +22,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 LAKE_RUN = Path(__file__).with_name("pipeline_in_lake.py")
 LAKE_PMO = REPO_ROOT / ".venv-lake" / "bin" / "pmo"
-LAKE_RUN_TIMEOUT_SECONDS = 1500
 # The current month's work in progress is measured at the build's time (``now()``), and its
 # age from then: columns of that month's rows that differ between any two builds.
 MEASURED_AT_BUILD_TIME = {
@@ -55,42 +54,25 @@ def marts(lake_python, postgres, tmp_path_factory) -> Marts:
     """The demo in both modes at once: the lake in a subprocess, the file in this process."""
     root = tmp_path_factory.mktemp("lake-vs-file")
     catalog = create_database(postgres, "lake_matches_file")
-    lake_environment = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "PMO_WAREHOUSE_TARGET": "ducklake",
-        "PMO_LAKE_CATALOG": catalog,
-        "PMO_LAKE_DATA_PATH": str(root / "lake" / "data"),
-        WAREHOUSE_PATH_ENV: str(root / "lake" / "pmo.duckdb"),
-        "DAGSTER_HOME": str(root / "lake" / "dagster_home"),
-    }
-    lake_log = root / "lake.log"  # a file: a pipe would stall the run once full
-    lake_started = datetime.now(UTC)
-    lake_run = subprocess.Popen(
-        [
-            str(lake_python),
-            str(LAKE_RUN),
-            str(root / "lake" / "sandbox"),
-            str(root / "lake" / "marts"),
-        ],
-        env=lake_environment,
-        cwd=REPO_ROOT,
-        stdout=lake_log.open("w"),
-        stderr=subprocess.STDOUT,
+    lake_environment = lake_process_environment(
+        lake_settings(catalog, root / "lake"), DAGSTER_HOME=str(root / "lake" / "dagster_home")
     )
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv(WAREHOUSE_PATH_ENV, str(root / "file" / "pmo.duckdb"))
-            env.setenv("DAGSTER_HOME", str(root / "file" / "dagster_home"))
-            env.delenv("PMO_WAREHOUSE_TARGET", raising=False)
-            assert materialize_demo(root / "file" / "sandbox").success
-            export_marts(root / "file" / "marts")
-        lake_run.wait(timeout=LAKE_RUN_TIMEOUT_SECONDS)
-    finally:
-        if lake_run.poll() is None:
-            lake_run.kill()
-            lake_run.wait()
-    assert lake_run.returncode == 0, lake_log.read_text()[-5000:]
+    lake_started = datetime.now(UTC)
+    lake_run = [
+        str(lake_python),
+        str(LAKE_RUN),
+        str(root / "lake" / "sandbox"),
+        str(root / "lake" / "marts"),
+    ]
+    with (
+        running_in_lake(lake_run, lake_environment, root / "lake.log"),
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv(WAREHOUSE_PATH_ENV, str(root / "file" / "pmo.duckdb"))
+        env.setenv("DAGSTER_HOME", str(root / "file" / "dagster_home"))
+        env.delenv("PMO_WAREHOUSE_TARGET", raising=False)
+        assert materialize_demo(root / "file" / "sandbox").success
+        export_marts(root / "file" / "marts")
     return Marts(
         _exported(root / "lake" / "marts"),
         _exported(root / "file" / "marts"),
