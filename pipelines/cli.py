@@ -1,5 +1,5 @@
-"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo kpis``, ``pmo prune-history``,
-``pmo webhooks serve`` and ``pmo webhooks register smartsheet``."""
+"""The ``pmo`` command: ``pmo demo``, ``pmo refresh``, ``pmo kpis``, ``pmo publish``,
+``pmo prune-history``, ``pmo webhooks serve`` and ``pmo webhooks register smartsheet``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipelines.advice import explain
@@ -97,6 +98,21 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish the serving snapshot and the KPI report as the lake held them at a past time
+    (lake mode), into a folder of their own; the pipeline publishes the latest itself."""
+    from pipelines.past_snapshot import publish_past_snapshot
+
+    past = publish_past_snapshot(warehouse_path(), args.as_of, args.to)
+    publication = past.publication
+    print(
+        f"Published {len(publication.tables)} tables as of {args.as_of.isoformat()} "
+        f"({sum(publication.row_counts.values())} rows) into {publication.database.parent}"
+    )
+    print(f"KPI report: {past.report.path}")
+    return 0
+
+
 def as_of_time(text: str) -> datetime:
     """``--as-of``: a date means the end of that day in PMO_TIMEZONE (a quarter's close);
     a timestamp without an offset is taken in PMO_TIMEZONE too."""
@@ -118,11 +134,14 @@ def as_of_time(text: str) -> datetime:
 def cmd_prune_history(args: argparse.Namespace) -> int:
     """Delete finished Dagster runs older than PMO_RUN_HISTORY_DAYS (or --keep-days), with
     their event and compute logs, and dlt's loaded packages as old; runs holding an asset's or
-    a check's latest result stay."""
+    a check's latest result stay. In lake mode, expire the lake's snapshots older than
+    PMO_LAKE_SNAPSHOT_DAYS."""
     import dagster as dg
 
     from pipelines.defs.resources import DBT_TARGET_DIR
     from pipelines.housekeeping import (
+        expire_configured_lake,
+        lake_snapshot_days,
         prune_dbt_run_folders,
         prune_loaded_packages,
         prune_run_history,
@@ -143,6 +162,12 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
         f"check's latest result; {len(packages)} loaded dlt packages deleted; {len(folders)} "
         "dbt folders of killed runs deleted"
     )
+    expired = expire_configured_lake()
+    if expired:
+        print(
+            f"{expired.snapshots} lake snapshots older than {lake_snapshot_days()} days "
+            f"expired, {expired.files_deleted} data files no snapshot reads deleted"
+        )
     return 0
 
 
@@ -223,12 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     for name, command in (("demo", cmd_demo), ("refresh", cmd_refresh)):
         commands.add_parser(name, help=command.__doc__, parents=[verbose]).set_defaults(run=command)
     kpis = commands.add_parser("kpis", help=cmd_kpis.__doc__, parents=[verbose])
-    kpis.add_argument(
-        "--as-of",
-        type=as_of_time,
-        help="a date (the end of that day) or a timestamp, in PMO_TIMEZONE; lake mode only",
-    )
+    as_of_help = "a date (the end of that day) or a timestamp, in PMO_TIMEZONE; lake mode only"
+    kpis.add_argument("--as-of", type=as_of_time, help=as_of_help)
     kpis.set_defaults(run=cmd_kpis)
+    publish = commands.add_parser("publish", help=cmd_publish.__doc__, parents=[verbose])
+    publish.add_argument("--as-of", type=as_of_time, required=True, help=as_of_help)
+    publish.add_argument(
+        "--to", type=Path, help="the folder to publish into (default: serving/as-of/<time>)"
+    )
+    publish.set_defaults(run=cmd_publish)
     prune = commands.add_parser("prune-history", help=cmd_prune_history.__doc__, parents=[verbose])
     prune.add_argument(
         "--keep-days", type=int, help="default: the PMO_RUN_HISTORY_DAYS setting (30)"

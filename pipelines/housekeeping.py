@@ -14,6 +14,11 @@ instance's ``retention`` settings purge only sensor and schedule ticks. Finished
 dlt keeps every loaded package too (``<pipelines dir>/<pipeline>/load/loaded/<load id>``): its
 job files are deleted once loaded (``[load] delete_completed_jobs`` in ``.dlt/config.toml``),
 and the package itself, its schema and state, after the same number of days.
+
+In lake mode, DuckLake keeps every snapshot, and every Parquet file one of them reads, until
+expired: each load and build adds both, for ever. Snapshots older than
+``pmo_lake_snapshot_days`` (a year and a quarter by default: last year's quarter closes stay
+readable with ``--as-of``) are expired and the files only they read deleted.
 """
 
 from __future__ import annotations
@@ -26,10 +31,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dlt.common.configuration import configspec, resolve_configuration
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.storages import LoadStorage
+
+from warehouse.connection import LAKE_ALIAS, attach_lake
+from warehouse.settings import Lake, warehouse_lake
 
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 CHECK_EVENTS = {
@@ -48,11 +57,52 @@ SQLITE_SUFFIXES = ("", "-wal", "-shm")
 class HousekeepingSettings(BaseConfiguration):
     pmo_run_history_days: int = 30
     """Finished Dagster runs older than this many days are deleted (``pmo prune-history``)."""
+    pmo_lake_snapshot_days: int = 460
+    """Lake mode: snapshots older than this many days are expired; ``--as-of`` reads no
+    further back."""
 
 
 def run_history_days() -> int:
     """Days of run history kept (``PMO_RUN_HISTORY_DAYS``)."""
     return resolve_configuration(HousekeepingSettings()).pmo_run_history_days
+
+
+def lake_snapshot_days() -> int:
+    """Days of the lake's past kept readable (``PMO_LAKE_SNAPSHOT_DAYS``)."""
+    return resolve_configuration(HousekeepingSettings()).pmo_lake_snapshot_days
+
+
+@dataclass(frozen=True)
+class ExpiredSnapshots:
+    """What expiring the lake's old snapshots did: snapshots expired, data files deleted."""
+
+    snapshots: int
+    files_deleted: int
+
+
+def expire_lake_snapshots(
+    lake: Lake, keep_days: int, now: datetime | None = None
+) -> ExpiredSnapshots:
+    """Expire the snapshots of ``lake`` taken more than ``keep_days`` days before ``now`` (the
+    latest always stays) and delete the data files no snapshot left reads."""
+    with duckdb.connect(":memory:") as con:
+        attach_lake(con, lake)
+        # Fetched, not counted: a count(*) over them runs neither function's work.
+        snapshots = con.execute(
+            f"select snapshot_id from ducklake_expire_snapshots('{LAKE_ALIAS}', older_than => ?)",
+            [_cutoff(keep_days, now)],
+        ).fetchall()
+        files = con.execute(
+            f"select path from ducklake_cleanup_old_files('{LAKE_ALIAS}', cleanup_all => true)"
+        ).fetchall()
+    return ExpiredSnapshots(len(snapshots), len(files))
+
+
+def expire_configured_lake() -> ExpiredSnapshots | None:
+    """In lake mode, the lake's snapshots expired as ``PMO_LAKE_SNAPSHOT_DAYS`` says; in file
+    mode (one state, no snapshots) nothing."""
+    lake = warehouse_lake()
+    return expire_lake_snapshots(lake, lake_snapshot_days()) if lake else None
 
 
 @dataclass(frozen=True)

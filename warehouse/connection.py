@@ -68,7 +68,8 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake, as_of: datetime | No
     except duckdb.InvalidInputException as error:
         if as_of and "No snapshot found" in str(error):
             raise PastStateUnavailableError(
-                f"the lake has no snapshot at or before {as_of.isoformat()}: it did not exist yet"
+                f"the lake has no snapshot at or before {as_of.isoformat()}: it did not exist "
+                "yet, or its snapshots of then were expired (PMO_LAKE_SNAPSHOT_DAYS)"
             ) from None
         raise LakeAttachError(_masked(error, lake)) from None
     except duckdb.Error as error:

@@ -1,10 +1,13 @@
-"""The nightly pruning of Dagster's run history (``pipelines.housekeeping``), as ``pmo
-prune-history`` does it by hand: a deployment run by the daemon needs no cron of its own."""
+"""The nightly pruning of Dagster's run history and, in lake mode, of the lake's old snapshots
+(``pipelines.housekeeping``), as ``pmo prune-history`` does it by hand: a deployment run by
+the daemon needs no cron of its own."""
 
 import dagster as dg
 
 from pipelines.defs.resources import DBT_TARGET_DIR
 from pipelines.housekeeping import (
+    expire_configured_lake,
+    lake_snapshot_days,
     prune_dbt_run_folders,
     prune_loaded_packages,
     prune_run_history,
@@ -18,7 +21,8 @@ from warehouse.settings import dlt_pipelines_dir, warehouse_path
 def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     """Delete finished runs older than PMO_RUN_HISTORY_DAYS, with their event and compute
     logs, except those holding an asset's or a check's latest result; dlt's loaded packages as
-    old; and the dbt folders of runs killed while dbt ran."""
+    old; the dbt folders of runs killed while dbt ran; in lake mode, the lake's snapshots
+    older than PMO_LAKE_SNAPSHOT_DAYS."""
     keep_days = run_history_days()
     folders = prune_dbt_run_folders(context.instance, DBT_TARGET_DIR)
     pruned = prune_run_history(context.instance, keep_days)
@@ -29,6 +33,16 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
         f"{len(packages)} loaded dlt packages deleted; {len(folders)} dbt folders of killed "
         "runs deleted"
     )
+    lake_metadata = {}
+    if expired := expire_configured_lake():
+        context.log.info(
+            f"{expired.snapshots} lake snapshots older than {lake_snapshot_days()} days "
+            f"expired, {expired.files_deleted} data files deleted"
+        )
+        lake_metadata = {
+            "lake_snapshots_expired": expired.snapshots,
+            "lake_files_deleted": expired.files_deleted,
+        }
     return dg.Output(
         None,
         metadata={
@@ -37,6 +51,7 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
             "bytes_freed": pruned.freed_bytes,
             "dlt_packages_deleted": len(packages),
             "dbt_folders_of_killed_runs_deleted": len(folders),
+            **lake_metadata,
         },
     )
 

@@ -5,6 +5,7 @@ extension wheels), while this process (DuckDB 2.x) runs the file mode beside it.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -108,10 +109,10 @@ def test_every_mart_table_has_the_same_rows_in_both_modes(marts) -> None:
     assert not differing
 
 
-def _pmo_kpis(marts: Marts, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``pmo kpis`` as installed in lake mode's environment, on the lake the demo built."""
+def _pmo(marts: Marts, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``pmo`` as installed in lake mode's environment, on the lake the demo built."""
     return subprocess.run(
-        [str(LAKE_PMO), "kpis", *arguments],
+        [str(LAKE_PMO), *arguments],
         env=marts.lake_environment,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -121,8 +122,8 @@ def _pmo_kpis(marts: Marts, *arguments: str) -> subprocess.CompletedProcess[str]
 
 
 def test_kpis_as_of_now_are_the_latest_kpis(marts) -> None:
-    latest = _pmo_kpis(marts)
-    as_of_now = _pmo_kpis(marts, "--as-of", datetime.now(UTC).isoformat())
+    latest = _pmo(marts, "kpis")
+    as_of_now = _pmo(marts, "kpis", "--as-of", datetime.now(UTC).isoformat())
     assert latest.returncode == 0, latest.stderr
     assert as_of_now.returncode == 0, as_of_now.stderr
     heading, _, summary = as_of_now.stdout.partition("\n\n")
@@ -133,6 +134,52 @@ def test_kpis_as_of_now_are_the_latest_kpis(marts) -> None:
 
 def test_kpis_as_of_before_the_first_run_say_the_lake_did_not_exist_yet(marts) -> None:
     before = (marts.lake_started - timedelta(days=1)).isoformat()
-    result = _pmo_kpis(marts, "--as-of", before)
+    result = _pmo(marts, "kpis", "--as-of", before)
     assert result.returncode == 2
     assert "did not exist yet" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def published_as_of_now(marts) -> Path:
+    """``pmo publish --as-of`` now, into its default folder: the release it wrote."""
+    result = _pmo(marts, "publish", "--as-of", datetime.now(UTC).isoformat())
+    assert result.returncode == 0, result.stderr
+    (folder,) = _serving(marts).joinpath("as-of").iterdir()
+    return folder
+
+
+def _serving(marts: Marts) -> Path:
+    return Path(marts.lake_environment[WAREHOUSE_PATH_ENV]).parent / "serving"
+
+
+def test_a_snapshot_published_as_of_now_has_every_kpi_table_of_the_lake(
+    marts, published_as_of_now
+) -> None:
+    manifest = json.loads((published_as_of_now / "manifest.json").read_text())
+    kpis = [table["name"] for table in manifest["tables"] if table["kind"] == "kpi"]
+    assert sorted(kpis) == sorted(t.removeprefix("mart_") for t in marts.lake)
+    differing = {}
+    for name in kpis:
+        table = f"mart_{name}"
+        try:
+            pd.testing.assert_frame_equal(
+                _rows(table, published_as_of_now / "parquet" / f"{name}.parquet"),
+                _rows(table, marts.lake[table]),
+                check_dtype=False,
+            )
+        except AssertionError as difference:
+            differing[name] = str(difference)[:400]
+    assert not differing
+
+
+def test_a_snapshot_published_as_of_now_comes_with_its_kpi_report(published_as_of_now) -> None:
+    report = (published_as_of_now / "kpi_report.html").read_text()
+    assert "the warehouse as of" in report
+
+
+def test_a_snapshot_of_the_past_leaves_the_serving_folder_bi_tools_read_alone(
+    marts, published_as_of_now
+) -> None:
+    latest = json.loads((_serving(marts) / "manifest.json").read_text())
+    assert latest["as_of"] is None
+    assert latest["source_run"] != "pmo publish --as-of"

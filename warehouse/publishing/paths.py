@@ -18,6 +18,8 @@ PARQUET_DIR_NAME = "parquet"
 MANIFEST_NAME = "manifest.json"
 CURRENT_LINK_NAME = "current"
 RELEASES_DIR_NAME = "releases"
+KPI_REPORT_NAME = "kpi_report.html"
+AS_OF_DIR_NAME = "as-of"
 RELEASE_ENTRIES = (SERVING_DATABASE_NAME, PARQUET_DIR_NAME, MANIFEST_NAME)
 """What one release holds, under the same names as the stable paths that lead to it."""
 
@@ -54,4 +56,10 @@ def releases_dir(warehouse: Path) -> Path:
 
 def kpi_report_path(warehouse: Path) -> Path:
     """The self-contained HTML KPI dashboard."""
-    return serving_dir(warehouse) / "kpi_report.html"
+    return serving_dir(warehouse) / KPI_REPORT_NAME
+
+
+def as_of_dir(warehouse: Path) -> Path:
+    """Snapshots of the lake's past (``pmo publish --as-of``), each in a folder of its own:
+    the serving folder's stable paths keep leading to the pipeline's latest publish."""
+    return serving_dir(warehouse) / AS_OF_DIR_NAME

@@ -42,11 +42,7 @@ from warehouse.publishing.paths import (
     RELEASE_ENTRIES,
     RELEASES_DIR_NAME,
     SERVING_DATABASE_NAME,
-    current_release_link,
-    releases_dir,
-    serving_database_path,
     serving_dir,
-    serving_manifest_path,
 )
 from warehouse.publishing.tables import ServingTable, kpi_catalogue_rows
 
@@ -86,6 +82,16 @@ class PublishedTable:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a release's rows come from: the run that published them and when, and the past
+    time of the lake they were read at (``None``: the warehouse as it is)."""
+
+    published_at: datetime
+    source_run: str
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Publication:
     """What one publish wrote, and what it removed that interrupted publishes had left."""
 
@@ -104,31 +110,39 @@ class Publication:
 
 
 def publish_snapshot(
-    warehouse: Path, tables: Sequence[ServingTable], source_run: str
+    warehouse: Path,
+    tables: Sequence[ServingTable],
+    source_run: str,
+    as_of: datetime | None = None,
+    folder: Path | None = None,
 ) -> Publication:
-    """Copy ``tables`` from ``warehouse`` into a new release and make it the current one."""
-    releases = releases_dir(warehouse)
+    """Copy ``tables`` from ``warehouse`` into a new release of the serving ``folder`` (by
+    default the one beside the warehouse, where BI tools look) and make it the current one.
+    With ``as_of``, the tables as the lake held them then (a quarter's close): lake mode only."""
+    folder = folder or serving_dir(warehouse)
+    releases = folder / RELEASES_DIR_NAME
     releases.mkdir(parents=True, exist_ok=True)
     published_at = datetime.now(UTC)
     release = releases / f"{published_at:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
     staging = _staging(release)
+    provenance = Provenance(published_at, source_run, as_of)
     with _publish_lock(releases):
-        removed = _remove_leftovers(warehouse)
+        removed = _remove_leftovers(folder)
         try:
             staging.mkdir()
-            published = _write_release(warehouse, tables, release, published_at, source_run)
+            published = _write_release(warehouse, tables, release, provenance)
             os.rename(staging, release)
             _fsync_folder(releases)
-            _switch_current(warehouse, release)
+            _switch_current(folder, release)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
-            if _live_release(warehouse) != release:
+            if _live_release(folder) != release:
                 shutil.rmtree(release, ignore_errors=True)
             raise
-        _link_stable_paths(warehouse)
+        _link_stable_paths(folder)
     return Publication(
-        serving_database_path(warehouse),
-        serving_manifest_path(warehouse),
+        folder / SERVING_DATABASE_NAME,
+        folder / MANIFEST_NAME,
         published_at,
         source_run,
         published,
@@ -143,16 +157,12 @@ def _staging(release: Path) -> Path:
 
 
 def _write_release(
-    warehouse: Path,
-    tables: Sequence[ServingTable],
-    release: Path,
-    published_at: datetime,
-    source_run: str,
+    warehouse: Path, tables: Sequence[ServingTable], release: Path, provenance: Provenance
 ) -> list[PublishedTable]:
     """The snapshot, its Parquet files and the manifest in ``release``'s staging folder,
     flushed to disk."""
     folder = _staging(release)
-    with connect(warehouse) as con:
+    with connect(warehouse, provenance.as_of) as con:
         con.execute(
             f"attach {_literal(folder / SERVING_DATABASE_NAME)} as {SERVING_ALIAS} "
             f"(storage_version '{SERVING_STORAGE_VERSION}')"
@@ -162,12 +172,12 @@ def _write_release(
                 for table in tables:
                     _copy_table(con, table)
                 _write_kpi_catalogue(con, tables)
-                _write_publish_info(con, published_at, source_run)
+                _write_publish_info(con, provenance)
             published = _describe(con, tables)
             _write_parquet(con, folder / PARQUET_DIR_NAME, published)
         finally:
             con.execute(f"detach {SERVING_ALIAS}")  # checkpoints: fails on a full disk
-    _write_manifest(folder, release.name, published, published_at, source_run)
+    _write_manifest(folder, release.name, published, provenance)
     _fsync_tree(folder)
     return published
 
@@ -227,10 +237,9 @@ def _write_kpi_catalogue(con: duckdb.DuckDBPyConnection, tables: Sequence[Servin
     )
 
 
-def _write_publish_info(
-    con: duckdb.DuckDBPyConnection, published_at: datetime, source_run: str
-) -> None:
-    """Row counts per table with the publish time and run: freshness and a consistency check."""
+def _write_publish_info(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> None:
+    """Row counts per table with the publish time and run: freshness and a consistency check;
+    ``as_of``, the past time of the warehouse the rows are from (null: its latest state)."""
     names = [
         row[0]
         for row in con.execute(
@@ -244,14 +253,15 @@ def _write_publish_info(
     )
     con.execute(
         f"create table {_serving(PUBLISH_INFO)} as "
-        "select table_name, row_count, ?::timestamptz as published_at, ? as source_run "
-        f"from ({counts})",
-        [published_at, source_run],
+        "select table_name, row_count, ?::timestamptz as published_at, ? as source_run, "
+        f"?::timestamptz as as_of from ({counts})",
+        [provenance.published_at, provenance.source_run, provenance.as_of],
     )
     _comment(
         con,
         f"table {_serving(PUBLISH_INFO)}",
-        "When this snapshot was published, by which pipeline run, and each table's row count.",
+        "When this snapshot was published, by which pipeline run, each table's row count, and "
+        "the past time of the warehouse it shows (as_of; null: the warehouse as it was then).",
     )
 
 
@@ -300,14 +310,14 @@ def _write_manifest(
     folder: Path,
     release: str,
     tables: Sequence[PublishedTable],
-    published_at: datetime,
-    source_run: str,
+    provenance: Provenance,
 ) -> None:
     """Paths in the manifest are relative to it: they hold in the release and through the
     stable paths alike; ``release`` names the folder to pin for reads across several files."""
     document = {
-        "published_at": published_at.isoformat(),
-        "source_run": source_run,
+        "published_at": provenance.published_at.isoformat(),
+        "source_run": provenance.source_run,
+        "as_of": provenance.as_of.isoformat() if provenance.as_of else None,
         "release": f"{RELEASES_DIR_NAME}/{release}",
         "database": SERVING_DATABASE_NAME,
         "storage_version": SERVING_STORAGE_VERSION,
@@ -347,12 +357,12 @@ def _publish_lock(releases: Path) -> Iterator[None]:
         os.close(handle)
 
 
-def _remove_leftovers(warehouse: Path) -> list[str]:
+def _remove_leftovers(folder: Path) -> list[str]:
     """Remove what no live writer owns (the caller holds the publish lock): releases other
     than the current one, staging folders of killed publishes and the single-file layout's
     staging files. Returns the names of what interrupted publishes had left."""
-    folder, live = serving_dir(warehouse), _live_release(warehouse)
-    stale = [path for path in releases_dir(warehouse).iterdir() if path != live]
+    live = _live_release(folder)
+    stale = [path for path in (folder / RELEASES_DIR_NAME).iterdir() if path != live]
     stale += [path for pattern in LEGACY_STAGING for path in folder.glob(pattern)]
     stale += list(folder.glob(".*.link"))  # links _replace_with_link had not renamed yet
     legacy_parquet = folder / PARQUET_DIR_NAME
@@ -369,20 +379,19 @@ def _remove_leftovers(warehouse: Path) -> list[str]:
     return interrupted
 
 
-def _live_release(warehouse: Path) -> Path | None:
-    link = current_release_link(warehouse)
-    return releases_dir(warehouse) / Path(os.readlink(link)).name if link.is_symlink() else None
+def _live_release(folder: Path) -> Path | None:
+    link = folder / CURRENT_LINK_NAME
+    return folder / RELEASES_DIR_NAME / Path(os.readlink(link)).name if link.is_symlink() else None
 
 
-def _switch_current(warehouse: Path, release: Path) -> None:
+def _switch_current(folder: Path, release: Path) -> None:
     """Point ``current`` at ``release`` with one atomic rename of a new symlink over it."""
-    _replace_with_link(current_release_link(warehouse), Path(RELEASES_DIR_NAME) / release.name)
+    _replace_with_link(folder / CURRENT_LINK_NAME, Path(RELEASES_DIR_NAME) / release.name)
 
 
-def _link_stable_paths(warehouse: Path) -> None:
+def _link_stable_paths(folder: Path) -> None:
     """Make the paths BI tools open symlinks through ``current`` (once; also replaces the
     files of the single-file layout)."""
-    folder = serving_dir(warehouse)
     for name in RELEASE_ENTRIES:
         path, target = folder / name, Path(CURRENT_LINK_NAME) / name
         if not (path.is_symlink() and Path(os.readlink(path)) == target):

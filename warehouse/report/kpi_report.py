@@ -452,7 +452,11 @@ def _published(publish_info: pd.DataFrame) -> str:
         return "unknown"
     row = publish_info.iloc[0]
     published = pd.Timestamp(row["published_at"]).tz_convert("UTC")
-    return f"{published:%Y-%m-%d %H:%M} UTC (run {row['source_run']})"
+    line = f"{published:%Y-%m-%d %H:%M} UTC (run {row['source_run']})"
+    as_of = row.get("as_of")  # a snapshot of the lake's past; older snapshots lack the column
+    if as_of is None or pd.isna(as_of):
+        return line
+    return f"{line}, the warehouse as of {pd.Timestamp(as_of).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
 
 
 PAGE = """<!DOCTYPE html>
