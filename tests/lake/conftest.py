@@ -20,9 +20,11 @@ LAKE_TIMEOUT_SECONDS = 900
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lake_python() -> Path:
-    """Lake mode's interpreter; `make test` installs it (`make lake-install`)."""
+    """Lake mode's interpreter; `make test` installs it (`make lake-install`). Module-scoped:
+    a session fixture would join every lake module into one worker group (tests/conftest.py),
+    putting both end-to-end lake runs on one worker, one after the other."""
     assert LAKE_PYTHON.exists(), f"{LAKE_PYTHON} is missing: make lake-install"
     return LAKE_PYTHON
 
