@@ -1,0 +1,66 @@
+"""Lake mode with its data on S3 (an S3-compatible server on loopback that checks signatures):
+every process attaching the lake, ours, dlt's and dbt's, reaches the bucket with the one set of
+credentials, and a wrong one is refused without being shown."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.lake.lake_process import lake_process_environment
+from warehouse.settings import REPO_ROOT
+
+DATA_PATH = "PMO_LAKE_DATA_PATH"
+DBT_TIMEOUT_SECONDS = 300
+
+
+def test_a_table_written_through_the_connection_is_read_back(written_lake_on_s3) -> None:
+    assert written_lake_on_s3["answer"] == [42]
+
+
+def test_the_table_s_parquet_files_are_objects_in_the_bucket(
+    written_lake_on_s3, s3, lake_on_s3
+) -> None:
+    keys = s3.keys(f"{lake_on_s3[DATA_PATH]}marts/")
+    assert keys
+    assert all(key.endswith(".parquet") for key in keys)
+
+
+def test_dlt_s_rows_are_read_back_through_the_connection(written_lake_on_s3) -> None:
+    assert written_lake_on_s3["ids"] == [1, 2, 3]
+
+
+def test_dlt_s_load_lands_in_the_bucket(written_lake_on_s3, s3, lake_on_s3) -> None:
+    assert any(key.endswith(".parquet") for key in s3.keys(f"{lake_on_s3[DATA_PATH]}raw_probe/"))
+
+
+def test_dbt_s_lake_target_reads_the_lake_on_s3(
+    written_lake_on_s3, lake_on_s3, lake_python, dbt_probe_project
+) -> None:
+    result = subprocess.run(
+        [
+            str(lake_python.parent / "dbt"),
+            *("show", "--target", "lake", "--inline", "select answer from marts.t"),
+            *("--profiles-dir", str(REPO_ROOT / "transforms")),
+        ],
+        env=lake_process_environment(lake_on_s3),
+        cwd=dbt_probe_project,
+        capture_output=True,
+        text=True,
+        timeout=DBT_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "|     42 |" in result.stdout
+
+
+def test_a_wrong_secret_key_is_refused_by_name_never_shown(run_in_lake, s3_folder) -> None:
+    wrong = "wrong-secret-do-not-print"
+    result = run_in_lake(
+        "from warehouse.connection import execute\n"
+        "from warehouse.settings import warehouse_path\n"
+        "execute(warehouse_path(), 'create table t as select 42 as answer')",
+        {**s3_folder, "AWS_SECRET_ACCESS_KEY": wrong},
+    )
+    assert result.returncode != 0
+    assert "SignatureDoesNotMatch" in result.stderr
+    assert wrong not in result.stderr + result.stdout
