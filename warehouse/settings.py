@@ -33,6 +33,7 @@ TARGET_FILE = "file"
 TARGET_DUCKLAKE = "ducklake"
 TARGETS = (TARGET_FILE, TARGET_DUCKLAKE)
 DEFAULT_LAKE_DATA_PATH = "warehouse/lake"
+DEFAULT_S3_REGION = "us-east-1"  # DuckDB's own
 # A URL scheme DuckDB reads itself (s3://, gs://, az://, ...): passed through to DATA_PATH.
 URL_SEPARATOR = "://"
 S3_SCHEME = "s3://"
@@ -62,8 +63,8 @@ class WarehouseSettings(BaseConfiguration):
     """That key's secret (``AWS_SECRET_ACCESS_KEY``)."""
     aws_session_token: TSecretStrValue | None = None
     """Temporary credentials' session token, with their key (``AWS_SESSION_TOKEN``)."""
-    aws_region: str | None = None
-    """The S3 data path's region (``AWS_REGION``); unset: DuckDB's default, ``us-east-1``."""
+    aws_region: str = DEFAULT_S3_REGION
+    """The S3 data path's bucket's region (``AWS_REGION``): requests are signed for it."""
 
 
 class WarehouseTargetError(ValueError):
@@ -78,7 +79,7 @@ class S3Storage:
     key_id: str | None = None
     secret: str | None = None
     session_token: str | None = None
-    region: str | None = None
+    region: str = DEFAULT_S3_REGION
     endpoint: str | None = None
 
     def __repr__(self) -> str:
@@ -170,7 +171,7 @@ def _s3_storage(settings: WarehouseSettings, data_path: str) -> S3Storage | None
         key_id=settings.aws_access_key_id or None,
         secret=settings.aws_secret_access_key or None,
         session_token=settings.aws_session_token or None,
-        region=settings.aws_region or None,
+        region=settings.aws_region or DEFAULT_S3_REGION,
         endpoint=settings.pmo_lake_s3_endpoint or None,
     )
 

@@ -85,11 +85,14 @@ def lake_on_s3(postgres, s3: S3Server, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="module")
-def written_lake_on_s3(lake_python: Path, lake_on_s3: dict[str, str]) -> dict[str, list]:
+def written_lake_on_s3(
+    lake_python: Path, lake_on_s3: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list]:
     """The lake on S3 after a table written through the pipeline's connection and a dlt load
     through its destination (``tests/lake/write_lake_on_s3.py``): what each reads back."""
+    dlt_folder = tmp_path_factory.mktemp("dlt-on-s3")
     result = subprocess.run(
-        [str(lake_python), str(WRITE_LAKE_ON_S3)],
+        [str(lake_python), str(WRITE_LAKE_ON_S3), str(dlt_folder)],
         env=lake_process_environment(lake_on_s3),
         cwd=REPO_ROOT,
         capture_output=True,

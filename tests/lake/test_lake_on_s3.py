@@ -10,6 +10,12 @@ from tests.lake.lake_process import lake_process_environment
 from warehouse.settings import REPO_ROOT
 
 DATA_PATH = "PMO_LAKE_DATA_PATH"
+WRITE_THEN_READ = """
+from warehouse.connection import execute, query
+from warehouse.settings import warehouse_path
+execute(warehouse_path(), "create table t as select 42 as answer")
+print(query(warehouse_path(), "select answer from t")["answer"].tolist())
+"""
 DBT_TIMEOUT_SECONDS = 300
 
 
@@ -53,14 +59,24 @@ def test_dbt_s_lake_target_reads_the_lake_on_s3(
     assert "|     42 |" in result.stdout
 
 
+def test_without_a_key_duckdb_s_credential_chain_finds_an_aws_profile(
+    run_in_lake, s3, s3_folder, tmp_path
+) -> None:
+    """The key in a shared credentials file (``~/.aws/credentials``), none in the settings."""
+    profile = tmp_path / "aws-credentials"
+    profile.write_text(
+        f"[default]\naws_access_key_id = {s3.key_id}\naws_secret_access_key = {s3.secret}\n"
+    )
+    chain = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+    chain |= {"AWS_SHARED_CREDENTIALS_FILE": str(profile), "AWS_CONFIG_FILE": str(tmp_path)}
+    result = run_in_lake(WRITE_THEN_READ, {**s3_folder, **chain})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[42]"
+
+
 def test_a_wrong_secret_key_is_refused_by_name_never_shown(run_in_lake, s3_folder) -> None:
     wrong = "wrong-secret-do-not-print"
-    result = run_in_lake(
-        "from warehouse.connection import execute\n"
-        "from warehouse.settings import warehouse_path\n"
-        "execute(warehouse_path(), 'create table t as select 42 as answer')",
-        {**s3_folder, "AWS_SECRET_ACCESS_KEY": wrong},
-    )
+    result = run_in_lake(WRITE_THEN_READ, {**s3_folder, "AWS_SECRET_ACCESS_KEY": wrong})
     assert result.returncode != 0
     assert "SignatureDoesNotMatch" in result.stderr
     assert wrong not in result.stderr + result.stdout
