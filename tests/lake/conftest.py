@@ -1,5 +1,6 @@
 """Lake mode's fixtures: its environment (.venv-lake, where the extension wheels are), a
-catalog database of its own per test on the test PostgreSQL, and a data folder in tmp."""
+catalog database of its own per test on the test PostgreSQL, and a data folder in tmp or in the
+bucket of an S3 server on loopback."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sandbox.postgres import create_database
 from tests.lake.lake_process import lake_process_environment, lake_settings
-from tests.lake.s3_server import S3Server, s3_server
 from warehouse.settings import REPO_ROOT
+
+if TYPE_CHECKING:
+    from tests.lake.s3_server import S3Server
 
 LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
 LAKE_TIMEOUT_SECONDS = 900
@@ -63,7 +67,10 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[S3Server]:
-    """An S3 server on loopback, credentials checked (``tests/lake/s3_server.py``)."""
+    """An S3 server on loopback, credentials checked (``tests/lake/s3_server.py``; imported
+    here: moto and boto3 load only for the modules using it)."""
+    from tests.lake.s3_server import s3_server
+
     with s3_server() as server:
         yield server
 
