@@ -2,7 +2,8 @@
 
 File mode opens the DuckDB file. Lake mode (``warehouse.settings.warehouse_lake``) opens an
 in-memory DuckDB, attaches the DuckLake as ``lake`` and makes it the default database, so the
-same ``schema.table`` SQL runs in both.
+same ``schema.table`` SQL runs in both. A data path on S3 gets DuckDB's S3 secret first, scoped to
+that path, in memory only (never DuckDB's persistent secrets, which it stores unencrypted).
 
 File connections use DuckDB's default configuration on purpose: dbt's adapter (row counts)
 keeps a read-write connection open in the same process, and DuckDB refuses a second connection
@@ -20,14 +21,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.extensions import install_lake_extensions
-from warehouse.settings import Lake, warehouse_lake
+from warehouse.extensions import LAKE_EXTENSIONS, S3_EXTENSIONS, install_lake_extensions
+from warehouse.settings import Lake, S3Storage, warehouse_lake
 
 LAKE_ALIAS = "lake"
 # The catalog database's schema holding DuckLake's tables, named in every attach (ours, dbt's,
 # dlt's, whose own default is the lake's name) so that all of them open the same lake.
 LAKE_METADATA_SCHEMA = "public"
 INLINING_OPTION = "data_inlining_row_limit"
+STORAGE_SECRET = "pmo_lake_storage"
 
 
 class LakeAttachError(RuntimeError):
@@ -57,9 +59,11 @@ def connect(path: Path, as_of: datetime | None = None) -> Iterator[duckdb.DuckDB
 def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake, as_of: datetime | None = None) -> None:
     """Attach ``lake`` as ``lake`` and use it: unqualified names resolve in the lake. With
     ``as_of``, its snapshot of that time, read-only (DuckLake's time travel)."""
-    install_lake_extensions(con)
+    install_lake_extensions(con, LAKE_EXTENSIONS + (S3_EXTENSIONS if lake.s3 else ()))
     snapshot = f", snapshot_time {_literal(as_of.isoformat())}" if as_of else ""
     try:
+        if lake.s3:
+            con.execute(storage_secret_sql(lake.data_path, lake.s3))
         con.execute(
             f"attach {_literal(lake_attach_url(lake))} as {LAKE_ALIAS} "
             f"(data_path {_literal(lake.data_path)}, "
@@ -80,8 +84,34 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: Lake, as_of: datetime | No
 
 
 def _masked(error: duckdb.Error, lake: Lake) -> str:
-    """DuckDB quotes the whole connection string, password included, in its messages."""
-    return str(error).replace(lake.catalog, "<PMO_LAKE_CATALOG>")
+    """DuckDB quotes the whole connection string, password included, in its messages; each
+    secret value is replaced by its setting's name."""
+    message = str(error)
+    for value, name in lake.secrets().items():
+        message = message.replace(value, f"<{name}>")
+    return message
+
+
+def storage_secret_sql(data_path: str, s3: S3Storage) -> str:
+    """DuckDB's S3 secret for the lake's data path (secret: the statement holds the key): the
+    access key when given, else DuckDB's AWS credential chain."""
+    if s3.key_id:
+        credentials = {"key_id": s3.key_id, "secret": s3.secret, "session_token": s3.session_token}
+        provider = "config"
+    else:
+        credentials, provider = {}, "credential_chain"
+    options = {
+        **credentials,
+        "region": s3.region,
+        "endpoint": s3.endpoint_host,
+        "url_style": s3.url_style,
+        "scope": data_path,
+    }
+    values = "".join(f", {key} {_literal(value)}" for key, value in options.items() if value)
+    return (
+        f"create or replace secret {STORAGE_SECRET} (type s3, provider {provider}, "
+        f"use_ssl {str(s3.use_ssl).lower()}{values})"
+    )
 
 
 def prepare_lake(lake: Lake) -> None:

@@ -1,7 +1,8 @@
 """Lake mode's DuckDB extensions, installed from their PyPI wheels: never from the network.
 
-``duckdb-extension-ducklake`` and ``duckdb-extension-postgres-scanner`` (the ``warehouse-lake``
-dependency group, ``.venv-lake``) carry the extension files built for one DuckDB version.
+``duckdb-extension-ducklake`` and ``duckdb-extension-postgres-scanner``, and for a data path on
+S3 ``duckdb-extension-httpfs`` and ``duckdb-extension-aws`` (the ``warehouse-lake`` dependency
+group, ``.venv-lake``), carry the extension files built for one DuckDB version.
 Installing them from those files puts them in DuckDB's extension directory, from where every
 connection of this environment (ours, dbt's, dlt's) loads them when it attaches
 ``ducklake:postgres:...``, instead of ``INSTALL ducklake`` fetching them from the internet,
@@ -16,6 +17,8 @@ from pathlib import Path
 import duckdb
 
 LAKE_EXTENSIONS = ("ducklake", "postgres_scanner")
+# A data path on S3: DuckDB's S3 client, and the AWS credential chain for its secret.
+S3_EXTENSIONS = ("httpfs", "aws")
 LAKE_INSTALL_HINT = "lake mode runs from .venv-lake: make lake-install"
 
 
@@ -41,10 +44,12 @@ def extension_file(name: str) -> Path:
     return path
 
 
-def install_lake_extensions(con: duckdb.DuckDBPyConnection) -> None:
+def install_lake_extensions(
+    con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = LAKE_EXTENSIONS
+) -> None:
     """Install (a copy into DuckDB's extension directory, a no-op when there) and load the
     lake's extensions from their wheels."""
-    for name in LAKE_EXTENSIONS:
+    for name in names:
         if not _loaded(con, name):
             path = extension_file(name)
             con.execute(f"install '{path}'")

@@ -9,6 +9,11 @@ file; ``ducklake``, a DuckLake whose catalog is a PostgreSQL database (``PMO_LAK
 secret) and whose data are Parquet files under ``PMO_LAKE_DATA_PATH``. In lake mode the
 warehouse path still names where the run's own files live (dlt's state, the serving snapshot,
 the report, the writer lock).
+
+A data path on S3 (``s3://``) or an S3-compatible store (``PMO_LAKE_S3_ENDPOINT``) takes the
+usual AWS variables, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` (secrets),
+``AWS_SESSION_TOKEN`` and ``AWS_REGION``; without a key, DuckDB's AWS credential chain finds
+the credentials (profile, SSO, instance or container role).
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ TARGET_FILE = "file"
 TARGET_DUCKLAKE = "ducklake"
 TARGETS = (TARGET_FILE, TARGET_DUCKLAKE)
 DEFAULT_LAKE_DATA_PATH = "warehouse/lake"
+DEFAULT_S3_REGION = "us-east-1"  # DuckDB's own
 # A URL scheme DuckDB reads itself (s3://, gs://, az://, ...): passed through to DATA_PATH.
 URL_SEPARATOR = "://"
+S3_SCHEME = "s3://"
+PLAIN_HTTP = "http://"
 
 
 @configspec
@@ -46,6 +54,17 @@ class WarehouseSettings(BaseConfiguration):
     ``postgresql://`` URI; it may hold a password, so it is a secret."""
     pmo_lake_data_path: str = DEFAULT_LAKE_DATA_PATH
     """Where the lake's Parquet files go: a folder (relative to the repo) or a URL DuckDB reads."""
+    pmo_lake_s3_endpoint: str | None = None
+    """An S3-compatible store (MinIO, Ceph) holding an ``s3://`` data path: its URL,
+    ``https://host[:port]`` or ``http://`` for one without TLS; unset: AWS."""
+    aws_access_key_id: TSecretStrValue | None = None
+    """The S3 data path's access key (``AWS_ACCESS_KEY_ID``); unset: DuckDB's credential chain."""
+    aws_secret_access_key: TSecretStrValue | None = None
+    """That key's secret (``AWS_SECRET_ACCESS_KEY``)."""
+    aws_session_token: TSecretStrValue | None = None
+    """Temporary credentials' session token, with their key (``AWS_SESSION_TOKEN``)."""
+    aws_region: str = DEFAULT_S3_REGION
+    """The S3 data path's bucket's region (``AWS_REGION``): requests are signed for it."""
 
 
 class WarehouseTargetError(ValueError):
@@ -53,14 +72,57 @@ class WarehouseTargetError(ValueError):
 
 
 @dataclass(frozen=True)
+class S3Storage:
+    """Where and how to reach an ``s3://`` data path: an access key (secret: never in
+    ``repr``), or none for DuckDB's AWS credential chain; AWS, or the store at ``endpoint``."""
+
+    key_id: str | None = None
+    secret: str | None = None
+    session_token: str | None = None
+    region: str = DEFAULT_S3_REGION
+    endpoint: str | None = None
+
+    def __repr__(self) -> str:
+        key = "<secret>" if self.key_id else "credential chain"
+        return f"S3Storage(key={key}, region={self.region!r}, endpoint={self.endpoint!r})"
+
+    @property
+    def endpoint_host(self) -> str | None:
+        """The endpoint as DuckDB takes it: host and port, without the scheme."""
+        return self.endpoint.split(URL_SEPARATOR, 1)[-1].rstrip("/") if self.endpoint else None
+
+    @property
+    def use_ssl(self) -> bool:
+        return not (self.endpoint or "").lower().startswith(PLAIN_HTTP)
+
+    @property
+    def url_style(self) -> str:
+        """S3-compatible stores serve buckets as paths; AWS as host names (DuckDB's default)."""
+        return "path" if self.endpoint else "vhost"
+
+
+@dataclass(frozen=True)
 class Lake:
-    """A DuckLake: its catalog connection (secret: never in ``repr``) and its data path."""
+    """A DuckLake: its catalog connection (secret: never in ``repr``), its data path and, for a
+    data path on S3, how to reach it."""
 
     catalog: str
     data_path: str
+    s3: S3Storage | None = None
 
     def __repr__(self) -> str:
-        return f"Lake(catalog=<secret>, data_path={self.data_path!r})"
+        return f"Lake(catalog=<secret>, data_path={self.data_path!r}, s3={self.s3!r})"
+
+    def secrets(self) -> dict[str, str]:
+        """Each secret value this lake holds, with the name of its setting (for masking)."""
+        named = {"PMO_LAKE_CATALOG": self.catalog}
+        if self.s3:
+            named |= {
+                "AWS_ACCESS_KEY_ID": self.s3.key_id,
+                "AWS_SECRET_ACCESS_KEY": self.s3.secret,
+                "AWS_SESSION_TOKEN": self.s3.session_token,
+            }
+        return {value: name for name, value in named.items() if value}
 
 
 def warehouse_path() -> Path:
@@ -92,7 +154,26 @@ def warehouse_lake() -> Lake | None:
             " PostgreSQL catalog's conninfo or postgresql:// URI in the environment or"
             " .dlt/secrets.toml"
         )
-    return Lake(settings.pmo_lake_catalog, _data_path(settings.pmo_lake_data_path))
+    data_path = _data_path(settings.pmo_lake_data_path)
+    return Lake(settings.pmo_lake_catalog, data_path, _s3_storage(settings, data_path))
+
+
+def _s3_storage(settings: WarehouseSettings, data_path: str) -> S3Storage | None:
+    """The S3 settings of a data path on S3; None for any other."""
+    if not data_path.lower().startswith(S3_SCHEME):
+        return None
+    if bool(settings.aws_access_key_id) != bool(settings.aws_secret_access_key):
+        raise WarehouseTargetError(
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both for an access"
+            " key, or neither for DuckDB's AWS credential chain"
+        )
+    return S3Storage(
+        key_id=settings.aws_access_key_id or None,
+        secret=settings.aws_secret_access_key or None,
+        session_token=settings.aws_session_token or None,
+        region=settings.aws_region or DEFAULT_S3_REGION,
+        endpoint=settings.pmo_lake_s3_endpoint or None,
+    )
 
 
 def _data_path(configured: str | None) -> str:

@@ -1,12 +1,15 @@
 """Lake mode's fixtures: its environment (.venv-lake, where the extension wheels are), a
-catalog database of its own per test on the test PostgreSQL, and a data folder in tmp."""
+catalog database of its own per test on the test PostgreSQL, and a data folder in tmp or in the
+bucket of an S3 server on loopback."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,8 +17,12 @@ from sandbox.postgres import create_database
 from tests.lake.lake_process import lake_process_environment, lake_settings
 from warehouse.settings import REPO_ROOT
 
+if TYPE_CHECKING:
+    from tests.lake.s3_server import S3Server
+
 LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
 LAKE_TIMEOUT_SECONDS = 900
+WRITE_LAKE_ON_S3 = Path(__file__).with_name("write_lake_on_s3.py")
 
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -58,3 +65,58 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
         )
 
     return run
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    """An S3 server on loopback, credentials checked (``tests/lake/s3_server.py``; imported
+    here: moto and boto3 load only for the modules using it)."""
+    from tests.lake.s3_server import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_folder(s3: S3Server) -> dict[str, str]:
+    """The storage settings of a lake whose data go to a folder of this test's own in the S3
+    server's bucket (``run_in_lake``'s ``extra``)."""
+    return s3.lake_settings(f"lake-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="module")
+def lake_on_s3(postgres, s3: S3Server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Lake mode's settings on a catalog of this module's own, its data in the S3 server's
+    bucket: one lake that the module's tests write once and then read."""
+    folder = tmp_path_factory.mktemp("lake-on-s3")
+    catalog = create_database(postgres, f"lake_{uuid.uuid4().hex[:12]}")
+    return lake_settings(catalog, folder) | s3.lake_settings(folder.name)
+
+
+@pytest.fixture(scope="module")
+def written_lake_on_s3(
+    lake_python: Path, lake_on_s3: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list]:
+    """The lake on S3 after a table written through the pipeline's connection and a dlt load
+    through its destination (``tests/lake/write_lake_on_s3.py``): what each reads back."""
+    dlt_folder = tmp_path_factory.mktemp("dlt-on-s3")
+    result = subprocess.run(
+        [str(lake_python), str(WRITE_LAKE_ON_S3), str(dlt_folder)],
+        env=lake_process_environment(lake_on_s3),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=LAKE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def dbt_probe_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dbt project of no models on the project's profile (``transforms/profiles.yml``): dbt's
+    connection to the lake without parsing every model first."""
+    folder = tmp_path_factory.mktemp("dbt-probe")
+    (folder / "dbt_project.yml").write_text('name: lake_probe\nversion: "1.0"\nprofile: pmo\n')
+    return folder
