@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sandbox.postgres import create_database
-from tests.lake.lake_process import lake_process_environment, lake_settings
+from tests.lake.lake_process import lake_process_environment, lake_settings, run_in_lake_process
 from warehouse.settings import REPO_ROOT
 
 if TYPE_CHECKING:
     from tests.lake.s3_server import S3Server
 
 LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
-LAKE_TIMEOUT_SECONDS = 900
 WRITE_LAKE_ON_S3 = Path(__file__).with_name("write_lake_on_s3.py")
 
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
@@ -54,14 +53,9 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
     settings (plus ``extra`` variables); its result, output captured."""
 
     def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        return run_in_lake_process(
             [str(lake_python), "-c", script],
-            env=lake_process_environment(lake_environment, **(extra or {})),
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=LAKE_TIMEOUT_SECONDS,
-            check=False,
+            lake_process_environment(lake_environment, **(extra or {})),
         )
 
     return run
@@ -100,14 +94,9 @@ def written_lake_on_s3(
     """The lake on S3 after a table written through the pipeline's connection and a dlt load
     through its destination (``tests/lake/write_lake_on_s3.py``): what each reads back."""
     dlt_folder = tmp_path_factory.mktemp("dlt-on-s3")
-    result = subprocess.run(
+    result = run_in_lake_process(
         [str(lake_python), str(WRITE_LAKE_ON_S3), str(dlt_folder)],
-        env=lake_process_environment(lake_on_s3),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=LAKE_TIMEOUT_SECONDS,
-        check=False,
+        lake_process_environment(lake_on_s3),
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

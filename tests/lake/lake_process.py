@@ -1,6 +1,6 @@
 """Running code in lake mode from the test process: lake mode's settings for a catalog and a
-folder, the environment of a `.venv-lake` subprocess running this checkout, and a lake script
-run in the background while the block runs file mode beside it."""
+folder, the environment of a `.venv-lake` subprocess running this checkout, a lake command run
+to its end, and a lake script run in the background while the block runs file mode beside it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,22 @@ def lake_settings(catalog: str, folder: Path) -> dict[str, str]:
 def lake_process_environment(settings: dict[str, str], **extra: str) -> dict[str, str]:
     """This process's environment with ``settings`` and ``extra``, running this checkout."""
     return {**os.environ, **settings, **extra, "PYTHONPATH": str(REPO_ROOT)}
+
+
+def run_in_lake_process(
+    command: list[str], environment: dict[str, str], cwd: Path = REPO_ROOT
+) -> subprocess.CompletedProcess[str]:
+    """``command`` (lake mode's interpreter or one of its tools) run to its end in
+    ``environment``; its output captured."""
+    return subprocess.run(
+        command,
+        env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=LAKE_RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
 
 
 @contextmanager

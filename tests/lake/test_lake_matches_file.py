@@ -15,7 +15,12 @@ import pandas as pd
 import pytest
 
 from sandbox.postgres import create_database
-from tests.lake.lake_process import lake_process_environment, lake_settings, running_in_lake
+from tests.lake.lake_process import (
+    lake_process_environment,
+    lake_settings,
+    run_in_lake_process,
+    running_in_lake,
+)
 from tests.lake.pipeline_in_lake import export_marts, materialize_demo
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
@@ -111,14 +116,7 @@ def test_every_mart_table_has_the_same_rows_in_both_modes(marts) -> None:
 
 def _pmo(marts: Marts, *arguments: str) -> subprocess.CompletedProcess[str]:
     """``pmo`` as installed in lake mode's environment, on the lake the demo built."""
-    return subprocess.run(
-        [str(LAKE_PMO), *arguments],
-        env=marts.lake_environment,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_in_lake_process([str(LAKE_PMO), *arguments], marts.lake_environment)
 
 
 def test_kpis_as_of_now_are_the_latest_kpis(marts) -> None:

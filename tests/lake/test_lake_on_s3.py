@@ -4,9 +4,7 @@ credentials, and a wrong one is refused without being shown."""
 
 from __future__ import annotations
 
-import subprocess
-
-from tests.lake.lake_process import lake_process_environment
+from tests.lake.lake_process import lake_process_environment, run_in_lake_process
 from warehouse.settings import REPO_ROOT
 
 DATA_PATH = "PMO_LAKE_DATA_PATH"
@@ -16,7 +14,6 @@ from warehouse.settings import warehouse_path
 execute(warehouse_path(), "create table t as select 42 as answer")
 print(query(warehouse_path(), "select answer from t")["answer"].tolist())
 """
-DBT_TIMEOUT_SECONDS = 300
 
 
 def test_a_table_written_through_the_connection_is_read_back(written_lake_on_s3) -> None:
@@ -42,18 +39,14 @@ def test_dlt_s_load_lands_in_the_bucket(written_lake_on_s3, s3, lake_on_s3) -> N
 def test_dbt_s_lake_target_reads_the_lake_on_s3(
     written_lake_on_s3, lake_on_s3, lake_python, dbt_probe_project
 ) -> None:
-    result = subprocess.run(
+    result = run_in_lake_process(
         [
             str(lake_python.parent / "dbt"),
             *("show", "--target", "lake", "--inline", "select answer from marts.t"),
             *("--profiles-dir", str(REPO_ROOT / "transforms")),
         ],
-        env=lake_process_environment(lake_on_s3),
+        lake_process_environment(lake_on_s3),
         cwd=dbt_probe_project,
-        capture_output=True,
-        text=True,
-        timeout=DBT_TIMEOUT_SECONDS,
-        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "|     42 |" in result.stdout

@@ -15,8 +15,8 @@ import pytest
 from pipelines.cli import as_of_time, main
 from pipelines.past_snapshot import as_of_label
 
-# Writes a table, takes the time, changes the table, then reads it as of that time.
-PAST_AND_PRESENT = """
+# Writes a table, takes the time (``between``), then changes the table.
+CHANGED_AFTER_A_MOMENT = """
 import time
 from datetime import datetime, timezone
 from warehouse.connection import connect, execute, query
@@ -26,10 +26,17 @@ time.sleep(0.05)
 between = datetime.now(timezone.utc)
 time.sleep(0.05)
 execute(warehouse_path(), "insert into marts.t values (2)")
+"""
+
+# Then reads the table as of that time, and as it is.
+PAST_AND_PRESENT = (
+    CHANGED_AFTER_A_MOMENT
+    + """
 with connect(warehouse_path(), between) as con:
     print(sorted(n for (n,) in con.execute("select n from marts.t").fetchall()))
 print(sorted(query(warehouse_path(), "select n from marts.t")["n"].tolist()))
 """
+)
 
 WRITE_IN_THE_PAST = """
 from datetime import datetime, timezone
@@ -40,21 +47,15 @@ with connect(warehouse_path(), datetime.now(timezone.utc)) as con:
     con.execute("insert into marts.t values (2)")
 """
 
-# The same change, then a serving snapshot published as of the time between, into a folder.
-PUBLISHED_FROM_THE_PAST = """
-import json, os, time
-from datetime import datetime, timezone
+# Then publishes a serving snapshot as of that time, into a folder.
+PUBLISHED_FROM_THE_PAST = (
+    CHANGED_AFTER_A_MOMENT
+    + """
+import json, os
 from pathlib import Path
 import duckdb
-from warehouse.connection import execute
 from warehouse.publishing.snapshot import publish_snapshot
 from warehouse.publishing.tables import ServingTable
-from warehouse.settings import warehouse_path
-execute(warehouse_path(), "create schema marts; create table marts.t as select 1 as n")
-time.sleep(0.05)
-between = datetime.now(timezone.utc)
-time.sleep(0.05)
-execute(warehouse_path(), "insert into marts.t values (2)")
 tables = [ServingTable("t", "marts", "t", "kpi")]
 folder = Path(os.environ["PUBLISH_TO"])
 publication = publish_snapshot(warehouse_path(), tables, "run-1", as_of=between, folder=folder)
@@ -69,6 +70,7 @@ print(json.dumps({
     "database": str(publication.database),
 }))
 """
+)
 
 BEFORE_THE_LAKE = """
 from datetime import datetime, timezone
