@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from sandbox.postgres import create_database
-from tests.lake.lake_process import lake_process_environment, lake_settings
+from sandbox.warehouse_modes import LAKE_PYTHON, checkout_environment, lake_settings
 from warehouse.settings import REPO_ROOT
 
-LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
 LAKE_TIMEOUT_SECONDS = 900
 
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
@@ -47,7 +46,7 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
     def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(lake_python), "-c", script],
-            env=lake_process_environment(lake_environment, **(extra or {})),
+            env=checkout_environment(lake_environment, **(extra or {})),
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
