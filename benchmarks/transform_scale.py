@@ -51,8 +51,9 @@ from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
 
 from benchmarks.memory import in_child, peak_rss_mib
-from pipelines.defs.resources import DBT_OUTPUT_FLAGS, Warehouse
-from warehouse.settings import duckdb_memory_limit
+from pipelines.defs.resources import DBT_LAKE_TARGET, DBT_OUTPUT_FLAGS, Warehouse
+from warehouse.connection import connect
+from warehouse.settings import duckdb_memory_limit, warehouse_lake
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[1] / "transforms"
 RAW_CONTRACT = TRANSFORMS_DIR / "scripts" / "raw_contract.sql"
@@ -79,8 +80,9 @@ STATUS_MOVES = """
 
 
 def write_raw_tables(warehouse: Path, issues: int, items_per_issue: int) -> None:
-    """Synthetic raw_jira tables (contract shape, one dlt load) and empty spreadsheet tables."""
-    with duckdb.connect(str(warehouse)) as con:
+    """Synthetic raw_jira tables (contract shape, one dlt load) and empty spreadsheet tables,
+    in the warehouse the settings target (the file at ``warehouse``, or the lake)."""
+    with connect(warehouse) as con:
         con.execute("set enable_progress_bar = false")
         con.execute(RAW_CONTRACT.read_text())
         con.execute(
@@ -209,7 +211,10 @@ def reload_every_issue(warehouse: Path) -> int:
 
 
 def project_args() -> list[str]:
-    return ["--profiles-dir", str(TRANSFORMS_DIR), "--project-dir", str(TRANSFORMS_DIR)]
+    """The PMO project and profile, at the target the settings select (in lake mode the lake's,
+    as ``Warehouse.dbt_vars`` gives Dagster's runs)."""
+    target = ["--target", DBT_LAKE_TARGET] if warehouse_lake() else []
+    return ["--profiles-dir", str(TRANSFORMS_DIR), "--project-dir", str(TRANSFORMS_DIR), *target]
 
 
 class CliParse(NamedTuple):
@@ -275,15 +280,17 @@ def timed(
 ) -> Timing:
     """Run a dbt command in process (on the PMO project unless ``project`` says otherwise) with
     Dagster's output flags (dbt's defaults, a debug-level log file and the JSON artefacts, cost
-    dbt time on every node that a Dagster run does not spend), then checkpoint ``database``:
-    dbt's process in a Dagster run writes the command's log into the database file when it
-    exits, where the process here keeps DuckDB open and would leave that work to a later
-    command. Return its wall seconds, node count and a breakdown: the time spent in nodes, and
-    its ten slowest nodes (where an incremental run's time goes)."""
+    dbt time on every node that a Dagster run does not spend), then checkpoint the file
+    ``database`` (file mode: a lake has no log to write back): dbt's process in a Dagster run
+    writes the command's log into the database file when it exits, where the process here keeps
+    DuckDB open and would leave that work to a later command. Return its wall seconds, node
+    count and a breakdown: the time spent in nodes, and its ten slowest nodes (where an
+    incremental run's time goes)."""
     started, cpu_started = time.perf_counter(), cpu_seconds()
     result = runner.invoke([*DBT_OUTPUT_FLAGS, *args, "--quiet", *(project or project_args())])
-    with duckdb.connect(str(database)) as connection:
-        connection.execute("checkpoint")
+    if not warehouse_lake():
+        with duckdb.connect(str(database)) as connection:
+            connection.execute("checkpoint")
     wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     if not result.success:
         failures = result.exception or "\n".join(

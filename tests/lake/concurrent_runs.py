@@ -24,6 +24,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.demo import demo_sources
+from sandbox.job_runs import raw_tables, row_counts, run_timelines, start_job
 from warehouse.connection import attach_lake
 from warehouse.settings import warehouse_lake
 
@@ -33,21 +34,6 @@ WATCHED_SCHEMAS = ("raw_jira", "raw_spreadsheets")
 READ_INTERVAL_SECONDS = 0.2
 RUNS_TIMEOUT_SECONDS = 900
 KILL_POLL_SECONDS = 0.02
-
-
-def run_job(name: str) -> int:
-    """One job, in process, on ``$DAGSTER_HOME``'s instance (its pools shared with the other
-    run); the failed steps on stderr."""
-    from pipelines.definitions import defs
-
-    with dg.DagsterInstance.get() as instance:
-        job = defs().resolve_job_def(name)
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    if not result.success:
-        failed = [event.step_key for event in result.get_step_failure_events()]
-        print(f"{name} failed: {failed}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def reload_jira() -> int:
@@ -91,7 +77,7 @@ def killed_reload(log: Path) -> dict[str, object]:
     try:
         with duckdb.connect(":memory:") as con:
             attach_lake(con, warehouse_lake())
-            outcome["after_kill"] = _counts(con, _tables(con, ("raw_jira",)))
+            outcome["after_kill"] = row_counts(con, raw_tables(con, ("raw_jira",)))
     except duckdb.Error as error:
         outcome["after_kill_error"] = str(error)[:500]
     rerun = subprocess.run(
@@ -104,7 +90,7 @@ def killed_reload(log: Path) -> dict[str, object]:
     outcome["rerun_returncode"] = rerun.returncode
     with duckdb.connect(":memory:") as con:
         attach_lake(con, warehouse_lake())
-        outcome["after_rerun"] = _counts(con, _tables(con, ("raw_jira",)))
+        outcome["after_rerun"] = row_counts(con, raw_tables(con, ("raw_jira",)))
     return outcome
 
 
@@ -138,40 +124,13 @@ def writer_pools() -> dict[str, str]:
 
 
 def step_intervals(steps: tuple[str, ...]) -> dict[str, list[float]]:
-    """When each of ``steps`` started and succeeded, from the runs in ``$DAGSTER_HOME``."""
-    intervals: dict[str, list[float]] = {}
-    with dg.DagsterInstance.get() as instance:
-        for run in instance.get_runs():
-            for record in instance.get_records_for_run(run.run_id).records:
-                event = record.event_log_entry.dagster_event
-                if event is None or event.step_key not in steps:
-                    continue
-                if event.event_type in (
-                    dg.DagsterEventType.STEP_START,
-                    dg.DagsterEventType.STEP_SUCCESS,
-                ):
-                    intervals.setdefault(event.step_key, []).append(
-                        record.event_log_entry.timestamp
-                    )
-    return intervals
-
-
-def _tables(
-    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = WATCHED_SCHEMAS
-) -> list[str]:
-    rows = con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() "
-        "where database_name = current_database() and schema_name in ? "
-        "and table_name not like '\\_dlt%' escape '\\' order by 1",
-        [list(schemas)],
-    ).fetchall()
-    return [name for (name,) in rows]
-
-
-def _counts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
-    """Every table's rows in one statement: one snapshot of the lake."""
-    sql = " union all ".join(f"select '{t}', count(*) from {t}" for t in tables)
-    return dict(con.execute(sql).fetchall())
+    """When each of ``steps`` started and ended, from the runs in ``$DAGSTER_HOME``."""
+    return {
+        step: interval
+        for timeline in run_timelines().values()
+        for step, interval in timeline.steps.items()
+        if step in steps
+    }
 
 
 def scenario(sandbox_dir: str, result_path: str) -> int:
@@ -186,19 +145,11 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
     dg.DagsterInstance.get().dispose()
     with demo_sources(Path(sandbox_dir)):
         logs = {job: Path(result_path).with_name(f"{job}.log") for job in JOBS}
-        runs = {
-            job: subprocess.Popen(
-                [sys.executable, __file__, "job", job],
-                env=os.environ.copy(),
-                stdout=logs[job].open("w"),
-                stderr=subprocess.STDOUT,
-            )
-            for job in JOBS
-        }
+        runs = {job: start_job(job, logs[job]) for job in JOBS}
         deadline = time.monotonic() + RUNS_TIMEOUT_SECONDS
         with duckdb.connect(":memory:") as con:
             attach_lake(con, lake)
-            tables = _tables(con)
+            tables = raw_tables(con, WATCHED_SCHEMAS)
             while any(run.poll() is None for run in runs.values()):
                 if time.monotonic() > deadline:
                     for run in runs.values():
@@ -206,13 +157,13 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
                     errors.append("the runs did not end in time")
                     break
                 try:
-                    for table, rows in _counts(con, tables).items():
+                    for table, rows in row_counts(con, tables).items():
                         observed.setdefault(table, set()).add(rows)
                     reads += 1
                 except duckdb.Error as error:
                     errors.append(str(error)[:300])
                 time.sleep(READ_INTERVAL_SECONDS)
-            final = _counts(con, tables)
+            final = row_counts(con, tables)
         killed = killed_reload(Path(result_path).with_name("reload_jira.log"))
     result = {
         "returncodes": {job: run.wait() for job, run in runs.items()},
@@ -230,8 +181,6 @@ def scenario(sandbox_dir: str, result_path: str) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "job":
-        sys.exit(run_job(sys.argv[2]))
     if sys.argv[1] == "reload_jira":
         sys.exit(reload_jira())
     sys.exit(scenario(*sys.argv[1:]))

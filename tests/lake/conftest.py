@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sandbox.postgres import create_database
-from tests.lake.lake_process import lake_process_environment, lake_settings, run_in_lake_process
-from warehouse.settings import REPO_ROOT
+from sandbox.warehouse_modes import LAKE_PYTHON, checkout_environment, lake_settings
+from tests.lake.lake_process import run_in_lake_process
 
 if TYPE_CHECKING:
     from tests.lake.s3_server import S3Server
 
-LAKE_PYTHON = REPO_ROOT / ".venv-lake" / "bin" / "python"
 WRITE_LAKE_ON_S3 = Path(__file__).with_name("write_lake_on_s3.py")
 
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
@@ -55,7 +54,7 @@ def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
     def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return run_in_lake_process(
             [str(lake_python), "-c", script],
-            lake_process_environment(lake_environment, **(extra or {})),
+            checkout_environment(lake_environment, **(extra or {})),
         )
 
     return run
@@ -96,7 +95,7 @@ def written_lake_on_s3(
     dlt_folder = tmp_path_factory.mktemp("dlt-on-s3")
     result = run_in_lake_process(
         [str(lake_python), str(WRITE_LAKE_ON_S3), str(dlt_folder)],
-        lake_process_environment(lake_on_s3),
+        checkout_environment(lake_on_s3),
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

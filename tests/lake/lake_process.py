@@ -1,33 +1,17 @@
-"""Running code in lake mode from the test process: lake mode's settings for a catalog and a
-folder, the environment of a `.venv-lake` subprocess running this checkout, a lake command run
-to its end, and a lake script run in the background while the block runs file mode beside it."""
+"""Lake scripts run from the test process: to their end, or in the background while the test
+process runs file mode beside them (lake mode's settings and environment:
+``sandbox.warehouse_modes``)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
+from warehouse.settings import REPO_ROOT
 
 LAKE_RUN_TIMEOUT_SECONDS = 1500
-
-
-def lake_settings(catalog: str, folder: Path) -> dict[str, str]:
-    """Lake mode on ``catalog``, its data and the warehouse path's folder under ``folder``."""
-    return {
-        "PMO_WAREHOUSE_TARGET": "ducklake",
-        "PMO_LAKE_CATALOG": catalog,
-        "PMO_LAKE_DATA_PATH": str(folder / "lake-data"),
-        WAREHOUSE_PATH_ENV: str(folder / "warehouse" / "pmo.duckdb"),
-    }
-
-
-def lake_process_environment(settings: dict[str, str], **extra: str) -> dict[str, str]:
-    """This process's environment with ``settings`` and ``extra``, running this checkout."""
-    return {**os.environ, **settings, **extra, "PYTHONPATH": str(REPO_ROOT)}
 
 
 def run_in_lake_process(

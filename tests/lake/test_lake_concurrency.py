@@ -19,7 +19,8 @@ import pytest
 from pipelines.demo import demo_sources
 from pipelines.instance import INSTANCE_SETTINGS
 from sandbox.postgres import create_database
-from tests.lake.lake_process import lake_process_environment, lake_settings, running_in_lake
+from sandbox.warehouse_modes import checkout_environment, lake_settings
+from tests.lake.lake_process import running_in_lake
 from warehouse.connection import connect
 from warehouse.settings import WAREHOUSE_PATH_ENV, warehouse_path
 
@@ -58,7 +59,7 @@ def runs(lake_python, postgres, tmp_path_factory) -> dict[str, Any]:
     dagster_home = root / "lake" / "dagster_home"
     dagster_home.mkdir(parents=True)
     (dagster_home / "dagster.yaml").write_text(INSTANCE_SETTINGS.read_text())
-    lake_environment = lake_process_environment(
+    lake_environment = checkout_environment(
         lake_settings(create_database(postgres, "lake_concurrency"), root / "lake"),
         DAGSTER_HOME=str(dagster_home),
     )

@@ -15,12 +15,8 @@ import pandas as pd
 import pytest
 
 from sandbox.postgres import create_database
-from tests.lake.lake_process import (
-    lake_process_environment,
-    lake_settings,
-    run_in_lake_process,
-    running_in_lake,
-)
+from sandbox.warehouse_modes import checkout_environment, lake_settings
+from tests.lake.lake_process import run_in_lake_process, running_in_lake
 from tests.lake.pipeline_in_lake import export_marts, materialize_demo
 from warehouse.settings import REPO_ROOT, WAREHOUSE_PATH_ENV
 
@@ -60,7 +56,7 @@ def marts(lake_python, postgres, tmp_path_factory) -> Marts:
     """The demo in both modes at once: the lake in a subprocess, the file in this process."""
     root = tmp_path_factory.mktemp("lake-vs-file")
     catalog = create_database(postgres, "lake_matches_file")
-    lake_environment = lake_process_environment(
+    lake_environment = checkout_environment(
         lake_settings(catalog, root / "lake"), DAGSTER_HOME=str(root / "lake" / "dagster_home")
     )
     lake_started = datetime.now(UTC)

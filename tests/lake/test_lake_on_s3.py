@@ -4,7 +4,8 @@ credentials, and a wrong one is refused without being shown."""
 
 from __future__ import annotations
 
-from tests.lake.lake_process import lake_process_environment, run_in_lake_process
+from sandbox.warehouse_modes import checkout_environment
+from tests.lake.lake_process import run_in_lake_process
 from warehouse.settings import REPO_ROOT
 
 DATA_PATH = "PMO_LAKE_DATA_PATH"
@@ -45,7 +46,7 @@ def test_dbt_s_lake_target_reads_the_lake_on_s3(
             *("show", "--target", "lake", "--inline", "select answer from marts.t"),
             *("--profiles-dir", str(REPO_ROOT / "transforms")),
         ],
-        lake_process_environment(lake_on_s3),
+        checkout_environment(lake_on_s3),
         cwd=dbt_probe_project,
     )
     assert result.returncode == 0, result.stdout + result.stderr
