@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,40 +220,19 @@ def pytest_configure_node(node) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("loadgroup", False) and hasattr(config, "workerinput"):
-        groups = worker_groups(items)
-        slow_first(items, groups)
         written = Path(config.workerinput[GROUPS_INPUT])
         staged = written.with_name(f"{config.workerinput['workerid']}.json")
-        staged.write_text(json.dumps(groups))
+        staged.write_text(json.dumps(worker_groups(items)))
         os.replace(staged, written)
-
-
-def slow_first(items: list[pytest.Item], groups: dict[str, str]) -> None:
-    """The groups holding a ``slow`` test (a pipeline run, the lake's end-to-end runs: minutes
-    each, in few tests) ahead of the others, most tests first, each in collection order: the
-    scheduler hands groups out in this order, so the workers end on short groups, not on a
-    five-minute one started last."""
-    sizes = Counter(groups.values())
-    slow = {groups[item.nodeid] for item in items if item.get_closest_marker("slow")}
-    first_seen = {group: index for index, group in enumerate(dict.fromkeys(groups.values()))}
-    items.sort(
-        key=lambda item: (
-            groups[item.nodeid] not in slow,
-            -sizes[groups[item.nodeid]],
-            first_seen[groups[item.nodeid]],
-        )
-    )
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Whole groups to each worker, the slow ones first (xdist's own ``loadgroup`` needs the
+    """Whole groups to each worker, the largest first (xdist's own ``loadgroup`` needs the
     ``xdist_group`` mark to rename test ids, which pytest 9 no longer lets it do)."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
-
-    config.option.loadscopereorder = False  # the collection's order is ours (``slow_first``)
 
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -25,11 +25,9 @@ WRITE_LAKE_ON_S3 = Path(__file__).with_name("write_lake_on_s3.py")
 LakeRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lake_python() -> Path:
-    """Lake mode's interpreter; `make test` installs it (`make lake-install`). Module-scoped:
-    a session fixture would join every lake module into one worker group (tests/conftest.py),
-    putting both end-to-end lake runs on one worker, one after the other."""
+    """Lake mode's interpreter; `make test` installs it (`make lake-install`)."""
     assert LAKE_PYTHON.exists(), f"{LAKE_PYTHON} is missing: make lake-install"
     return LAKE_PYTHON
 
