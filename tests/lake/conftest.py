@@ -44,18 +44,30 @@ def lake_environment(lake_catalog: str, tmp_path: Path) -> dict[str, str]:
     return lake_settings(lake_catalog, tmp_path)
 
 
+def _lake_runner(lake_python: Path, environment: dict[str, str]) -> LakeRun:
+    def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return run_in_lake_process(
+            [str(lake_python), "-c", script], checkout_environment(environment, **(extra or {}))
+        )
+
+    return run
+
+
 @pytest.fixture
 def run_in_lake(lake_python: Path, lake_environment: dict[str, str]) -> LakeRun:
     """Run a Python script with lake mode's interpreter, this checkout's code and the lake
     settings (plus ``extra`` variables); its result, output captured."""
+    return _lake_runner(lake_python, lake_environment)
 
-    def run(script: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return run_in_lake_process(
-            [str(lake_python), "-c", script],
-            checkout_environment(lake_environment, **(extra or {})),
-        )
 
-    return run
+@pytest.fixture(scope="module")
+def run_in_module_lake(
+    lake_python: Path, postgres, tmp_path_factory: pytest.TempPathFactory
+) -> LakeRun:
+    """``run_in_lake`` on a lake of the module's own: for tests that all read what one script
+    did, run once by a module fixture."""
+    catalog = create_database(postgres, f"lake_{uuid.uuid4().hex[:12]}")
+    return _lake_runner(lake_python, lake_settings(catalog, tmp_path_factory.mktemp("lake")))
 
 
 @pytest.fixture(scope="module")

@@ -94,10 +94,10 @@ def test_the_lake_as_of_a_past_time_refuses_writes(run_in_lake) -> None:
     assert "read-only" in result.stderr
 
 
-@pytest.fixture
-def published_from_the_past(run_in_lake, tmp_path) -> dict[str, object]:
-    folder = tmp_path / "q3-close"
-    result = run_in_lake(PUBLISHED_FROM_THE_PAST, {"PUBLISH_TO": str(folder)})
+@pytest.fixture(scope="module")
+def published_from_the_past(run_in_module_lake, tmp_path_factory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("publish") / "q3-close"
+    result = run_in_module_lake(PUBLISHED_FROM_THE_PAST, {"PUBLISH_TO": str(folder)})
     assert result.returncode == 0, result.stderr
     return {**json.loads(result.stdout.splitlines()[-1]), "folder": folder}
 
