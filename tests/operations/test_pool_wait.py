@@ -1,4 +1,5 @@
-"""A refresh waiting for the warehouse pool says who holds it, and stops at once when asked."""
+"""A refresh waiting for the warehouse pool says who holds it, and stops when asked without
+waiting for the pool."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from pipelines.runs import Process
 from pipelines.settings import DUCKDB_POOL
 
 STARTUP_TIMEOUT_SECONDS = 300
-STOPS_WITHIN_SECONDS = 3
+# A safety net only: the pool stays held throughout, so a refresh that ends at all ended
+# without it (a bound in seconds failed on a loaded machine).
+STOP_TIMEOUT_SECONDS = 120
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def lines_of(stream) -> queue.Queue[str]:
     return lines
 
 
-def test_waiting_says_who_holds_the_pool_and_sigterm_stops_it_at_once(
+def test_waiting_says_who_holds_the_pool_and_sigterm_stops_it_without_waiting_for_the_pool(
     deployment, pool_held_by_a_live_run: str
 ) -> None:
     refresh = deployment.start("refresh")
@@ -58,9 +61,9 @@ def test_waiting_says_who_holds_the_pool_and_sigterm_stops_it_at_once(
     assert f"run {pool_held_by_a_live_run[:8]} (holder_job, pid " in line
     assert "holder_step" in line
     refresh.send_signal(signal.SIGTERM)
-    asked = time.monotonic()
-    assert refresh.wait(timeout=STOPS_WITHIN_SECONDS + 10) == INTERRUPTED_EXIT
-    assert time.monotonic() - asked < STOPS_WITHIN_SECONDS
+    assert refresh.wait(timeout=STOP_TIMEOUT_SECONDS) == INTERRUPTED_EXIT
     with deployment.instance() as instance:
         (run,) = instance.get_runs(dg.RunsFilter(job_name="refresh_all"))
         assert run.status == dg.DagsterRunStatus.CANCELED
+        holders = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).claimed_slots
+        assert [slot.run_id for slot in holders] == [pool_held_by_a_live_run]
