@@ -164,10 +164,7 @@ def cmd_prune_history(args: argparse.Namespace) -> int:
     )
     expired = expire_configured_lake()
     if expired:
-        print(
-            f"{expired.snapshots} lake snapshots older than {lake_snapshot_days()} days "
-            f"expired, {expired.files_deleted} data files no snapshot reads deleted"
-        )
+        print(expired.describe(lake_snapshot_days()))
     return 0
 
 

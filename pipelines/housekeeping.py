@@ -79,6 +79,12 @@ class ExpiredSnapshots:
     snapshots: int
     files_deleted: int
 
+    def describe(self, keep_days: int) -> str:
+        return (
+            f"{self.snapshots} lake snapshots older than {keep_days} days expired, "
+            f"{self.files_deleted} data files no snapshot reads deleted"
+        )
+
 
 def expire_lake_snapshots(
     lake: Lake, keep_days: int, now: datetime | None = None

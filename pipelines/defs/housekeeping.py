@@ -35,10 +35,7 @@ def prune_old_runs(context: dg.OpExecutionContext) -> dg.Output[None]:
     )
     lake_metadata = {}
     if expired := expire_configured_lake():
-        context.log.info(
-            f"{expired.snapshots} lake snapshots older than {lake_snapshot_days()} days "
-            f"expired, {expired.files_deleted} data files deleted"
-        )
+        context.log.info(expired.describe(lake_snapshot_days()))
         lake_metadata = {
             "lake_snapshots_expired": expired.snapshots,
             "lake_files_deleted": expired.files_deleted,
